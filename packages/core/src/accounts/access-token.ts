@@ -1,0 +1,53 @@
+import jwt from 'jsonwebtoken'
+import type { Role } from '../shared/ctx.js'
+import { UnauthorizedError } from '../shared/errors.js'
+
+export interface AccessClaims {
+  sub: string
+  role: Role
+  /** The user's token version when the token was issued. */
+  tv: number
+}
+
+/** Signs and checks access tokens: HS256 pinned, issuer and audience checked, short-lived. */
+export class AccessTokens {
+  constructor(
+    private options: { secret: string; issuer: string; audience: string; ttlSeconds: number },
+  ) {}
+
+  sign(claims: AccessClaims, now: Date): string {
+    return jwt.sign(
+      { role: claims.role, tv: claims.tv, iat: Math.floor(now.getTime() / 1000) },
+      this.options.secret,
+      {
+        algorithm: 'HS256',
+        subject: claims.sub,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        expiresIn: this.options.ttlSeconds,
+      },
+    )
+  }
+
+  /** @throws UnauthorizedError for anything but a valid, unexpired token of ours. */
+  verify(token: string, now: Date): AccessClaims {
+    try {
+      const payload = jwt.verify(token, this.options.secret, {
+        algorithms: ['HS256'],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTimestamp: Math.floor(now.getTime() / 1000),
+      })
+      if (typeof payload === 'string' || typeof payload.sub !== 'string') throw new Error('shape')
+      const { role, tv } = payload as { role?: unknown; tv?: unknown }
+      if (typeof role !== 'string' || typeof tv !== 'number') throw new Error('shape')
+      return { sub: payload.sub, role: role as Role, tv }
+    } catch {
+      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    }
+  }
+
+  get ttlSeconds(): number {
+    return this.options.ttlSeconds
+  }
+}

@@ -1,0 +1,52 @@
+import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
+import type { AuditModel } from './audit.model.js'
+
+export interface AuditEntryDTO {
+  id: string
+  at: string
+  actor: string
+  action: string
+  target: { type: string; id: string }
+  reason?: string
+  details?: Record<string, unknown>
+}
+
+/** The audit log: append-only, written by the services that act, read by administrators. */
+export class AuditService {
+  constructor(private deps: { audit: AuditModel }) {}
+
+  async record(
+    ctx: Ctx,
+    action: string,
+    target: { type: string; id: string },
+    extra: { reason?: string; details?: Record<string, unknown> } = {},
+  ): Promise<void> {
+    const id = actorId(ctx)
+    await this.deps.audit.create({
+      at: ctx.now,
+      actor: { kind: ctx.actor.kind, ...(id ? { id } : {}), label: describeActor(ctx.actor) },
+      action,
+      target,
+      ...extra,
+      requestId: ctx.requestId,
+    })
+  }
+
+  async listFor(ctx: Ctx, target: { type: string; id: string }, limit = 50): Promise<AuditEntryDTO[]> {
+    requireRole(ctx, 'admin')
+    const rows = await this.deps.audit
+      .find({ 'target.type': target.type, 'target.id': target.id })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit)
+      .lean()
+    return rows.map((row) => ({
+      id: String(row._id),
+      at: row.at.toISOString(),
+      actor: row.actor.label,
+      action: row.action,
+      target: row.target,
+      ...(row.reason ? { reason: row.reason } : {}),
+      ...(row.details ? { details: row.details } : {}),
+    }))
+  }
+}

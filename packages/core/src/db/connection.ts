@@ -1,0 +1,65 @@
+import { type EngineHandle, ensureEngine } from '@kloset/embedded-db'
+import mongoose, { type Connection } from 'mongoose'
+import type { Config } from '../shared/config.js'
+
+// Query filters never carry operators from user input (`{"$ne": null}` becomes a literal), and
+// filters on unknown paths are errors rather than silently ignored.
+mongoose.set('sanitizeFilter', true)
+mongoose.set('strictQuery', 'throw')
+
+/** An open database and what it runs on. */
+export interface Database {
+  connection: Connection
+  /** 'embedded' for FerretDB on SQLite, 'mongodb' for a MongoDB server. */
+  engine: 'embedded' | 'mongodb'
+  close(): Promise<void>
+}
+
+/**
+ * Connects to a MongoDB-compatible server. With `singleConnection` the pool holds exactly one
+ * connection: FerretDB v1 does not lock between the read and the write of an update, so one
+ * connection per process serializes our writes (DESIGN.md section 3).
+ */
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  options: { singleConnection: boolean; onClose?: () => Promise<void> },
+): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    ...(options.singleConnection ? { maxPoolSize: 1, minPoolSize: 1 } : {}),
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: true,
+  })
+  try {
+    await connection.asPromise()
+  } catch (error) {
+    await options.onClose?.()
+    throw error
+  }
+  return {
+    connection,
+    engine: options.singleConnection ? 'embedded' : 'mongodb',
+    async close() {
+      await connection.close()
+      await options.onClose?.()
+    },
+  }
+}
+
+/**
+ * Opens the database: `MONGODB_URI` when set, otherwise the embedded engine of the data
+ * directory (started, or reused when another process already runs it).
+ */
+export async function openDatabase(
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'databaseName'>,
+): Promise<Database> {
+  if (config.mongodbUri) {
+    return connectDatabase(config.mongodbUri, config.databaseName, { singleConnection: false })
+  }
+  const engine: EngineHandle = await ensureEngine(config.dataDir)
+  return connectDatabase(engine.uri, config.databaseName, {
+    singleConnection: true,
+    onClose: () => engine.stop(),
+  })
+}

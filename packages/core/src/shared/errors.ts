@@ -1,0 +1,94 @@
+/**
+ * The one error vocabulary of the core. Each error carries a stable machine `code`; the HTTP
+ * status and the CLI exit code are each mapped once, at their edge, from the error's `kind`.
+ */
+export type ErrorKind =
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_state'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'upstream'
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown, code = 'validation_failed') {
+    super('validation', code, message, details)
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Authentication required', code = 'unauthorized') {
+    super('unauthorized', code, message)
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do this', code = 'forbidden') {
+    super('forbidden', code, message)
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, code = 'not_found') {
+    super('not_found', code, `${what} not found`)
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict', details?: unknown) {
+    super('conflict', code, message, details)
+  }
+}
+
+export class InvalidStateError extends AppError {
+  constructor(message: string, code = 'invalid_state', details?: unknown) {
+    super('invalid_state', code, message, details)
+  }
+}
+
+/** Well-formed input that the rules refuse (for example an idempotency key reused with another body). */
+export class UnprocessableError extends AppError {
+  constructor(message: string, code = 'unprocessable', details?: unknown) {
+    super('unprocessable', code, message, details)
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'rate_limited', 'Too many attempts; try again later', {
+      retryAfterSeconds,
+    })
+  }
+}
+
+/** A dependency we need (database, Redis, Paystack) is not answering. */
+export class UnavailableError extends AppError {
+  constructor(message: string, code = 'unavailable') {
+    super('unavailable', code, message)
+  }
+}
+
+/** A remote service answered in a way we cannot accept. */
+export class UpstreamError extends AppError {
+  constructor(message: string, code = 'upstream_error', details?: unknown) {
+    super('upstream', code, message, details)
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError

@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, openSync } from 'node:fs'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer, Socket } from 'node:net'
+import { join, resolve } from 'node:path'
+import { EngineUnavailableError, ensureEngineBinary, isAlive } from './binary.js'
+
+/** A running engine: its MongoDB URI (no database name) and how to let go of it. */
+export interface EngineHandle {
+  uri: string
+  /** True when this process started the engine and so will stop it. */
+  owned: boolean
+  /** Stops the engine if this process owns it; otherwise does nothing. */
+  stop(): Promise<void>
+}
+
+interface EngineState {
+  pid: number
+  port: number
+  uri: string
+  ownerPid: number
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function canConnect(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = new Socket()
+    const finish = (ok: boolean) => {
+      socket.destroy()
+      done(ok)
+    }
+    socket.setTimeout(timeoutMs, () => finish(false))
+    socket.once('error', () => finish(false))
+    socket.connect(port, '127.0.0.1', () => finish(true))
+  })
+}
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => done(port))
+    })
+  })
+}
+
+async function readState(file: string): Promise<EngineState | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as EngineState
+  } catch {
+    return undefined
+  }
+}
+
+async function reusable(state: EngineState | undefined): Promise<boolean> {
+  return !!state && isAlive(state.pid) && (await canConnect(state.port))
+}
+
+/**
+ * Starts the engine for a data directory, or reuses the one already serving it. Every process
+ * that uses the same directory (the server, a CLI command in another terminal) shares one engine;
+ * the process that started it stops it when it exits.
+ * @throws EngineUnavailableError when the engine cannot be built or does not come up.
+ */
+export async function ensureEngine(dataDir: string): Promise<EngineHandle> {
+  const dir = join(resolve(dataDir), 'engine')
+  const stateFile = join(dir, 'engine.json')
+  await mkdir(join(dir, 'sqlite'), { recursive: true })
+
+  const existing = await readState(stateFile)
+  if (existing && (await reusable(existing))) return borrowed(existing.uri)
+
+  const lock = join(dir, 'start.lock')
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(lock)
+      break
+    } catch {
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+      if (age > 20 * 60_000) await rm(lock, { recursive: true, force: true })
+      const state = await readState(stateFile)
+      if (await reusable(state)) return borrowed(state!.uri)
+      if (attempt > 20 * 60 * 4) throw new EngineUnavailableError(`Timed out waiting for ${lock}`)
+      await sleep(250)
+    }
+  }
+
+  try {
+    const state = await readState(stateFile)
+    if (await reusable(state)) return borrowed(state!.uri)
+    const binary = await ensureEngineBinary()
+    return await launch(binary, dir, stateFile)
+  } finally {
+    await rm(lock, { recursive: true, force: true })
+  }
+}
+
+function borrowed(uri: string): EngineHandle {
+  return { uri, owned: false, stop: async () => {} }
+}
+
+/** Starts a private engine on a fresh directory; used by tests and benchmarks. */
+export async function startEngine(dir: string): Promise<EngineHandle> {
+  await mkdir(join(dir, 'sqlite'), { recursive: true })
+  return launch(await ensureEngineBinary(), dir, join(dir, 'engine.json'))
+}
+
+async function launch(binary: string, dir: string, stateFile: string): Promise<EngineHandle> {
+  const port = await freePort()
+  const logFd = openSync(join(dir, 'engine.log'), 'a')
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      `--listen-addr=127.0.0.1:${port}`,
+      `--sqlite-url=file:${join(dir, 'sqlite')}/`,
+      '--exit-on-stdin-close',
+    ],
+    { stdio: ['pipe', 'ignore', logFd], env: { ...process.env, DO_NOT_TRACK: '1' } },
+  )
+  // The pipe keeps the engine alive exactly as long as this process: when we die, stdin closes.
+  child.stdin?.on('error', () => {})
+  const uri = `mongodb://127.0.0.1:${port}/`
+  let exited = false
+  child.once('exit', () => {
+    exited = true
+  })
+
+  const deadline = Date.now() + 30_000
+  while (!(await canConnect(port))) {
+    if (exited || Date.now() > deadline) {
+      const log = await readFile(join(dir, 'engine.log'), 'utf8').catch(() => '')
+      child.kill('SIGKILL')
+      throw new EngineUnavailableError(
+        `The embedded engine did not start. Last log lines:\n${log.split('\n').slice(-10).join('\n')}`,
+      )
+    }
+    await sleep(50)
+  }
+  const state: EngineState = { pid: child.pid!, port, uri, ownerPid: process.pid }
+  await writeFile(stateFile, JSON.stringify(state))
+
+  const stop = async () => {
+    if (exited) return
+    const gone = new Promise<void>((done) => child.once('exit', () => done()))
+    child.kill('SIGTERM')
+    child.stdin?.destroy()
+    await Promise.race([gone, sleep(5_000)])
+    if (!exited) child.kill('SIGKILL')
+    const current = await readState(stateFile)
+    if (current?.pid === state.pid && existsSync(stateFile)) await rm(stateFile, { force: true })
+  }
+  return { uri, owned: true, stop }
+}
