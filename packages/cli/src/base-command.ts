@@ -1,0 +1,104 @@
+import { hostname, userInfo } from 'node:os'
+import {
+  type Core,
+  type Ctx,
+  ConfigError,
+  createCore,
+  EngineUnavailableError,
+  isAppError,
+  loadConfig,
+  makeCtx,
+  validateInput,
+} from '@kloset/core'
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import chalk from 'chalk'
+import { exitCodeOf } from './exit-codes.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KlosetCommand)['baseFlags'] & T['flags']>
+
+/**
+ * The base of every `kloset` command. It owns `--json` (the `{status, result | error}` envelope
+ * and the exit codes), opens the core with the administrator at the terminal as the actor, and
+ * closes it afterwards. A command's `run()` returns its JSON result and prints for people.
+ */
+export abstract class KlosetCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {}
+
+  private _core: Core | undefined
+  protected ctx!: Ctx
+
+  /** The core, opened on first use so `--help` and argument errors never touch the database. */
+  protected async core(): Promise<Core> {
+    if (!this._core) {
+      const config = loadConfig()
+      this._core = await createCore({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' })
+      const osUser = safeUser()
+      this.ctx = makeCtx({ kind: 'admin-cli', id: `cli:${osUser}@${hostname()}`, osUser }, this._core.clock.now())
+    }
+    return this._core
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    if (this.jsonEnabled() || !process.stdout.isTTY) chalk.level = 0
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return { status: 'ok', result }
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    const { code, message, details } = describe(error)
+    return { status: 'error', error: { code, message, ...(details ? { details } : {}) } }
+  }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const described = describe(error)
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error))
+    } else {
+      this.logToStderr(`${chalk.red('Error:')} ${described.message}`)
+      if (described.details) this.logToStderr(chalk.dim(JSON.stringify(described.details, null, 2)))
+    }
+    process.exitCode = described.exitCode
+    throw new Errors.ExitError(described.exitCode)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await this._core?.close()
+    await super.finally(error)
+  }
+
+  /** Prints a line for people; silent under `--json`. */
+  protected say(message = ''): void {
+    if (!this.jsonEnabled()) this.log(message)
+  }
+
+  /** Validates input with a core zod schema. @throws ValidationError */
+  protected validate = validateInput
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return process.env.USER ?? 'unknown'
+  }
+}
+
+function describe(error: unknown): { code: string; message: string; details?: unknown; exitCode: number } {
+  if (isAppError(error)) {
+    return { code: error.code, message: error.message, details: error.details, exitCode: exitCodeOf[error.kind] }
+  }
+  if (error instanceof ConfigError) return { code: 'invalid_config', message: error.message, exitCode: exitCodeOf.usage }
+  if (error instanceof EngineUnavailableError) {
+    return { code: 'engine_unavailable', message: error.message, exitCode: exitCodeOf.unavailable }
+  }
+  const oclifError = error as { oclif?: { exit?: number }; message?: string }
+  if (oclifError?.oclif?.exit !== undefined) {
+    return { code: 'usage', message: oclifError.message ?? 'Invalid usage', exitCode: exitCodeOf.usage }
+  }
+  return { code: 'internal_error', message: (error as Error)?.message ?? String(error), exitCode: exitCodeOf.internal }
+}

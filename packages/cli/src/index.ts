@@ -1,0 +1,2 @@
+export { KlosetCommand } from './base-command.js'
+export { exitCodeOf } from './exit-codes.js'

@@ -1,0 +1,28 @@
+import Table from 'cli-table3'
+import chalk from 'chalk'
+
+/** Renders rows as a table for people (the `--json` output never goes through here). */
+export function renderTable(head: string[], rows: (string | number | undefined)[][]): string {
+  const table = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } })
+  for (const row of rows) table.push(row.map((cell) => (cell === undefined ? '' : String(cell))))
+  return table.toString()
+}
+
+/** Renders one record as a two-column table. */
+export function renderRecord(record: Record<string, string | number | boolean | undefined>): string {
+  const table = new Table({ style: { head: [], border: [] } })
+  for (const [key, value] of Object.entries(record)) {
+    table.push({ [chalk.bold(key)]: value === undefined ? '' : String(value) })
+  }
+  return table.toString()
+}
+
+export const statusColour = (status: string): string =>
+  ({
+    active: chalk.green(status),
+    approved: chalk.green(status),
+    suspended: chalk.red(status),
+    rejected: chalk.red(status),
+    unverified: chalk.yellow(status),
+    pending: chalk.yellow(status),
+  })[status] ?? status

@@ -1,0 +1,139 @@
+import {
+  type Core,
+  type Ctx,
+  isAppError,
+  makeCtx,
+  newRequestId,
+  type Principal,
+} from '@kloset/core'
+import { buildOpenApi } from './http/openapi.js'
+import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
+import type { RouteDef } from './http/route.js'
+import { Router } from './http/router.js'
+import { adminUserRoutes } from './routes/admin-users.routes.js'
+import { authRoutes } from './routes/auth.routes.js'
+import { systemRoutes } from './routes/system.routes.js'
+
+/** Every route of the API, in one table: the router, the OpenAPI document and tests read it. */
+export const allRoutes: RouteDef[] = [...systemRoutes, ...authRoutes, ...adminUserRoutes]
+
+/** What the host knows about the connection that the web `Request` does not carry. */
+export interface ConnectionInfo {
+  ip?: string
+}
+
+/** The API as a web-standard handler: served by Express on Node and by `Deno.serve` unchanged. */
+export interface Api {
+  fetch(request: Request, info?: ConnectionInfo): Promise<Response>
+  routes: RouteDef[]
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+function bearer(request: Request): string | undefined {
+  const header = request.headers.get('authorization')
+  if (!header) return undefined
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header)
+  return match?.[1] ?? ''
+}
+
+export function createApi(core: Core, options: { version?: string } = {}): Api {
+  const routes = allRoutes
+  const router: Router = new Router([
+    ...routes,
+    {
+      method: 'GET',
+      path: '/api/v1/openapi.json',
+      auth: 'public',
+      tag: 'System',
+      summary: 'This document',
+      responses: { 200: 'OpenAPI 3.1' },
+      handler: async (): Promise<Response> => jsonBytes(openapi(), 200, { 'cache-control': 'public, max-age=300' }),
+    },
+  ])
+  let openapiBody: string | undefined
+  const openapi = (): string => {
+    openapiBody ??= JSON.stringify(
+      buildOpenApi(router.routes, { version: options.version ?? '0.1.0', serverUrl: core.config.publicUrl }),
+    )
+    return openapiBody
+  }
+
+  async function handle(
+    request: Request,
+    url: URL,
+    requestId: string,
+    info: ConnectionInfo,
+    seen: { userId?: string },
+  ) {
+    const found = router.match(request.method, url.pathname)
+    if (found === 'method_not_allowed') {
+      return json(errorBody('method_not_allowed', 'Method not allowed', requestId), 405)
+    }
+    if (!found) return json(errorBody('not_found', 'No such route', requestId), 404)
+    const { route, params } = found
+
+    let principal: Principal | undefined
+    const token = bearer(request)
+    if (token !== undefined) {
+      if (!token && route.auth !== 'public') {
+        return json(errorBody('unauthorized', 'Malformed Authorization header', requestId), 401)
+      }
+      if (token) principal = await core.accounts.authenticate(token)
+      if (principal) seen.userId = principal.actor.id
+    }
+    if (route.auth !== 'public') {
+      if (!principal) {
+        return json(errorBody('unauthorized', 'Authentication required', requestId), 401, {
+          'www-authenticate': 'Bearer',
+        })
+      }
+      if (Array.isArray(route.auth) && !route.auth.includes(principal.actor.role)) {
+        return json(errorBody('forbidden', 'You are not allowed to do this', requestId), 403)
+      }
+    }
+    const ctx: Ctx = makeCtx(principal?.actor ?? { kind: 'anonymous' }, core.clock.now(), requestId, info.ip)
+    return route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) })
+  }
+
+  return {
+    routes,
+    async fetch(request, info = {}) {
+      const started = performance.now()
+      const incoming = request.headers.get('x-request-id')
+      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId()
+      const url = new URL(request.url)
+      let response: Response
+      const seen: { userId?: string } = {}
+      try {
+        response = await handle(request, url, requestId, info, seen)
+      } catch (error) {
+        if (isAppError(error)) {
+          response = appErrorResponse(error, requestId)
+        } else {
+          core.logger.error({ err: error, requestId, method: request.method, path: url.pathname }, 'unhandled error')
+          response = json(errorBody('internal_error', 'Something went wrong on our side', requestId), 500)
+        }
+      }
+      try {
+        response.headers.set('x-request-id', requestId)
+      } catch {
+        // Immutable headers (Response.redirect): the id is still in the log line.
+      }
+      if (core.logger.isLevelEnabled('info')) {
+        core.logger.info(
+          {
+            method: request.method,
+            path: url.pathname,
+            status: response.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            requestId,
+            ...(seen.userId ? { userId: seen.userId } : {}),
+          },
+          'request',
+        )
+      }
+      return response
+    },
+  }
+}

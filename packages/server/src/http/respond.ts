@@ -1,0 +1,40 @@
+import type { AppError, ErrorKind } from '@kloset/core'
+
+/** The one table from error kinds to HTTP statuses. */
+export const statusOf: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_state: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  upstream: 502,
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } })
+}
+
+/** A pre-serialized JSON body, for responses built once and served many times. */
+export function jsonBytes(body: string, status = 200, headers: Record<string, string> = {}) {
+  return new Response(body, { status, headers: { ...JSON_HEADERS, ...headers } })
+}
+
+export const noContent = (): Response => new Response(null, { status: 204 })
+
+export function errorBody(code: string, message: string, requestId: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } }
+}
+
+export function appErrorResponse(error: AppError, requestId: string): Response {
+  const headers: Record<string, string> = {}
+  const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds
+  if (error.kind === 'rate_limited' && retry) headers['retry-after'] = String(retry)
+  if (error.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer'
+  return json(errorBody(error.code, error.message, requestId, error.details), statusOf[error.kind], headers)
+}

@@ -1,0 +1,37 @@
+import type { Core, Ctx, Principal, Role } from '@kloset/core'
+import type { z } from 'zod'
+
+export interface RouteContext {
+  core: Core
+  ctx: Ctx
+  params: Record<string, string>
+  url: URL
+  principal?: Principal
+}
+
+export type Handler = (request: Request, route: RouteContext) => Promise<Response>
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/**
+ * One route: what it accepts (the same zod schemas that validate feed the OpenAPI document),
+ * who may call it, and the handler. `auth` gates authentication and role at the door; the core
+ * service still checks authorization itself, so the CLI gets the same rules.
+ */
+export interface RouteDef {
+  method: HttpMethod
+  path: string
+  auth: 'public' | 'user' | readonly Role[]
+  summary: string
+  tag: string
+  body?: z.ZodType
+  query?: z.ZodType
+  /** Status codes this route answers with, for the OpenAPI document. */
+  responses: Record<number, string>
+  /** An `Idempotency-Key` header is accepted (money-moving POSTs). */
+  idempotent?: boolean
+  handler: Handler
+}
+
+/** Declares a route; exists for type inference and to keep route files uniform. */
+export const route = (def: RouteDef): RouteDef => def

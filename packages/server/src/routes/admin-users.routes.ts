@@ -1,0 +1,51 @@
+import { listUsersQuery, optionalReasonBody, reasonBody } from '@kloset/core'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Admin: users'
+const admin = ['admin'] as const
+
+export const adminUserRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/users',
+    auth: admin,
+    tag,
+    summary: 'List users by role and status',
+    query: listUsersQuery,
+    responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
+    handler: async (_req, { core, ctx, url }) => json(await core.users.list(ctx, parseQuery(url, listUsersQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/users/:id',
+    auth: admin,
+    tag,
+    summary: 'One user by id or email',
+    responses: { 200: 'The user', 404: 'No such user' },
+    handler: async (_req, { core, ctx, params }) => json({ user: await core.users.get(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/users/:id/suspend',
+    auth: admin,
+    tag,
+    summary: 'Suspend a user: sign-in and existing tokens stop working at once',
+    body: reasonBody,
+    responses: { 200: 'The suspended user', 409: 'Already suspended' },
+    handler: async (req, { core, ctx, params }) =>
+      json({ user: await core.users.suspend(ctx, params.id!, await parseBody(req, reasonBody)) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/users/:id/reinstate',
+    auth: admin,
+    tag,
+    summary: 'Lift a suspension',
+    body: optionalReasonBody,
+    responses: { 200: 'The reinstated user', 409: 'Not suspended' },
+    handler: async (req, { core, ctx, params }) =>
+      json({ user: await core.users.reinstate(ctx, params.id!, await parseBody(req, optionalReasonBody)) }),
+  }),
+]

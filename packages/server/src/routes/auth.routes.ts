@@ -1,0 +1,137 @@
+import {
+  emailOnlyBody,
+  loginBody,
+  refreshBody,
+  resetPasswordBody,
+  signupBody,
+  updateMeBody,
+  verifyEmailBody,
+} from '@kloset/core'
+import { json, noContent } from '../http/respond.js'
+import { parseBody } from '../http/parse.js'
+import { route } from '../http/route.js'
+
+const tag = 'Accounts'
+
+export const authRoutes = [
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/signup',
+    auth: 'public',
+    tag,
+    summary: 'Create a buyer or seller account; a verification email follows',
+    body: signupBody,
+    responses: { 202: 'Accepted, whether or not the email already has an account', 400: 'Invalid input', 429: 'Too many requests for this address' },
+    handler: async (req, { core, ctx }) =>
+      json(await core.accounts.signup(ctx, await parseBody(req, signupBody)), 202),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/verify-email',
+    auth: 'public',
+    tag,
+    summary: 'Confirm an email address with the token from the link',
+    body: verifyEmailBody,
+    responses: { 200: 'The verified user', 400: 'Invalid or expired token' },
+    handler: async (req, { core, ctx }) =>
+      json({ user: await core.accounts.verifyEmail(ctx, await parseBody(req, verifyEmailBody)) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/resend-verification',
+    auth: 'public',
+    tag,
+    summary: 'Send a new verification link',
+    body: emailOnlyBody,
+    responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
+    handler: async (req, { core, ctx }) => {
+      await core.accounts.resendVerification(ctx, await parseBody(req, emailOnlyBody))
+      return json({ status: 'accepted' }, 202)
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    auth: 'public',
+    tag,
+    summary: 'Sign in with email and password',
+    body: loginBody,
+    responses: {
+      200: 'Access and refresh tokens, and the user',
+      401: 'invalid_credentials',
+      403: 'email_not_verified or account_suspended',
+      429: 'Too many attempts',
+    },
+    handler: async (req, { core, ctx }) => json(await core.accounts.login(ctx, await parseBody(req, loginBody))),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/refresh',
+    auth: 'public',
+    tag,
+    summary: 'Trade a refresh token for a new pair (the old one is spent)',
+    body: refreshBody,
+    responses: { 200: 'A new token pair', 401: 'Invalid, spent or revoked refresh token' },
+    handler: async (req, { core, ctx }) => json(await core.accounts.refresh(ctx, await parseBody(req, refreshBody))),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    auth: 'public',
+    tag,
+    summary: 'Revoke the refresh token family',
+    body: refreshBody,
+    responses: { 204: 'Signed out' },
+    handler: async (req, { core, ctx }) => {
+      await core.accounts.logout(ctx, await parseBody(req, refreshBody))
+      return noContent()
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/forgot-password',
+    auth: 'public',
+    tag,
+    summary: 'Email a password reset link when the account exists',
+    body: emailOnlyBody,
+    responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
+    handler: async (req, { core, ctx }) => {
+      await core.accounts.forgotPassword(ctx, await parseBody(req, emailOnlyBody))
+      return json({ status: 'accepted' }, 202)
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/auth/reset-password',
+    auth: 'public',
+    tag,
+    summary: 'Set a new password with the token from the link; signs out everywhere',
+    body: resetPasswordBody,
+    responses: { 204: 'Password changed', 400: 'Invalid or expired token, or a weak password' },
+    handler: async (req, { core, ctx }) => {
+      await core.accounts.resetPassword(ctx, await parseBody(req, resetPasswordBody))
+      return noContent()
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/me',
+    auth: 'user',
+    tag,
+    summary: 'The signed-in user',
+    responses: { 200: 'The user', 401: 'Not signed in' },
+    // authenticate() has just read the user: no second read.
+    handler: async (_req, { principal }) => json({ user: principal!.user }),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/api/v1/me',
+    auth: 'user',
+    tag,
+    summary: 'Change your display name (nothing else is writable here)',
+    body: updateMeBody,
+    responses: { 200: 'The updated user', 400: 'Invalid input (unknown fields are refused)' },
+    handler: async (req, { core, ctx }) =>
+      json({ user: await core.accounts.updateMe(ctx, await parseBody(req, updateMeBody)) }),
+  }),
+]
