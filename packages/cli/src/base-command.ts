@@ -1,8 +1,8 @@
 import { hostname, userInfo } from 'node:os'
 import {
+  ConfigError,
   type Core,
   type Ctx,
-  ConfigError,
   createCore,
   EngineUnavailableError,
   isAppError,
@@ -10,11 +10,13 @@ import {
   makeCtx,
   validateInput,
 } from '@kloset/core'
-import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import { Command, Errors, type Interfaces } from '@oclif/core'
 import chalk from 'chalk'
 import { exitCodeOf } from './exit-codes.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KlosetCommand)['baseFlags'] & T['flags']>
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof KlosetCommand)['baseFlags'] & T['flags']
+>
 
 /**
  * The base of every `kloset` command. It owns `--json` (the `{status, result | error}` envelope
@@ -33,9 +35,15 @@ export abstract class KlosetCommand extends Command {
   protected async core(): Promise<Core> {
     if (!this._core) {
       const config = loadConfig()
-      this._core = await createCore({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' })
+      this._core = await createCore({
+        ...config,
+        logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn',
+      })
       const osUser = safeUser()
-      this.ctx = makeCtx({ kind: 'admin-cli', id: `cli:${osUser}@${hostname()}`, osUser }, this._core.clock.now())
+      this.ctx = makeCtx(
+        { kind: 'admin-cli', id: `cli:${osUser}@${hostname()}`, osUser },
+        this._core.clock.now(),
+      )
     }
     return this._core
   }
@@ -88,17 +96,36 @@ function safeUser(): string {
   }
 }
 
-function describe(error: unknown): { code: string; message: string; details?: unknown; exitCode: number } {
+function describe(error: unknown): {
+  code: string
+  message: string
+  details?: unknown
+  exitCode: number
+} {
   if (isAppError(error)) {
-    return { code: error.code, message: error.message, details: error.details, exitCode: exitCodeOf[error.kind] }
+    return {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      exitCode: exitCodeOf[error.kind],
+    }
   }
-  if (error instanceof ConfigError) return { code: 'invalid_config', message: error.message, exitCode: exitCodeOf.usage }
+  if (error instanceof ConfigError)
+    return { code: 'invalid_config', message: error.message, exitCode: exitCodeOf.usage }
   if (error instanceof EngineUnavailableError) {
     return { code: 'engine_unavailable', message: error.message, exitCode: exitCodeOf.unavailable }
   }
   const oclifError = error as { oclif?: { exit?: number }; message?: string }
   if (oclifError?.oclif?.exit !== undefined) {
-    return { code: 'usage', message: oclifError.message ?? 'Invalid usage', exitCode: exitCodeOf.usage }
+    return {
+      code: 'usage',
+      message: oclifError.message ?? 'Invalid usage',
+      exitCode: exitCodeOf.usage,
+    }
   }
-  return { code: 'internal_error', message: (error as Error)?.message ?? String(error), exitCode: exitCodeOf.internal }
+  return {
+    code: 'internal_error',
+    message: (error as Error)?.message ?? String(error),
+    exitCode: exitCodeOf.internal,
+  }
 }

@@ -14,4 +14,6 @@ export const exitCodeOf: Record<ErrorKind | 'internal' | 'usage', number> = {
   rate_limited: 8,
   unavailable: 9,
   upstream: 10,
+  unsupported_media: 3,
+  too_large: 3,
 }

@@ -3,8 +3,10 @@ import { ValidationError } from '@kloset/core'
 /** Reads all of standard input (for `--password-stdin`), without the trailing newline. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer | string))
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
 /** True when a person is at the terminal to answer a prompt. */
@@ -24,6 +26,8 @@ export async function promptNewPassword(): Promise<string> {
 /** Asks a yes/no question; defaults to no. */
 export async function confirm(message: string): Promise<boolean> {
   const { default: inquirer } = await import('inquirer')
-  const { ok } = await inquirer.prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message, default: false }])
+  const { ok } = await inquirer.prompt<{ ok: boolean }>([
+    { type: 'confirm', name: 'ok', message, default: false },
+  ])
   return ok
 }

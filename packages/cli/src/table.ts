@@ -1,5 +1,5 @@
-import Table from 'cli-table3'
 import chalk from 'chalk'
+import Table from 'cli-table3'
 
 /** Renders rows as a table for people (the `--json` output never goes through here). */
 export function renderTable(head: string[], rows: (string | number | undefined)[][]): string {
@@ -9,7 +9,9 @@ export function renderTable(head: string[], rows: (string | number | undefined)[
 }
 
 /** Renders one record as a two-column table. */
-export function renderRecord(record: Record<string, string | number | boolean | undefined>): string {
+export function renderRecord(
+  record: Record<string, string | number | boolean | undefined>,
+): string {
   const table = new Table({ style: { head: [], border: [] } })
   for (const [key, value] of Object.entries(record)) {
     table.push({ [chalk.bold(key)]: value === undefined ? '' : String(value) })

@@ -74,7 +74,10 @@ export async function ensureEngineBinary(): Promise<string> {
     } catch {
       if (existsSync(binary)) return binary
       // A lock older than the longest build belongs to a crashed builder.
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      )
       if (age > 15 * 60_000) await rm(lock, { recursive: true, force: true })
       if (Date.now() > deadline) throw new EngineUnavailableError(`Timed out waiting for ${lock}`)
       await sleep(500)
@@ -112,7 +115,8 @@ async function cleanupStaleTemps(parent: string): Promise<void> {
   const entries = await readdir(parent).catch(() => [])
   for (const entry of entries) {
     const pid = /\.tmp-(\d+)$/.exec(entry)?.[1]
-    if (pid && !isAlive(Number(pid))) await rm(join(parent, entry), { recursive: true, force: true })
+    if (pid && !isAlive(Number(pid)))
+      await rm(join(parent, entry), { recursive: true, force: true })
   }
 }
 

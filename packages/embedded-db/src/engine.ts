@@ -81,7 +81,10 @@ export async function ensureEngine(dataDir: string): Promise<EngineHandle> {
       await mkdir(lock)
       break
     } catch {
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      )
       if (age > 20 * 60_000) await rm(lock, { recursive: true, force: true })
       const state = await readState(stateFile)
       if (await reusable(state)) return borrowed(state!.uri)
@@ -149,7 +152,9 @@ async function launch(binary: string, dir: string, stateFile: string): Promise<E
     const gone = new Promise<void>((done) => child.once('exit', () => done()))
     child.kill('SIGTERM')
     child.stdin?.destroy()
-    await Promise.race([gone, sleep(5_000)])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([gone, new Promise((done) => (timer = setTimeout(done, 5_000)))])
+    clearTimeout(timer)
     if (!exited) child.kill('SIGKILL')
     const current = await readState(stateFile)
     if (current?.pid === state.pid && existsSync(stateFile)) await rm(stateFile, { force: true })

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   A_PASSWORD,
-  aVerifiedUser,
   adminCliCtx,
   anEmail,
   anonCtx,
+  aVerifiedUser,
   createTestWorld,
   type TestWorld,
   userCtx,
@@ -21,13 +21,20 @@ const tokenFrom = (link: string) => new URL(link).searchParams.get('token')!
 describe('sign-up and verification', () => {
   it('sends a verification link that works once', async () => {
     const email = anEmail()
-    await world.core.accounts.signup(anonCtx(), { email, password: A_PASSWORD, name: 'Ngozi', role: 'buyer' })
+    await world.core.accounts.signup(anonCtx(), {
+      email,
+      password: A_PASSWORD,
+      name: 'Ngozi',
+      role: 'buyer',
+    })
     const mail = await world.smtp.waitFor(email, /Confirm/)
     const link = mail.links.find((l) => l.startsWith('http://localhost:8080/verify-email?token='))!
     expect(link).toBeDefined()
     const user = await world.core.accounts.verifyEmail(anonCtx(), { token: tokenFrom(link) })
     expect(user).toMatchObject({ email, status: 'active', emailVerified: true })
-    await expect(world.core.accounts.verifyEmail(anonCtx(), { token: tokenFrom(link) })).rejects.toMatchObject({
+    await expect(
+      world.core.accounts.verifyEmail(anonCtx(), { token: tokenFrom(link) }),
+    ).rejects.toMatchObject({
       code: 'invalid_token',
     })
   })
@@ -46,13 +53,23 @@ describe('sign-up and verification', () => {
 
   it('refuses a password from the common list', async () => {
     await expect(
-      world.core.accounts.signup(anonCtx(), { email: anEmail(), password: 'password123', name: 'X', role: 'buyer' }),
+      world.core.accounts.signup(anonCtx(), {
+        email: anEmail(),
+        password: 'password123',
+        name: 'X',
+        role: 'buyer',
+      }),
     ).rejects.toMatchObject({ code: 'validation_failed' })
   })
 
   it('refuses an expired verification link', async () => {
     const email = anEmail()
-    await world.core.accounts.signup(anonCtx(), { email, password: A_PASSWORD, name: 'Late', role: 'buyer' })
+    await world.core.accounts.signup(anonCtx(), {
+      email,
+      password: A_PASSWORD,
+      name: 'Late',
+      role: 'buyer',
+    })
     const mail = await world.smtp.waitFor(email, /Confirm/)
     const later = new Date(Date.now() + 25 * 3600 * 1000)
     await expect(
@@ -64,15 +81,24 @@ describe('sign-up and verification', () => {
 describe('sign-in', () => {
   it('refuses an unverified account with email_not_verified', async () => {
     const email = anEmail()
-    await world.core.accounts.signup(anonCtx(), { email, password: A_PASSWORD, name: 'New', role: 'buyer' })
-    await expect(world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD })).rejects.toMatchObject({
+    await world.core.accounts.signup(anonCtx(), {
+      email,
+      password: A_PASSWORD,
+      name: 'New',
+      role: 'buyer',
+    })
+    await expect(
+      world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD }),
+    ).rejects.toMatchObject({
       code: 'email_not_verified',
     })
   })
 
   it('gives the same error for an unknown email and a wrong password', async () => {
     const { email } = await aVerifiedUser(world)
-    const wrong = await world.core.accounts.login(anonCtx(), { email, password: 'wrong password!' }).catch((e) => e)
+    const wrong = await world.core.accounts
+      .login(anonCtx(), { email, password: 'wrong password!' })
+      .catch((e) => e)
     const unknown = await world.core.accounts
       .login(anonCtx(), { email: anEmail(), password: 'wrong password!' })
       .catch((e) => e)
@@ -97,14 +123,18 @@ describe('sign-in', () => {
 describe('refresh tokens', () => {
   it('rotates: the new pair works and the old refresh token is spent', async () => {
     const { session } = await aVerifiedUser(world)
-    const next = await world.core.accounts.refresh(anonCtx(), { refreshToken: session.refreshToken })
+    const next = await world.core.accounts.refresh(anonCtx(), {
+      refreshToken: session.refreshToken,
+    })
     expect(next.refreshToken).not.toBe(session.refreshToken)
     await world.core.accounts.authenticate(next.accessToken)
   })
 
   it('revokes the whole family when a spent token is reused', async () => {
     const { session } = await aVerifiedUser(world)
-    const rightful = await world.core.accounts.refresh(anonCtx(), { refreshToken: session.refreshToken })
+    const rightful = await world.core.accounts.refresh(anonCtx(), {
+      refreshToken: session.refreshToken,
+    })
     await expect(
       world.core.accounts.refresh(anonCtx(), { refreshToken: session.refreshToken }),
     ).rejects.toMatchObject({ code: 'invalid_refresh_token' })
@@ -128,7 +158,10 @@ describe('password reset', () => {
     await world.core.accounts.forgotPassword(anonCtx(), { email })
     const mail = await world.smtp.waitFor(email, /Reset/)
     const link = mail.links.find((l) => l.includes('/reset-password?token='))!
-    await world.core.accounts.resetPassword(anonCtx(), { token: tokenFrom(link), password: 'a brand new passphrase' })
+    await world.core.accounts.resetPassword(anonCtx(), {
+      token: tokenFrom(link),
+      password: 'a brand new passphrase',
+    })
 
     await expect(world.core.accounts.authenticate(session.accessToken)).rejects.toMatchObject({
       code: 'invalid_token',
@@ -136,7 +169,10 @@ describe('password reset', () => {
     await expect(
       world.core.accounts.refresh(anonCtx(), { refreshToken: session.refreshToken }),
     ).rejects.toMatchObject({ code: 'invalid_refresh_token' })
-    const fresh = await world.core.accounts.login(anonCtx(), { email, password: 'a brand new passphrase' })
+    const fresh = await world.core.accounts.login(anonCtx(), {
+      email,
+      password: 'a brand new passphrase',
+    })
     expect(fresh.user.email).toBe(email)
   })
 })
@@ -148,7 +184,9 @@ describe('suspension', () => {
     await expect(world.core.accounts.authenticate(session.accessToken)).rejects.toMatchObject({
       code: 'invalid_token',
     })
-    await expect(world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD })).rejects.toMatchObject({
+    await expect(
+      world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD }),
+    ).rejects.toMatchObject({
       code: 'account_suspended',
     })
     await world.core.users.reinstate(adminCliCtx(), user.id)
@@ -157,7 +195,9 @@ describe('suspension', () => {
 
   it('is refused to a seller', async () => {
     const { user } = await aVerifiedUser(world, 'seller')
-    await expect(world.core.users.suspend(userCtx(user.id, 'seller'), user.id, { reason: 'nope' })).rejects.toMatchObject({
+    await expect(
+      world.core.users.suspend(userCtx(user.id, 'seller'), user.id, { reason: 'nope' }),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     })
   })

@@ -1,6 +1,6 @@
-import { op } from '../db/query.js'
 import { randomUUID } from 'node:crypto'
 import type { AuditService } from '../audit/audit.service.js'
+import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
 import type { Clock } from '../shared/clock.js'
@@ -68,7 +68,8 @@ export function toUserDTO(user: UserDoc): UserDTO {
 
 const invalidCredentials = () =>
   new UnauthorizedError('Invalid email or password', 'invalid_credentials')
-const invalidToken = () => new ValidationError('This link is invalid or has expired', undefined, 'invalid_token')
+const invalidToken = () =>
+  new ValidationError('This link is invalid or has expired', undefined, 'invalid_token')
 
 /**
  * Sign-up, email verification, sign-in, token rotation and password reset. Answers that could
@@ -92,7 +93,9 @@ export class AccountsService {
   private async issueOneTimeToken(userId: UserDoc['_id'], purpose: OneTimePurpose, now: Date) {
     const token = newSecretToken()
     const ttl =
-      purpose === 'verify_email' ? this.deps.settings.verifyTokenTtlSeconds : this.deps.settings.resetTokenTtlSeconds
+      purpose === 'verify_email'
+        ? this.deps.settings.verifyTokenTtlSeconds
+        : this.deps.settings.resetTokenTtlSeconds
     await this.deps.oneTimeTokens.create({
       purpose,
       tokenHash: hashToken(token),
@@ -105,7 +108,12 @@ export class AccountsService {
   /** Marks a one-time token used, exactly once; returns its user id. */
   private async consumeOneTimeToken(token: string, purpose: OneTimePurpose, now: Date) {
     const found = await this.deps.oneTimeTokens.findOneAndUpdate(
-      { tokenHash: hashToken(token), purpose, usedAt: op({ $exists: false }), expiresAt: op({ $gt: now }) },
+      {
+        tokenHash: hashToken(token),
+        purpose,
+        usedAt: op({ $exists: false }),
+        expiresAt: op({ $gt: now }),
+      },
       { $set: { usedAt: now } },
       { returnDocument: 'after' },
     )
@@ -167,7 +175,11 @@ export class AccountsService {
       throw error
     }
     await this.sendVerification(user, ctx.now)
-    this.deps.events.emit('user.signed_up', { userId: String(user._id), email: user.email, role: user.role })
+    this.deps.events.emit('user.signed_up', {
+      userId: String(user._id),
+      email: user.email,
+      role: user.role,
+    })
     return { status: 'verification_sent' }
   }
 
@@ -195,7 +207,11 @@ export class AccountsService {
     return { status: 'accepted' }
   }
 
-  private async issueSession(user: UserDoc, now: Date, familyId: string = randomUUID()): Promise<Session> {
+  private async issueSession(
+    user: UserDoc,
+    now: Date,
+    familyId: string = randomUUID(),
+  ): Promise<Session> {
     const refreshToken = newSecretToken()
     await this.deps.refreshTokens.create({
       tokenHash: hashToken(refreshToken),
@@ -228,8 +244,10 @@ export class AccountsService {
     const user = await this.deps.users.findOne({ email: input.email })
     const ok = await this.deps.hasher.verify(user?.passwordHash, input.password)
     if (!user || !ok) throw invalidCredentials()
-    if (user.status === 'suspended') throw new ForbiddenError('This account is suspended', 'account_suspended')
-    if (!user.emailVerifiedAt) throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
+    if (user.status === 'suspended')
+      throw new ForbiddenError('This account is suspended', 'account_suspended')
+    if (!user.emailVerifiedAt)
+      throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
     await this.deps.limiter.reset(`login:account:${input.email}`)
     return this.issueSession(user, ctx.now)
   }
@@ -273,7 +291,9 @@ export class AccountsService {
 
   /** Signs out: revokes the family of the given refresh token. Unknown tokens are ignored. */
   async logout(ctx: Ctx, input: RefreshBody): Promise<void> {
-    const known = await this.deps.refreshTokens.findOne({ tokenHash: hashToken(input.refreshToken) }).lean()
+    const known = await this.deps.refreshTokens
+      .findOne({ tokenHash: hashToken(input.refreshToken) })
+      .lean()
     if (known) await this.revokeFamily(known.familyId, ctx.now)
   }
 
@@ -331,7 +351,8 @@ export class AccountsService {
    */
   async authenticate(accessToken: string, now: Date = this.deps.clock.now()): Promise<Principal> {
     const claims = this.deps.accessTokens.verify(accessToken, now)
-    if (!isId(claims.sub)) throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    if (!isId(claims.sub))
+      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
     const user = await this.deps.users.findById(claims.sub).lean()
     if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') {
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
@@ -362,7 +383,10 @@ export class AccountsService {
    * operator holds the database credentials) can do this.
    */
   async createAdmin(ctx: Ctx, input: CreateAdminBody): Promise<UserDTO> {
-    if (ctx.actor.kind !== 'admin-cli' && !(ctx.actor.kind === 'user' && ctx.actor.role === 'admin')) {
+    if (
+      ctx.actor.kind !== 'admin-cli' &&
+      !(ctx.actor.kind === 'user' && ctx.actor.role === 'admin')
+    ) {
       throw new ForbiddenError()
     }
     this.assertPasswordAllowed(input.password)

@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2'
 
 // Algorithm.Argon2id; the package's const enum cannot be imported under isolatedModules.
 const ARGON2ID = 2
+
 import type { AuthSettings } from '../shared/config.js'
 
 /** argon2id with the configured cost (at or above the OWASP floor: 19 MiB, t=2, p=1). */

@@ -75,8 +75,16 @@ export class UsersService {
       { userId: user._id, revokedAt: op({ $exists: false }) },
       { $set: { revokedAt: ctx.now } },
     )
-    await this.deps.audit.record(ctx, 'user.suspended', { type: 'user', id: String(user._id) }, { reason: input.reason })
-    await this.deps.mail.send(updated.email, mailTemplates.accountSuspended({ name: updated.name, reason: input.reason }))
+    await this.deps.audit.record(
+      ctx,
+      'user.suspended',
+      { type: 'user', id: String(user._id) },
+      { reason: input.reason },
+    )
+    await this.deps.mail.send(
+      updated.email,
+      mailTemplates.accountSuspended({ name: updated.name, reason: input.reason }),
+    )
     this.deps.events.emit('user.suspended', { userId: String(user._id), reason: input.reason })
     return toUserDTO(updated)
   }
@@ -101,7 +109,10 @@ export class UsersService {
       { type: 'user', id: String(user._id) },
       input.reason ? { reason: input.reason } : {},
     )
-    await this.deps.mail.send(updated.email, mailTemplates.accountReinstated({ name: updated.name }))
+    await this.deps.mail.send(
+      updated.email,
+      mailTemplates.accountReinstated({ name: updated.name }),
+    )
     this.deps.events.emit('user.reinstated', { userId: String(user._id) })
     return toUserDTO(updated)
   }

@@ -44,12 +44,17 @@ export default async function globalSetup(): Promise<void> {
     return
   }
   const port = await freePort()
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
   redis.once('error', () => {})
   globalThis.__klosetRedis = redis
-  for (let i = 0; i < 100 && !(await redisAnswers(port)); i++) await new Promise((r) => setTimeout(r, 50))
+  for (let i = 0; i < 100 && !(await redisAnswers(port)); i++)
+    await new Promise((r) => setTimeout(r, 50))
   if (!(await redisAnswers(port))) {
     throw new Error('Tests need Redis: install redis-server, or set KLOSET_TEST_REDIS_URL')
   }

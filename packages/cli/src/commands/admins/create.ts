@@ -26,7 +26,9 @@ export default class AdminsCreate extends KlosetCommand {
     } else if (canPrompt() && !this.jsonEnabled()) {
       password = await promptNewPassword()
     } else {
-      throw new ValidationError('No terminal to ask for a password: pipe it in with --password-stdin')
+      throw new ValidationError(
+        'No terminal to ask for a password: pipe it in with --password-stdin',
+      )
     }
     const input = this.validate(createAdminBody, { email: flags.email, name: flags.name, password })
     const core = await this.core()

@@ -13,9 +13,18 @@ export default class MailList extends KlosetCommand {
   async run(): Promise<{ items: CapturedMailSummary[] }> {
     const { flags } = await this.parse(MailList)
     const core = await this.core()
-    const items = await core.mailbox.list(this.ctx, { limit: flags.limit, ...(flags.to ? { to: flags.to } : {}) })
-    this.say(renderTable(['id', 'date', 'to', 'subject'], items.map((m) => [m.id, m.date.slice(0, 19), m.to, m.subject])))
-    if (items.length === 0) this.say('No captured mail. (With SMTP_URL set, mail goes to that server instead.)')
+    const items = await core.mailbox.list(this.ctx, {
+      limit: flags.limit,
+      ...(flags.to ? { to: flags.to } : {}),
+    })
+    this.say(
+      renderTable(
+        ['id', 'date', 'to', 'subject'],
+        items.map((m) => [m.id, m.date.slice(0, 19), m.to, m.subject]),
+      ),
+    )
+    if (items.length === 0)
+      this.say('No captured mail. (With SMTP_URL set, mail goes to that server instead.)')
     return { items }
   }
 }

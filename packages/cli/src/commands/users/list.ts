@@ -5,7 +5,10 @@ import { renderTable, statusColour } from '../../table.js'
 
 export default class UsersList extends KlosetCommand {
   static override summary = 'List users, newest first'
-  static override examples = ['<%= config.bin %> users list --role seller --status active', '<%= config.bin %> users list --json']
+  static override examples = [
+    '<%= config.bin %> users list --role seller --status active',
+    '<%= config.bin %> users list --json',
+  ]
 
   static override flags = {
     role: Flags.string({ options: ['buyer', 'seller', 'admin'], summary: 'Only this role' }),
@@ -22,7 +25,14 @@ export default class UsersList extends KlosetCommand {
     this.say(
       renderTable(
         ['id', 'email', 'name', 'role', 'status', 'created'],
-        page.items.map((u) => [u.id, u.email, u.name, u.role, statusColour(u.status), u.createdAt.slice(0, 10)]),
+        page.items.map((u) => [
+          u.id,
+          u.email,
+          u.name,
+          u.role,
+          statusColour(u.status),
+          u.createdAt.slice(0, 10),
+        ]),
       ),
     )
     if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)

@@ -5,7 +5,9 @@ import { KlosetCommand } from '../../base-command.js'
 export default class UsersSuspend extends KlosetCommand {
   static override summary = 'Suspend a user: sign-in and existing sessions stop at once'
   static override args = { user: Args.string({ required: true, description: 'user id or email' }) }
-  static override flags = { reason: Flags.string({ required: true, summary: 'Why (kept in the audit log and emailed)' }) }
+  static override flags = {
+    reason: Flags.string({ required: true, summary: 'Why (kept in the audit log and emailed)' }),
+  }
 
   async run(): Promise<{ user: UserDTO }> {
     const { args, flags } = await this.parse(UsersSuspend)
