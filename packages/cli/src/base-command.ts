@@ -8,11 +8,13 @@ import {
   isAppError,
   loadConfig,
   makeCtx,
+  ValidationError,
   validateInput,
 } from '@kloset/core'
 import { Command, Errors, type Interfaces } from '@oclif/core'
 import chalk from 'chalk'
 import { exitCodeOf } from './exit-codes.js'
+import { canPrompt, confirm } from './prompt.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KlosetCommand)['baseFlags'] & T['flags']
@@ -86,6 +88,19 @@ export abstract class KlosetCommand extends Command {
 
   /** Validates input with a core zod schema. @throws ValidationError */
   protected validate = validateInput
+
+  /**
+   * The gate of money-moving and destructive commands: true with `--yes`, else the operator's
+   * answer to `question`; under `--json` or without a terminal it refuses rather than prompt.
+   * @throws ValidationError `confirmation_required` (exit 3) when it cannot ask.
+   */
+  protected async confirmed(yes: boolean, question: string, refusal: string): Promise<boolean> {
+    if (yes) return true
+    if (this.jsonEnabled() || !canPrompt()) {
+      throw new ValidationError(refusal, undefined, 'confirmation_required')
+    }
+    return confirm(question)
+  }
 }
 
 function safeUser(): string {

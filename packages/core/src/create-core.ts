@@ -10,15 +10,53 @@ import { createKeyValueStore, type KeyValueStore } from './adapters/kv.js'
 import { CaptureMailer, type Mailer, SmtpMailer } from './adapters/mailer.js'
 import { createAuditModel } from './audit/audit.model.js'
 import { AuditService } from './audit/audit.service.js'
+import { CatalogCache, invalidateCatalogOn } from './catalog/catalog-cache.js'
+import { InventoryService } from './catalog/inventory.service.js'
+import { createProductModel } from './catalog/product.model.js'
+import { ProductsService } from './catalog/products.service.js'
+import { PublicCatalogService } from './catalog/public-catalog.service.js'
+import { createReservationModel } from './catalog/reservation.model.js'
+import { createStockMovementModel } from './catalog/stock-movement.model.js'
+import { createVariantModel } from './catalog/variant.model.js'
 import { type Database, openDatabase } from './db/connection.js'
 import { HealthService } from './health/health.service.js'
+import { imageStoresFor } from './images/image-stores.js'
+import { ImagesService } from './images/images.service.js'
+import { JobsService } from './jobs/jobs.service.js'
+import { DatabaseLocks, RedisLocks } from './jobs/lock.js'
+import { createJournalModel } from './ledger/ledger.model.js'
+import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
 import { MailboxService } from './mail/mailbox.service.js'
+import { createCartModel } from './orders/cart.model.js'
+import { CartService } from './orders/cart.service.js'
+import { CatalogServiceView } from './orders/catalog-view.js'
+import { CheckoutService, type OrderTimers } from './orders/checkout.service.js'
+import { createIdempotencyKeyModel } from './orders/idempotency.model.js'
+import { IdempotencyService } from './orders/idempotency.service.js'
+import { createOrderGroupModel, createOrderModel } from './orders/order.model.js'
+import { OrderRecords } from './orders/order.records.js'
+import { OrderMail } from './orders/order-mail.js'
+import { OrdersService } from './orders/orders.service.js'
+import { createRefundModel } from './orders/refund.model.js'
+import { RefundsService } from './orders/refunds.service.js'
+import { createPaymentEventModel } from './payments/payment-event.model.js'
+import { PaymentEventsService } from './payments/payment-events.service.js'
+import { PaystackClient } from './payments/paystack/paystack.client.js'
+import { AccountNumberCipher } from './payouts/account-number.cipher.js'
+import { createPayoutModel } from './payouts/payout.model.js'
+import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from './payouts/payout.period.js'
+import { createPayoutAccountModel } from './payouts/payout-account.model.js'
+import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
+import { PayoutsService } from './payouts/payouts.service.js'
+import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
 import { type EventBus, InProcessEventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
+import { createStoreModel } from './stores/store.model.js'
+import { StoresService } from './stores/store.service.js'
 
 /** Parts the caller may supply instead of the ones built from configuration (tests, benches). */
 export interface CoreOverrides {
@@ -27,6 +65,10 @@ export interface CoreOverrides {
   mailer?: Mailer
   clock?: Clock
   logger?: Logger
+  /** Another Paystack client (a test pointing at its own sandbox). */
+  paystack?: PaystackClient
+  /** Order lifecycle clocks: payment window, auto-delivery, return window (orders). */
+  orderTimers?: Partial<OrderTimers>
 }
 
 /** The composition root: every service, wired once. */
@@ -41,9 +83,38 @@ export interface Core {
   mailer: Mailer
   accounts: AccountsService
   users: UsersService
+  stores: StoresService
+  products: ProductsService
+  inventory: InventoryService
+  images: ImagesService
   audit: AuditService
   mailbox: MailboxService
+  jobs: JobsService
   health: HealthService
+  /** Paystack's API (or the sandbox's, per configuration). */
+  paystack: PaystackClient
+  /** Verified payment provider events, stored once. */
+  payments: PaymentEventsService
+  /** The commission ledger: double-entry journals of sales, refunds and payouts. */
+  ledger: LedgerService
+  /** Sellers' payout accounts (sealed account numbers, Paystack recipients). */
+  payoutAccounts: PayoutAccountsService
+  /** Weekly seller payouts through Paystack transfers, settled by transfer webhooks. */
+  payouts: PayoutsService
+  /** The public catalog buyers browse (cached, invalidated by catalog and store events). */
+  catalog: PublicCatalogService
+  /** Demo data for an empty marketplace. */
+  seed: SeedService
+  /** The buyer's server-side cart. */
+  cart: CartService
+  /** Checkout (order group + Paystack payment) and payment confirmation. */
+  checkout: CheckoutService
+  /** Store orders: views per audience and every lifecycle move. */
+  orders: OrdersService
+  /** Order refunds through Paystack. */
+  refunds: RefundsService
+  /** Idempotency keys for money-moving requests. */
+  idempotency: IdempotencyService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -71,6 +142,18 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     oneTimeTokens: createOneTimeTokenModel(connection),
     refreshTokens: createRefreshTokenModel(connection),
     audit: createAuditModel(connection),
+    stores: createStoreModel(connection),
+    products: createProductModel(connection),
+    variants: createVariantModel(connection),
+    stockMovements: createStockMovementModel(connection),
+    reservations: createReservationModel(connection),
+    paymentEvents: createPaymentEventModel(connection),
+    journals: createJournalModel(connection),
+    carts: createCartModel(connection),
+    orders: createOrderModel(connection),
+    orderGroups: createOrderGroupModel(connection),
+    refunds: createRefundModel(connection),
+    idempotencyKeys: createIdempotencyKeyModel(connection),
   }
   await Promise.all(Object.values(models).map((model) => model.init()))
 
@@ -97,6 +180,227 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     publicUrl: config.publicUrl,
   })
   const users = new UsersService({ ...models, audit, mail, events })
+  const stores = new StoresService({
+    stores: models.stores,
+    owners: users,
+    audit,
+    mail,
+    events,
+    publicUrl: config.publicUrl,
+  })
+  const catalogModels = {
+    products: models.products,
+    variants: models.variants,
+    movements: models.stockMovements,
+    reservations: models.reservations,
+  }
+  const products = new ProductsService({
+    ...catalogModels,
+    stores,
+    owners: users,
+    audit,
+    mail,
+    events,
+  })
+  const inventory = new InventoryService({
+    ...catalogModels,
+    stores,
+    owners: users,
+    mail,
+    events,
+    logger,
+  })
+  const images = new ImagesService({ products, ...imageStoresFor(config), logger })
+  // Images no version of a product uses any more are deleted from the store that holds them.
+  events.on('product.images_dropped', ({ images: dropped }) => images.discard(dropped))
+
+  const jobs = new JobsService({
+    locks:
+      kv.kind === 'redis' ? new RedisLocks(kv) : new DatabaseLocks(connection, () => clock.now()),
+    clock,
+    logger,
+  })
+  jobs.register({
+    name: 'sweep-expired-tokens',
+    schedule: '17 * * * *',
+    summary: 'Delete expired verification, reset and refresh tokens',
+    run: (ctx) => accounts.sweepExpiredTokens(ctx),
+  })
+  jobs.register({
+    name: 'release-expired-reservations',
+    schedule: '* * * * *',
+    summary: 'Give back the stock of checkout reservations past their expiry',
+    run: async (ctx) => ({ expired: await inventory.releaseExpired(ctx.now) }),
+  })
+
+  const paystack =
+    overrides.paystack ??
+    new PaystackClient({
+      secretKey: config.paystack.secretKey,
+      baseUrl: config.paystack.baseUrl,
+      timeoutMs: config.paystack.timeoutMs,
+      logger,
+    })
+  const payments = new PaymentEventsService({
+    paymentEvents: models.paymentEvents,
+    events,
+    logger,
+    paystack: {
+      secretKey: config.paystack.secretKey,
+      ...(config.paystack.webhookIps ? { webhookIps: config.paystack.webhookIps } : {}),
+    },
+  })
+
+  const ledger = new LedgerService({ journals: models.journals, clock, stores })
+
+  const catalogCache = new CatalogCache({
+    kv,
+    onError: (error) => logger.error({ err: error }, 'catalog cache invalidation failed'),
+  })
+  invalidateCatalogOn(events, catalogCache)
+  const catalog = new PublicCatalogService({
+    products: models.products,
+    variants: models.variants,
+    stores,
+    cache: catalogCache,
+  })
+  const seed = new SeedService({ accounts, users, stores, products, images, clock })
+
+  // From configuration (ORDER_* variables); overrides still win.
+  const orderTimers: OrderTimers = {
+    paymentWindowSeconds: config.orders.reservationMinutes * 60,
+    autoDeliverAfterDays: config.orders.autoDeliverDays,
+    returnWindowDays: config.orders.returnWindowDays,
+    ...overrides.orderTimers,
+  }
+  const idempotency = new IdempotencyService({ keys: models.idempotencyKeys, logger })
+  const orderRecords = new OrderRecords({
+    orders: models.orders,
+    groups: models.orderGroups,
+    events,
+  })
+  const orderMail = new OrderMail({ mail, people: users, stores })
+  const cart = new CartService({
+    carts: models.carts,
+    catalog: new CatalogServiceView(catalog),
+    logger,
+  })
+  const checkout = new CheckoutService({
+    records: orderRecords,
+    cart,
+    inventory,
+    paystack,
+    ledger,
+    idempotency,
+    mail: orderMail,
+    people: users,
+    stores,
+    events,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    timers: orderTimers,
+  })
+  const refunds = new RefundsService({
+    records: orderRecords,
+    refunds: models.refunds,
+    paystack,
+    ledger,
+    inventory,
+    idempotency,
+    audit,
+    mail: orderMail,
+    events,
+    clock,
+    logger,
+  })
+  const orders = new OrdersService({
+    records: orderRecords,
+    checkout,
+    refunds,
+    ledger,
+    stores,
+    audit,
+    mail: orderMail,
+    logger,
+    timers: orderTimers,
+  })
+  jobs.register({
+    name: 'expire-unpaid-orders',
+    schedule: '* * * * *',
+    summary: 'Cancel checkouts unpaid past their payment window and free their stock',
+    run: (ctx) => checkout.expireUnpaid(ctx),
+  })
+  jobs.register({
+    name: 'auto-deliver-shipped-orders',
+    schedule: '7 * * * *',
+    summary: 'Count orders shipped longer ago than the delivery window as delivered',
+    run: (ctx) => orders.autoDeliverShipped(ctx),
+  })
+  jobs.register({
+    name: 'complete-delivered-orders',
+    schedule: '13 * * * *',
+    summary: 'Complete delivered orders past the return window and release the seller share',
+    run: (ctx) => orders.completeDelivered(ctx),
+  })
+  jobs.register({
+    name: 'sweep-idempotency-keys',
+    schedule: '29 * * * *',
+    summary: 'Delete idempotency keys past their retention',
+    run: async (ctx) => ({ deleted: await idempotency.sweepExpired(ctx.now) }),
+  })
+
+  // Seller payouts (docs/payments.md): payout accounts, weekly runs, transfer webhooks.
+  const payoutModels = {
+    payoutAccounts: createPayoutAccountModel(connection),
+    payouts: createPayoutModel(connection),
+  }
+  await Promise.all(Object.values(payoutModels).map((model) => model.init()))
+  const payoutAccounts = new PayoutAccountsService({
+    accounts: payoutModels.payoutAccounts,
+    cipher: new AccountNumberCipher(
+      config.payouts.encryptionKey,
+      config.payouts.previousEncryptionKeys,
+    ),
+    paystack,
+    passwords: accounts,
+    stores,
+    owners: users,
+    kv,
+    mail,
+    audit,
+    events,
+    logger,
+    settings: config.payouts,
+  })
+  const payouts = new PayoutsService({
+    payouts: payoutModels.payouts,
+    accounts: payoutAccounts,
+    ledger,
+    stores,
+    owners: users,
+    paystack,
+    locks:
+      kv.kind === 'redis' ? new RedisLocks(kv) : new DatabaseLocks(connection, () => clock.now()),
+    mail,
+    audit,
+    events,
+    clock,
+    logger,
+    settings: config.payouts,
+  })
+  events.on('paystack.event_received', (event) => payouts.onPaystackEvent(event))
+  jobs.register({
+    name: 'weekly-payouts',
+    schedule: PAYOUT_SCHEDULE,
+    timezone: PAYOUT_TIMEZONE,
+    summary: 'Pay every seller their available balance for the week (kloset payouts run)',
+    maxRunMs: 30 * 60_000,
+    run: async (ctx) => {
+      const run = await payouts.runPeriod(ctx, {})
+      return { period: run.period, ...run.totals, warnings: run.warnings }
+    },
+  })
 
   return {
     config,
@@ -109,9 +413,26 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     mailer,
     accounts,
     users,
+    stores,
+    products,
+    inventory,
+    images,
     audit,
     mailbox: new MailboxService({ directory: mailCaptureDir(config) }),
+    jobs,
     health: new HealthService({ connection, kv, engine: database.engine }),
+    paystack,
+    payments,
+    ledger,
+    payoutAccounts,
+    payouts,
+    catalog,
+    seed,
+    cart,
+    checkout,
+    orders,
+    refunds,
+    idempotency,
     async close() {
       await events.drain()
       mailer.close()

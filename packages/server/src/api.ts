@@ -10,12 +10,47 @@ import { buildOpenApi } from './http/openapi.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
+import { adminOrderRoutes } from './routes/admin-orders.routes.js'
+import { adminProductRoutes } from './routes/admin-products.routes.js'
+import { adminStoreRoutes } from './routes/admin-stores.routes.js'
 import { adminUserRoutes } from './routes/admin-users.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
+import { cartRoutes } from './routes/cart.routes.js'
+import { catalogRoutes } from './routes/catalog.routes.js'
+import { checkoutRoutes } from './routes/checkout.routes.js'
+import { orderRoutes } from './routes/orders.routes.js'
+import { productImageRoutes } from './routes/product-images.routes.js'
+import { sellerBalanceRoutes } from './routes/seller-balance.routes.js'
+import { sellerOrderRoutes } from './routes/seller-orders.routes.js'
+import { sellerPayoutRoutes } from './routes/seller-payouts.routes.js'
+import { sellerProductRoutes } from './routes/seller-products.routes.js'
+import { sellerStockRoutes } from './routes/seller-stock.routes.js'
+import { publicStoreRoutes, sellerStoreRoutes } from './routes/seller-store.routes.js'
 import { systemRoutes } from './routes/system.routes.js'
+import { webhookRoutes } from './routes/webhooks.routes.js'
 
 /** Every route of the API, in one table: the router, the OpenAPI document and tests read it. */
-export const allRoutes: RouteDef[] = [...systemRoutes, ...authRoutes, ...adminUserRoutes]
+export const allRoutes: RouteDef[] = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...adminUserRoutes,
+  ...sellerStoreRoutes,
+  ...publicStoreRoutes,
+  ...catalogRoutes,
+  ...adminStoreRoutes,
+  ...webhookRoutes,
+  ...productImageRoutes,
+  ...sellerProductRoutes,
+  ...sellerStockRoutes,
+  ...sellerPayoutRoutes,
+  ...sellerBalanceRoutes,
+  ...adminProductRoutes,
+  ...cartRoutes,
+  ...checkoutRoutes,
+  ...orderRoutes,
+  ...sellerOrderRoutes,
+  ...adminOrderRoutes,
+]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
 export interface ConnectionInfo {
@@ -48,13 +83,17 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       tag: 'System',
       summary: 'This document',
       responses: { 200: 'OpenAPI 3.1' },
-      handler: async (): Promise<Response> => jsonBytes(openapi(), 200, { 'cache-control': 'public, max-age=300' }),
+      handler: async (): Promise<Response> =>
+        jsonBytes(openapi(), 200, { 'cache-control': 'public, max-age=300' }),
     },
   ])
   let openapiBody: string | undefined
   const openapi = (): string => {
     openapiBody ??= JSON.stringify(
-      buildOpenApi(router.routes, { version: options.version ?? '0.1.0', serverUrl: core.config.publicUrl }),
+      buildOpenApi(router.routes, {
+        version: options.version ?? '0.1.0',
+        serverUrl: core.config.publicUrl,
+      }),
     )
     return openapiBody
   }
@@ -92,7 +131,12 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
         return json(errorBody('forbidden', 'You are not allowed to do this', requestId), 403)
       }
     }
-    const ctx: Ctx = makeCtx(principal?.actor ?? { kind: 'anonymous' }, core.clock.now(), requestId, info.ip)
+    const ctx: Ctx = makeCtx(
+      principal?.actor ?? { kind: 'anonymous' },
+      core.clock.now(),
+      requestId,
+      info.ip,
+    )
     return route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) })
   }
 
@@ -111,8 +155,14 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
         if (isAppError(error)) {
           response = appErrorResponse(error, requestId)
         } else {
-          core.logger.error({ err: error, requestId, method: request.method, path: url.pathname }, 'unhandled error')
-          response = json(errorBody('internal_error', 'Something went wrong on our side', requestId), 500)
+          core.logger.error(
+            { err: error, requestId, method: request.method, path: url.pathname },
+            'unhandled error',
+          )
+          response = json(
+            errorBody('internal_error', 'Something went wrong on our side', requestId),
+            500,
+          )
         }
       }
       try {

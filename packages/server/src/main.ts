@@ -1,5 +1,13 @@
 import { join } from 'node:path'
-import { ConfigError, createCore, EngineUnavailableError, loadConfig } from '@kloset/core'
+import {
+  ConfigError,
+  createCore,
+  describeDemoSeed,
+  EngineUnavailableError,
+  loadConfig,
+  startScheduler,
+} from '@kloset/core'
+import { startLocalPaystack } from './host/paystack-sandbox.js'
 import { startServer } from './server.js'
 
 /**
@@ -8,9 +16,22 @@ import { startServer } from './server.js'
  * and stops everything it started on SIGINT or SIGTERM.
  */
 async function main() {
-  const config = loadConfig()
+  // Without a Paystack key, the local sandbox stands in for Paystack (docs/paystack.md).
+  const paystack = await startLocalPaystack(loadConfig())
+  const config = paystack.config
   const core = await createCore(config)
-  const running = await startServer(core, { port: config.port, mediaDir: join(config.dataDir, 'media') })
+  // A first start on an empty embedded data directory gets demo data to look at; a database
+  // with any account (or a MongoDB server) is never touched.
+  const demo =
+    core.engine === 'embedded' && config.env !== 'production' && (await core.seed.isEmpty())
+      ? await core.seed.demo()
+      : undefined
+  const running = await startServer(core, {
+    port: config.port,
+    mediaDir: join(config.dataDir, 'media'),
+  })
+  // The timed jobs run alongside the API; their locks keep a separate `kloset scheduler` safe.
+  const scheduler = startScheduler(core.jobs, core.logger)
   const base = running.url
   const lines = [
     '',
@@ -21,9 +42,12 @@ async function main() {
     `  Database   ${core.engine === 'embedded' ? `embedded FerretDB under ${config.dataDir}` : 'MongoDB (MONGODB_URI)'}`,
     `  Mail       ${config.smtpUrl ? 'SMTP (SMTP_URL)' : `captured under ${join(config.dataDir, 'mail')}: bin/kloset mail list`}`,
     `  Redis      ${config.redisUrl ? 'REDIS_URL' : 'in-process (set REDIS_URL to share limits and events)'}`,
+    `  Paystack   ${paystack.banner}`,
+    `  Jobs       ${scheduler.jobs.map((j) => j.name).join(', ')} (bin/kloset jobs list)`,
     '',
   ]
   process.stdout.write(lines.join('\n') + '\n')
+  if (demo) process.stdout.write(`${describeDemoSeed(demo).join('\n')}\n\n`)
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -32,7 +56,9 @@ async function main() {
     core.logger.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
+    await scheduler.stop()
     await running.close()
+    await paystack.sandbox?.stop()
     await core.close()
     process.exit(0)
   }

@@ -84,7 +84,7 @@ describe('kloset users', () => {
     const seller = await aVerifiedUser(world, 'seller')
     const run = await runCommand(world, UsersList, ['--role', 'seller', '--json'])
     expect(run.exitCode).toBe(0)
-    const result = (run.json as { result: { items: { email: string; role: string }[] } }).result
+    const result = run.json?.result as { items: { email: string; role: string }[] }
     expect(result.items.map((u) => u.email)).toContain(seller.email)
     expect(result.items.every((u) => u.role === 'seller')).toBe(true)
   })

@@ -12,7 +12,7 @@ export interface CommandRun {
   stderr: string
   /** The parsed `--json` envelope, when the command printed one. */
   json:
-    | { status: 'ok' | 'error'; result?: never; error?: { code: string; message: string } }
+    | { status: 'ok' | 'error'; result?: unknown; error?: { code: string; message: string } }
     | undefined
 }
 

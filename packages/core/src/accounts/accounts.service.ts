@@ -379,6 +379,29 @@ export class AccountsService {
   }
 
   /**
+   * Checks the signed-in user's password again before a sensitive change (payout account).
+   * Counted against the same per-account limit as sign-in, so it cannot be used to guess.
+   * @throws ForbiddenError `invalid_password`, RateLimitedError, UnauthorizedError.
+   */
+  async verifyPassword(ctx: Ctx, password: string): Promise<void> {
+    const userId = requireUser(ctx)
+    const { perAccount, windowSeconds } = this.deps.settings.loginLimit
+    await this.deps.limiter.consume(`reauth:${userId}`, perAccount, windowSeconds)
+    const user = await this.deps.users.findById(userId).lean()
+    const ok = await this.deps.hasher.verify(user?.passwordHash, password)
+    if (!user || !ok) throw new ForbiddenError('The password is wrong', 'invalid_password')
+    await this.deps.limiter.reset(`reauth:${userId}`)
+  }
+
+  /** Deletes expired link tokens and refresh tokens (a scheduler job; no TTL indexes here). */
+  async sweepExpiredTokens(ctx: Ctx): Promise<{ oneTimeTokens: number; refreshTokens: number }> {
+    const before = op({ $lt: ctx.now })
+    const oneTime = await this.deps.oneTimeTokens.deleteMany({ expiresAt: before })
+    const refresh = await this.deps.refreshTokens.deleteMany({ expiresAt: before })
+    return { oneTimeTokens: oneTime.deletedCount, refreshTokens: refresh.deletedCount }
+  }
+
+  /**
    * Creates an administrator account, verified at once. Only an administrator (or the CLI, whose
    * operator holds the database credentials) can do this.
    */

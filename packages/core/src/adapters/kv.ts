@@ -105,10 +105,12 @@ export class RedisStore implements KeyValueStore {
   }
 
   async hit(key: string, windowSeconds: number) {
-    const [count, ttl] = (await this.client.eval(HIT_SCRIPT, 1, this.prefix + key, windowSeconds)) as [
-      number,
-      number,
-    ]
+    const [count, ttl] = (await this.client.eval(
+      HIT_SCRIPT,
+      1,
+      this.prefix + key,
+      windowSeconds,
+    )) as [number, number]
     return { count, ttlSeconds: ttl > 0 ? ttl : windowSeconds }
   }
 

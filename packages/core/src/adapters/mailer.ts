@@ -45,7 +45,11 @@ export class SmtpMailer implements Mailer {
  */
 export class CaptureMailer implements Mailer {
   readonly kind = 'capture' as const
-  private transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  private transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  })
 
   constructor(
     readonly directory: string,

@@ -32,7 +32,11 @@ export class AuditService {
     })
   }
 
-  async listFor(ctx: Ctx, target: { type: string; id: string }, limit = 50): Promise<AuditEntryDTO[]> {
+  async listFor(
+    ctx: Ctx,
+    target: { type: string; id: string },
+    limit = 50,
+  ): Promise<AuditEntryDTO[]> {
     requireRole(ctx, 'admin')
     const rows = await this.deps.audit
       .find({ 'target.type': target.type, 'target.id': target.id })

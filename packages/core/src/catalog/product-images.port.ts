@@ -15,6 +15,17 @@ export interface ProductImage {
   bytes: number
 }
 
+/** An image taken off a product, and whether its file may go now. */
+export interface DetachedImage {
+  image: ProductImage
+  /**
+   * False while the live version of an approved product still shows the image: the removal
+   * waits in the pending revision, and the catalog announces the image in
+   * `product.images_dropped` once a revision without it is approved (never if it is rejected).
+   */
+  deleteNow: boolean
+}
+
 /**
  * What the images feature needs from the catalog (ProductsService implements it). Ownership and
  * state rules stay in the catalog: a seller other than the owner gets NotFoundError.
@@ -27,8 +38,11 @@ export interface ProductImageSlots {
   assertCanAddImage(ctx: Ctx, productId: string): Promise<void>
   /** Adds a stored image (to the pending revision when the product is approved). */
   attachImage(ctx: Ctx, productId: string, image: ProductImage): Promise<ProductImage[]>
-  /** Removes an image; returns it so the caller can delete it from its store. */
-  detachImage(ctx: Ctx, productId: string, imageId: string): Promise<ProductImage>
+  /**
+   * Removes an image (from the pending revision when the product is approved); says whether the
+   * caller may delete its file now. @throws NotFoundError, InvalidStateError
+   */
+  detachImage(ctx: Ctx, productId: string, imageId: string): Promise<DetachedImage>
   /** Sets the order of the product's images; `imageIds` must be a permutation of them. */
   reorderImages(ctx: Ctx, productId: string, imageIds: string[]): Promise<ProductImage[]>
 }

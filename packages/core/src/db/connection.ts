@@ -23,11 +23,13 @@ export interface Database {
 export async function connectDatabase(
   uri: string,
   dbName: string,
-  options: { singleConnection: boolean; onClose?: () => Promise<void> },
+  options: { singleConnection: boolean; monitorCommands?: boolean; onClose?: () => Promise<void> },
 ): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     dbName,
     ...(options.singleConnection ? { maxPoolSize: 1, minPoolSize: 1 } : {}),
+    // Off by default: the driver then builds no event per command (the bench turns it on).
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: true,
   })
@@ -49,16 +51,22 @@ export async function connectDatabase(
 
 /**
  * Opens the database: `MONGODB_URI` when set, otherwise the embedded engine of the data
- * directory (started, or reused when another process already runs it).
+ * directory (started, or reused when another process already runs it). `monitorCommands`
+ * makes the driver emit command events (`connection.getClient().on('commandSucceeded')`).
  */
 export async function openDatabase(
   config: Pick<Config, 'mongodbUri' | 'dataDir' | 'databaseName'>,
+  options: { monitorCommands?: boolean } = {},
 ): Promise<Database> {
   if (config.mongodbUri) {
-    return connectDatabase(config.mongodbUri, config.databaseName, { singleConnection: false })
+    return connectDatabase(config.mongodbUri, config.databaseName, {
+      singleConnection: false,
+      ...options,
+    })
   }
   const engine: EngineHandle = await ensureEngine(config.dataDir)
   return connectDatabase(engine.uri, config.databaseName, {
+    ...options,
     singleConnection: true,
     onClose: () => engine.stop(),
   })

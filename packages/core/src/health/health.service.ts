@@ -6,16 +6,24 @@ export interface Readiness {
   checks: Record<string, { ok: boolean; ms: number; error?: string }>
 }
 
-async function timed(check: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {
+async function timed(
+  check: () => Promise<unknown>,
+): Promise<{ ok: boolean; ms: number; error?: string }> {
   const started = performance.now()
   try {
     await Promise.race([
       check(),
-      new Promise((_, fail) => setTimeout(() => fail(new Error('timed out after 2000 ms')), 2_000).unref()),
+      new Promise((_, fail) =>
+        setTimeout(() => fail(new Error('timed out after 2000 ms')), 2_000).unref(),
+      ),
     ])
     return { ok: true, ms: Math.round(performance.now() - started) }
   } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message }
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: (error as Error).message,
+    }
   }
 }
 

@@ -31,7 +31,9 @@ export class MailboxService {
     const raw = await readFile(join(this.deps.directory, `${id}.eml`))
     const mail = await simpleParser(raw)
     const text = mail.text ?? ''
-    const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '')
+    const to = Array.isArray(mail.to)
+      ? mail.to.map((a) => a.text).join(', ')
+      : (mail.to?.text ?? '')
     return {
       id,
       to,
@@ -44,7 +46,10 @@ export class MailboxService {
   }
 
   /** Newest first. */
-  async list(ctx: Ctx, options: { limit?: number; to?: string } = {}): Promise<CapturedMailSummary[]> {
+  async list(
+    ctx: Ctx,
+    options: { limit?: number; to?: string } = {},
+  ): Promise<CapturedMailSummary[]> {
     requireRole(ctx, 'admin')
     const ids = (await this.files()).reverse().map((n) => n.slice(0, -4))
     const out: CapturedMailSummary[] = []

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 
@@ -12,16 +13,39 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol)
-      } catch {
-        return false
-      }
-    }, `must be a URL starting with ${protocols.join(' or ')}`)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol)
+        } catch {
+          return false
+        }
+      },
+      `must be a URL starting with ${protocols.join(' or ')}`,
+    )
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional())
+
+/** A 256-bit key written as 64 hex digits or as base64 / base64url; undefined otherwise. */
+export function decodeKey256(value: string): Buffer | undefined {
+  const text = value.trim()
+  const bytes = /^[0-9a-fA-F]{64}$/.test(text)
+    ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(text)
+      ? Buffer.from(text, 'base64')
+      : undefined
+  return bytes?.length === 32 ? bytes : undefined
+}
+
+const key256 = z
+  .string()
+  .trim()
+  .refine(
+    (value) => decodeKey256(value) !== undefined,
+    'must be 32 bytes, as 64 hex digits or base64',
+  )
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(emptyToUndefined, schema.optional())
 
 /** Every environment variable the project reads, in one place. docs/configuration.md lists them. */
 export const envSchema = z.object({
@@ -35,12 +59,95 @@ export const envSchema = z.object({
   MONGODB_URI: optional(url(['mongodb:', 'mongodb+srv:'])),
   REDIS_URL: optional(url(['redis:', 'rediss:'])),
   SMTP_URL: optional(url(['smtp:', 'smtps:'])),
-  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('KlosetStore <no-reply@kloset.local>')),
+  MAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z.string().default('KlosetStore <no-reply@kloset.local>'),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  CLOUDINARY_URL: optional(
+    url(['cloudinary:']).refine((value) => {
+      const parsed = new URL(value)
+      return Boolean(parsed.username && parsed.password && parsed.hostname)
+    }, 'must be cloudinary://<api_key>:<api_secret>@<cloud_name>'),
+  ),
+  /** Another Cloudinary API host (a local stand-in in tests); production leaves it unset. */
+  CLOUDINARY_UPLOAD_PREFIX: optional(url(['http:', 'https:'])),
+  /** Unset: `npm start` runs the local Paystack sandbox with a generated key (docs/paystack.md). */
+  PAYSTACK_SECRET_KEY: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^sk_(test|live)_[A-Za-z0-9_]+$/, 'must start with sk_test_ or sk_live_'),
+  ),
+  PAYSTACK_PUBLIC_KEY: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must start with pk_test_ or pk_live_'),
+  ),
+  PAYSTACK_BASE_URL: optional(url(['http:', 'https:'])),
+  PAYSTACK_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ),
+  PAYSTACK_SANDBOX_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  /** Comma-separated webhook source addresses to accept (Paystack publishes three). */
+  /** Encrypts sellers' payout account numbers at rest (AES-256-GCM); docs/payments.md. */
+  PAYOUT_ENCRYPTION_KEY: optional(key256),
+  /** Earlier payout encryption keys, comma-separated: still read after a rotation. */
+  PAYOUT_ENCRYPTION_PREVIOUS_KEYS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(key256)),
+  ),
+  /** The smallest available balance a weekly payout sends, in kobo (default NGN 1,000). */
+  PAYOUT_MINIMUM_KOBO: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(100_000_000_000).default(100_000),
+  ),
+  /** How long a checkout holds stock for payment; at most a day, the longest reservation. */
+  ORDER_RESERVATION_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+  ),
+  /** A shipped order counts as delivered after this many days. */
+  ORDER_AUTO_DELIVER_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(365).default(14),
+  ),
+  /** Days a delivered order stays open for returns before the seller's share is released. */
+  ORDER_RETURN_WINDOW_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(365).default(7),
+  ),
+  PAYSTACK_WEBHOOK_IPS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .refine((ips) => ips.length > 0 && ips.every((ip) => isIP(ip) !== 0), {
+        message: 'must be a comma-separated list of IP addresses',
+      }),
+  ),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -71,6 +178,68 @@ export interface Config {
   jwtIssuer: string
   jwtAudience: string
   auth: AuthSettings
+  /** Product images go to Cloudinary when set, else to files under `<dataDir>/media`. */
+  cloudinary?: CloudinarySettings
+  paystack: PaystackSettings
+  payouts: PayoutSettings
+  orders: OrderSettings
+}
+
+/** Order lifecycle clocks; create-core turns them into the orders services' timers. */
+export interface OrderSettings {
+  /** ORDER_RESERVATION_MINUTES: the payment window, during which the stock is held. */
+  reservationMinutes: number
+  /** ORDER_AUTO_DELIVER_DAYS: shipped orders count as delivered after this. */
+  autoDeliverDays: number
+  /** ORDER_RETURN_WINDOW_DAYS: delivered orders complete after this. */
+  returnWindowDays: number
+}
+
+/** Seller payouts; docs/payments.md explains them. */
+export interface PayoutSettings {
+  /** PAYOUT_ENCRYPTION_KEY, or a key generated once into `<dataDir>/secrets.json`. */
+  encryptionKey: string
+  /** Keys of earlier rotations, for reading account numbers sealed with them. */
+  previousEncryptionKeys: string[]
+  /** Balances below this (kobo) wait for a later week. */
+  minimumKobo: number
+  /** How long a changed payout account holds the next payout. */
+  holdHours: number
+}
+
+/** Where and how the Paystack client talks; docs/paystack.md explains the three modes. */
+export interface PaystackSettings {
+  /** `sandbox` when PAYSTACK_SECRET_KEY is unset: `npm start` then runs the local emulator. */
+  mode: 'test' | 'live' | 'sandbox'
+  /** PAYSTACK_SECRET_KEY, or the sandbox key generated once and kept in the data directory. */
+  secretKey: string
+  publicKey?: string
+  baseUrl: string
+  timeoutMs: number
+  /** The port `npm start` gives the sandbox (PAYSTACK_SANDBOX_PORT, default PORT + 10). */
+  sandboxPort: number
+  /** Webhook source addresses to accept; unset accepts any (the signature is the real check). */
+  webhookIps?: string[]
+}
+
+export interface CloudinarySettings {
+  cloudName: string
+  apiKey: string
+  apiSecret: string
+  /** The API host, when not https://api.cloudinary.com. */
+  uploadPrefix?: string
+}
+
+function cloudinaryOf(cloudinaryUrl: string, prefix: string | undefined): CloudinarySettings {
+  const parsed = new URL(cloudinaryUrl)
+  // The SDK also reads `?upload_prefix=` on the URL; honour it the same way.
+  const uploadPrefix = prefix ?? parsed.searchParams.get('upload_prefix') ?? undefined
+  return {
+    cloudName: parsed.hostname,
+    apiKey: decodeURIComponent(parsed.username),
+    apiSecret: decodeURIComponent(parsed.password),
+    ...(uploadPrefix ? { uploadPrefix: uploadPrefix.replace(/\/$/, '') } : {}),
+  }
 }
 
 export const defaultAuthSettings: AuthSettings = {
@@ -85,20 +254,71 @@ export const defaultAuthSettings: AuthSettings = {
 
 interface LocalSecrets {
   jwtSecret: string
+  /** The local Paystack sandbox's secret key; the sandbox only accepts `sk_test_` keys. */
+  paystackSandboxSecret: string
+  /** Encrypts payout account numbers when PAYOUT_ENCRYPTION_KEY is unset (base64, 32 bytes). */
+  payoutEncryptionKey: string
 }
+
+const newLocalSecrets = (): LocalSecrets => ({
+  jwtSecret: randomBytes(48).toString('base64url'),
+  paystackSandboxSecret: `sk_test_${randomBytes(20).toString('hex')}`,
+  payoutEncryptionKey: randomBytes(32).toString('base64'),
+})
 
 /** Secrets for the embedded default: generated once, kept in the data directory, never in code. */
 function localSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'secrets.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>
+    if (stored.jwtSecret && stored.paystackSandboxSecret && stored.payoutEncryptionKey) {
+      return stored as LocalSecrets
+    }
+    // A data directory from before a secret was added: keep what is there, add what is missing.
+    const completed: LocalSecrets = { ...newLocalSecrets(), ...stored }
+    const temporary = `${file}.${process.pid}.tmp`
+    writeFileSync(temporary, JSON.stringify(completed, null, 2), { mode: 0o600 })
+    renameSync(temporary, file)
+    return completed
+  }
   mkdirSync(dataDir, { recursive: true })
-  const secrets: LocalSecrets = { jwtSecret: randomBytes(48).toString('base64url') }
+  const secrets = newLocalSecrets()
   try {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' })
     return secrets
   } catch {
     // Another process wrote it first: use theirs.
     return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets
+  }
+}
+
+/** @throws ConfigError for a key pair of two modes or a plain-http Paystack in production. */
+function paystackOf(env: Env, dataDir: string): PaystackSettings {
+  const secretKey = env.PAYSTACK_SECRET_KEY
+  const mode = secretKey ? (secretKey.startsWith('sk_live_') ? 'live' : 'test') : 'sandbox'
+  const publicMode = env.PAYSTACK_PUBLIC_KEY?.startsWith('pk_live_') ? 'live' : 'test'
+  const problems: string[] = []
+  if (env.PAYSTACK_PUBLIC_KEY && mode !== 'sandbox' && publicMode !== mode) {
+    problems.push(`  PAYSTACK_PUBLIC_KEY: is a ${publicMode} key but the secret key is ${mode}`)
+  }
+  if (env.NODE_ENV === 'production' && env.PAYSTACK_BASE_URL?.startsWith('http:')) {
+    // The secret key travels in a header: never in clear text in production.
+    problems.push('  PAYSTACK_BASE_URL: must be https when NODE_ENV=production')
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`)
+  const sandboxPort =
+    env.PAYSTACK_SANDBOX_PORT ?? (env.PORT === 0 || env.PORT + 10 > 65535 ? 0 : env.PORT + 10)
+  const baseUrl =
+    env.PAYSTACK_BASE_URL ??
+    (secretKey ? 'https://api.paystack.co' : `http://127.0.0.1:${sandboxPort}`)
+  return {
+    mode,
+    secretKey: secretKey ?? localSecrets(dataDir).paystackSandboxSecret,
+    ...(env.PAYSTACK_PUBLIC_KEY ? { publicKey: env.PAYSTACK_PUBLIC_KEY } : {}),
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    timeoutMs: env.PAYSTACK_TIMEOUT_MS,
+    sandboxPort,
+    ...(env.PAYSTACK_WEBHOOK_IPS ? { webhookIps: env.PAYSTACK_WEBHOOK_IPS } : {}),
   }
 }
 
@@ -120,9 +340,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data
   if (env.NODE_ENV === 'production') {
-    const missing = (['JWT_SECRET', 'MONGODB_URI', 'PUBLIC_URL', 'SMTP_URL'] as const).filter(
-      (name) => !env[name],
-    )
+    const missing = (
+      [
+        'JWT_SECRET',
+        'MONGODB_URI',
+        'PUBLIC_URL',
+        'SMTP_URL',
+        'PAYSTACK_SECRET_KEY',
+        'PAYOUT_ENCRYPTION_KEY',
+      ] as const
+    ).filter((name) => !env[name])
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((n) => `  ${n}: required when NODE_ENV=production`).join('\n')}`,
@@ -147,5 +374,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jwtIssuer: publicUrl,
     jwtAudience: 'kloset-api',
     auth: defaultAuthSettings,
+    ...(env.CLOUDINARY_URL
+      ? { cloudinary: cloudinaryOf(env.CLOUDINARY_URL, env.CLOUDINARY_UPLOAD_PREFIX) }
+      : {}),
+    paystack: paystackOf(env, dataDir),
+    payouts: {
+      encryptionKey: env.PAYOUT_ENCRYPTION_KEY ?? localSecrets(dataDir).payoutEncryptionKey,
+      previousEncryptionKeys: env.PAYOUT_ENCRYPTION_PREVIOUS_KEYS ?? [],
+      minimumKobo: env.PAYOUT_MINIMUM_KOBO,
+      holdHours: 48,
+    },
+    orders: {
+      reservationMinutes: env.ORDER_RESERVATION_MINUTES,
+      autoDeliverDays: env.ORDER_AUTO_DELIVER_DAYS,
+      returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
+    },
   }
 }

@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'rate_limited'
   | 'unavailable'
   | 'upstream'
+  | 'unsupported_media'
+  | 'too_large'
 
 export class AppError extends Error {
   constructor(
@@ -88,6 +90,20 @@ export class UnavailableError extends AppError {
 export class UpstreamError extends AppError {
   constructor(message: string, code = 'upstream_error', details?: unknown) {
     super('upstream', code, message, details)
+  }
+}
+
+/** Content we do not accept by its kind (judged by its bytes), for example an SVG as a product image. */
+export class UnsupportedMediaError extends AppError {
+  constructor(message: string, code = 'unsupported_media_type', details?: unknown) {
+    super('unsupported_media', code, message, details)
+  }
+}
+
+/** Content over a size limit: bytes, or pixels for images. */
+export class TooLargeError extends AppError {
+  constructor(message: string, code = 'payload_too_large', details?: unknown) {
+    super('too_large', code, message, details)
   }
 }
 

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 
 export type { Logger }
 
@@ -9,11 +9,23 @@ export function createLogger(options: { level: string; pretty?: boolean; name?: 
     level: options.level,
     ...(options.name ? { name: options.name } : {}),
     redact: {
-      paths: ['*.password', '*.token', '*.refreshToken', '*.accessToken', '*.secretKey', 'req.headers.authorization'],
+      paths: [
+        '*.password',
+        '*.token',
+        '*.refreshToken',
+        '*.accessToken',
+        '*.secretKey',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'HH:MM:ss.l' },
+          },
+        }
       : {}),
   })
 }

@@ -5,9 +5,12 @@ import { ValidationError } from './errors.js'
 export function issuesToDetails(error: z.ZodError): Record<string, string> {
   const details: Record<string, string> = {}
   for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? 'body' : '_')
+    const key =
+      issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? 'body' : '_')
     const message =
-      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s): ${issue.keys.join(', ')}`
+        : issue.message
     details[key] = details[key] ? `${details[key]}; ${message}` : message
   }
   return details

@@ -29,6 +29,8 @@ export interface StoreDTO {
   closedUntil?: string
   /** Platform commission in basis points (500 = 5%), frozen on each order when it is placed. */
   commissionRateBps: number
+  /** When an administrator last approved (or reinstated) the store. */
+  approvedAt?: string
   createdAt: string
   updatedAt: string
 }
@@ -60,6 +62,9 @@ export interface StoreLookup {
 }
 
 /** True when buyers can see and buy from the store: approved and not on holiday. */
-export function isStoreSellable(store: Pick<StoreDTO, 'status' | 'closedUntil'>, now: Date): boolean {
+export function isStoreSellable(
+  store: Pick<StoreDTO, 'status' | 'closedUntil'>,
+  now: Date,
+): boolean {
   return store.status === 'approved' && !(store.closedUntil && new Date(store.closedUntil) > now)
 }

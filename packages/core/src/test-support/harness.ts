@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MemoryStore, RedisStore, type KeyValueStore } from '../adapters/kv.js'
+import { type KeyValueStore, MemoryStore, RedisStore } from '../adapters/kv.js'
 import { SmtpMailer } from '../adapters/mailer.js'
 import { type Core, type CoreOverrides, createCore } from '../create-core.js'
 import { connectDatabase } from '../db/connection.js'
@@ -31,11 +31,13 @@ export interface TestWorldOptions {
 
 export const testMongoUri = (): string => {
   const uri = process.env.KLOSET_TEST_MONGODB_URI
-  if (!uri) throw new Error('KLOSET_TEST_MONGODB_URI is not set: run tests through jest (global setup)')
+  if (!uri)
+    throw new Error('KLOSET_TEST_MONGODB_URI is not set: run tests through jest (global setup)')
   return uri
 }
 
-export const testRedisUrl = (): string => process.env.KLOSET_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15'
+export const testRedisUrl = (): string =>
+  process.env.KLOSET_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15'
 
 export function testKv(kind: 'redis' | 'memory', now?: () => number): KeyValueStore {
   return kind === 'redis'
@@ -87,10 +89,12 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
 }
 
 /** Builders for request contexts. */
-export const ctxAs = (actor: Actor, now = new Date()): Ctx => makeCtx(actor, now, 'test-request', '127.0.0.1')
+export const ctxAs = (actor: Actor, now = new Date()): Ctx =>
+  makeCtx(actor, now, 'test-request', '127.0.0.1')
 export const anonCtx = (now?: Date, ip = '127.0.0.1'): Ctx =>
   makeCtx({ kind: 'anonymous' }, now ?? new Date(), 'test-request', ip)
-export const userCtx = (id: string, role: Role, now?: Date): Ctx => ctxAs({ kind: 'user', id, role }, now)
+export const userCtx = (id: string, role: Role, now?: Date): Ctx =>
+  ctxAs({ kind: 'user', id, role }, now)
 export const adminCliCtx = (now?: Date): Ctx =>
   ctxAs({ kind: 'admin-cli', id: 'cli-test', osUser: 'tester' }, now)
 
@@ -114,19 +118,30 @@ export async function aVerifiedUser(world: TestWorld, role: Role = 'buyer', labe
       name: 'Ada Admin',
       password: A_PASSWORD,
     })
-    const session = await core.accounts.login(anonCtx(clock.now(), `10.0.${counter % 250}.${counter % 200}`), {
-      email,
-      password: A_PASSWORD,
-    })
+    const session = await core.accounts.login(
+      anonCtx(clock.now(), `10.0.${counter % 250}.${counter % 200}`),
+      {
+        email,
+        password: A_PASSWORD,
+      },
+    )
     return { user, session, email }
   }
-  await core.accounts.signup(anonCtx(clock.now()), { email, password: A_PASSWORD, name: `Test ${role}`, role })
+  await core.accounts.signup(anonCtx(clock.now()), {
+    email,
+    password: A_PASSWORD,
+    name: `Test ${role}`,
+    role,
+  })
   const mail = await smtp.waitFor(email, /Confirm/)
   const token = new URL(mail.links.find((l) => l.includes('token='))!).searchParams.get('token')!
   await core.accounts.verifyEmail(anonCtx(clock.now()), { token })
-  const session = await core.accounts.login(anonCtx(clock.now(), `10.1.${counter % 250}.${counter % 200}`), {
-    email,
-    password: A_PASSWORD,
-  })
+  const session = await core.accounts.login(
+    anonCtx(clock.now(), `10.1.${counter % 250}.${counter % 200}`),
+    {
+      email,
+      password: A_PASSWORD,
+    },
+  )
   return { user: session.user, session, email }
 }

@@ -62,7 +62,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       for (;;) {
         const found = matching(to, subject).at(-1)
         if (found) return found
-        if (Date.now() > deadline) throw new Error(`No mail to ${to} matching ${subject ?? 'anything'}`)
+        if (Date.now() > deadline)
+          throw new Error(`No mail to ${to} matching ${subject ?? 'anything'}`)
         await new Promise((r) => setTimeout(r, 20))
       }
     },

@@ -24,16 +24,23 @@ export function createHttpApp(api: Api, options: HostOptions = {}): Express {
   app.use((req, res, next) => {
     const length = Number(req.headers['content-length'] ?? 0)
     if (length > maxBody) {
-      res.status(413).json(errorBody('payload_too_large', `Body larger than ${maxBody} bytes`, 'host'))
+      res
+        .status(413)
+        .json(errorBody('payload_too_large', `Body larger than ${maxBody} bytes`, 'host'))
       return
     }
     next()
   })
   if (options.mediaDir) {
-    app.use('/media', express.static(options.mediaDir, { fallthrough: false, index: false, dotfiles: 'deny' }))
+    app.use(
+      '/media',
+      express.static(options.mediaDir, { fallthrough: false, index: false, dotfiles: 'deny' }),
+    )
   }
   const bridge = getRequestListener((request, env) =>
-    api.fetch(request, { ip: (env.incoming as { ip?: string }).ip ?? env.incoming.socket.remoteAddress }),
+    api.fetch(request, {
+      ip: (env.incoming as { ip?: string }).ip ?? env.incoming.socket.remoteAddress,
+    }),
   )
   app.use((req, res) => {
     void bridge(req, res)

@@ -4,7 +4,10 @@ import type { RouteDef } from './route.js'
 type JsonSchema = Record<string, unknown>
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema
   return rest
 }
 
@@ -25,6 +28,27 @@ const errorSchema: JsonSchema = {
   },
 }
 
+const uploadBody = (upload: NonNullable<RouteDef['upload']>): JsonSchema => ({
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: [upload.field],
+        additionalProperties: false,
+        properties: {
+          [upload.field]: {
+            type: 'string',
+            contentMediaType: 'application/octet-stream',
+            description: `One file of at most ${upload.maxBytes} bytes`,
+          },
+        },
+      },
+      encoding: { [upload.field]: { contentType: upload.accept.join(', ') } },
+    },
+  },
+})
+
 /**
  * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
  * validate requests, so the two cannot drift apart.
@@ -42,7 +66,9 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
     if (r.query) {
       const schema = toSchema(r.query)
       const required = new Set((schema.required as string[] | undefined) ?? [])
-      for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+      for (const [name, prop] of Object.entries(
+        (schema.properties ?? {}) as Record<string, JsonSchema>,
+      )) {
         parameters.push({ name, in: 'query', required: required.has(name), schema: prop })
       }
     }
@@ -59,7 +85,10 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
       const code = Number(status)
       responses[status] =
         code >= 400
-          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+          ? {
+              description,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            }
           : { description }
     }
     paths[path] ??= {}
@@ -68,7 +97,15 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
       tags: [r.tag],
       operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(r.body) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(r.body) } },
+            },
+          }
+        : {}),
+      ...(r.upload ? { requestBody: uploadBody(r.upload) } : {}),
       ...(r.auth === 'public' ? { security: [] } : {}),
       ...(Array.isArray(r.auth) ? { 'x-roles': r.auth } : {}),
       responses,
@@ -79,7 +116,8 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
     info: {
       title: 'KlosetStore API',
       version: info.version,
-      description: 'The REST API of KlosetStore, a multi-vendor fashion marketplace paid through Paystack.',
+      description:
+        'The REST API of KlosetStore, a multi-vendor fashion marketplace paid through Paystack.',
     },
     servers: [{ url: info.serverUrl }],
     security: [{ bearer: [] }],

@@ -10,16 +10,25 @@ export const validate = validateInput
  * Reads a JSON body of at most 1 MiB and validates it.
  * @throws ValidationError for a missing, oversized, non-JSON or invalid body.
  */
-export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+export async function parseBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<z.infer<S>> {
   const type = request.headers.get('content-type') ?? ''
   if (!type && !request.body) return validate(schema, {})
   if (!type.toLowerCase().startsWith('application/json')) {
-    throw new ValidationError('Expected a JSON body', { 'content-type': 'must be application/json' }, 'unsupported_media_type')
+    throw new ValidationError(
+      'Expected a JSON body',
+      { 'content-type': 'must be application/json' },
+      'unsupported_media_type',
+    )
   }
   const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > MAX_JSON_BYTES) throw new ValidationError('Body too large', undefined, 'payload_too_large')
+  if (declared > MAX_JSON_BYTES)
+    throw new ValidationError('Body too large', undefined, 'payload_too_large')
   const raw = await request.text()
-  if (raw.length > MAX_JSON_BYTES) throw new ValidationError('Body too large', undefined, 'payload_too_large')
+  if (raw.length > MAX_JSON_BYTES)
+    throw new ValidationError('Body too large', undefined, 'payload_too_large')
   let value: unknown
   try {
     value = JSON.parse(raw)

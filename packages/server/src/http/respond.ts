@@ -12,6 +12,8 @@ export const statusOf: Record<ErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
   upstream: 502,
+  unsupported_media: 415,
+  too_large: 413,
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -36,5 +38,9 @@ export function appErrorResponse(error: AppError, requestId: string): Response {
   const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds
   if (error.kind === 'rate_limited' && retry) headers['retry-after'] = String(retry)
   if (error.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer'
-  return json(errorBody(error.code, error.message, requestId, error.details), statusOf[error.kind], headers)
+  return json(
+    errorBody(error.code, error.message, requestId, error.details),
+    statusOf[error.kind],
+    headers,
+  )
 }

@@ -25,6 +25,8 @@ export interface RouteDef {
   summary: string
   tag: string
   body?: z.ZodType
+  /** A `multipart/form-data` body carrying one file in `field` (uploads), for the OpenAPI document. */
+  upload?: { field: string; maxBytes: number; accept: readonly string[] }
   query?: z.ZodType
   /** Status codes this route answers with, for the OpenAPI document. */
   responses: Record<number, string>

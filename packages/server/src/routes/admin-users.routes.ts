@@ -15,7 +15,8 @@ export const adminUserRoutes = [
     summary: 'List users by role and status',
     query: listUsersQuery,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) => json(await core.users.list(ctx, parseQuery(url, listUsersQuery))),
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.users.list(ctx, parseQuery(url, listUsersQuery))),
   }),
   route({
     method: 'GET',
@@ -24,7 +25,8 @@ export const adminUserRoutes = [
     tag,
     summary: 'One user by id or email',
     responses: { 200: 'The user', 404: 'No such user' },
-    handler: async (_req, { core, ctx, params }) => json({ user: await core.users.get(ctx, params.id!) }),
+    handler: async (_req, { core, ctx, params }) =>
+      json({ user: await core.users.get(ctx, params.id!) }),
   }),
   route({
     method: 'POST',
@@ -46,6 +48,8 @@ export const adminUserRoutes = [
     body: optionalReasonBody,
     responses: { 200: 'The reinstated user', 409: 'Not suspended' },
     handler: async (req, { core, ctx, params }) =>
-      json({ user: await core.users.reinstate(ctx, params.id!, await parseBody(req, optionalReasonBody)) }),
+      json({
+        user: await core.users.reinstate(ctx, params.id!, await parseBody(req, optionalReasonBody)),
+      }),
   }),
 ]

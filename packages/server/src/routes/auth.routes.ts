@@ -7,8 +7,8 @@ import {
   updateMeBody,
   verifyEmailBody,
 } from '@kloset/core'
-import { json, noContent } from '../http/respond.js'
 import { parseBody } from '../http/parse.js'
+import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
 
 const tag = 'Accounts'
@@ -21,7 +21,11 @@ export const authRoutes = [
     tag,
     summary: 'Create a buyer or seller account; a verification email follows',
     body: signupBody,
-    responses: { 202: 'Accepted, whether or not the email already has an account', 400: 'Invalid input', 429: 'Too many requests for this address' },
+    responses: {
+      202: 'Accepted, whether or not the email already has an account',
+      400: 'Invalid input',
+      429: 'Too many requests for this address',
+    },
     handler: async (req, { core, ctx }) =>
       json(await core.accounts.signup(ctx, await parseBody(req, signupBody)), 202),
   }),
@@ -62,7 +66,8 @@ export const authRoutes = [
       403: 'email_not_verified or account_suspended',
       429: 'Too many attempts',
     },
-    handler: async (req, { core, ctx }) => json(await core.accounts.login(ctx, await parseBody(req, loginBody))),
+    handler: async (req, { core, ctx }) =>
+      json(await core.accounts.login(ctx, await parseBody(req, loginBody))),
   }),
   route({
     method: 'POST',
@@ -72,7 +77,8 @@ export const authRoutes = [
     summary: 'Trade a refresh token for a new pair (the old one is spent)',
     body: refreshBody,
     responses: { 200: 'A new token pair', 401: 'Invalid, spent or revoked refresh token' },
-    handler: async (req, { core, ctx }) => json(await core.accounts.refresh(ctx, await parseBody(req, refreshBody))),
+    handler: async (req, { core, ctx }) =>
+      json(await core.accounts.refresh(ctx, await parseBody(req, refreshBody))),
   }),
   route({
     method: 'POST',

@@ -24,7 +24,11 @@ export const systemRoutes = [
     handler: async (_req, { core }) => {
       const readiness = await core.health.readiness()
       return json(
-        { status: readiness.ready ? 'ready' : 'unavailable', engine: core.engine, checks: readiness.checks },
+        {
+          status: readiness.ready ? 'ready' : 'unavailable',
+          engine: core.engine,
+          checks: readiness.checks,
+        },
         readiness.ready ? 200 : 503,
         { 'cache-control': 'no-store' },
       )

@@ -41,9 +41,12 @@ export function createTestApi(world: TestWorld): TestApi {
         body = JSON.stringify(options.body)
       }
       if (options.token) headers.authorization = `Bearer ${options.token}`
-      const response = await api.fetch(new Request(`http://localhost:8080${path}`, { method, headers, body }), {
-        ip: options.ip ?? '127.0.0.1',
-      })
+      const response = await api.fetch(
+        new Request(`http://localhost:8080${path}`, { method, headers, body }),
+        {
+          ip: options.ip ?? '127.0.0.1',
+        },
+      )
       const text = await response.text()
       let parsed: unknown = text
       try {

@@ -24,7 +24,9 @@ function tokenOf(request: IncomingMessage): string | undefined {
   const fromQuery = url.searchParams.get('access_token')
   if (fromQuery) return fromQuery
   // Browsers cannot set headers on a WebSocket: `new WebSocket(url, ['bearer', token])`.
-  const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+  const protocols = (request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
   return protocols[0] === 'bearer' ? protocols[1] : undefined
 }
 
@@ -56,14 +58,25 @@ export function attachGateway(server: Server, core: Core) {
     core.accounts.authenticate(token).then(
       (principal) =>
         wss.handleUpgrade(request, socket, head, (ws) => {
-          const client: Client = { socket: ws, principal, channels: new Set([`user:${principal.actor.id}`]), alive: true }
+          const client: Client = {
+            socket: ws,
+            principal,
+            channels: new Set([`user:${principal.actor.id}`]),
+            alive: true,
+          }
           clients.add(client)
           ws.on('pong', () => {
             client.alive = true
           })
           ws.on('close', () => clients.delete(client))
           ws.on('message', (data) => onMessage(client, data.toString()))
-          ws.send(JSON.stringify({ type: 'welcome', userId: principal.actor.id, channels: [...client.channels] }))
+          ws.send(
+            JSON.stringify({
+              type: 'welcome',
+              userId: principal.actor.id,
+              channels: [...client.channels],
+            }),
+          )
         }),
       reject,
     )
@@ -81,7 +94,9 @@ export function attachGateway(server: Server, core: Core) {
       client.socket.send(JSON.stringify({ type: 'pong' }))
     } else if (message.type === 'subscribe' && typeof message.channel === 'string') {
       if (!allowed(client.principal, message.channel)) {
-        client.socket.send(JSON.stringify({ type: 'error', code: 'forbidden', channel: message.channel }))
+        client.socket.send(
+          JSON.stringify({ type: 'error', code: 'forbidden', channel: message.channel }),
+        )
         return
       }
       client.channels.add(message.channel)
@@ -104,7 +119,8 @@ export function attachGateway(server: Server, core: Core) {
   const unsubscribe = [
     core.events.on('user.suspended', ({ userId, reason }) => {
       publish(`user:${userId}`, 'user.suspended', { reason })
-      for (const client of clients) if (client.principal.actor.id === userId) client.socket.close(4001, 'suspended')
+      for (const client of clients)
+        if (client.principal.actor.id === userId) client.socket.close(4001, 'suspended')
     }),
     core.events.on('user.signed_up', (payload) => publish('admin', 'user.signed_up', payload)),
   ]

@@ -1,0 +1,26 @@
+import { KlosetCommand } from '../../base-command.js'
+import { renderTable } from '../../table.js'
+
+export default class JobsList extends KlosetCommand {
+  static override summary = 'List the timed jobs and their schedules'
+
+  async run(): Promise<{
+    jobs: { name: string; schedule: string; timezone: string; summary: string }[]
+  }> {
+    await this.parse(JobsList)
+    const core = await this.core()
+    const jobs = core.jobs.list().map((j) => ({
+      name: j.name,
+      schedule: j.schedule,
+      timezone: j.timezone ?? 'Africa/Lagos',
+      summary: j.summary,
+    }))
+    this.say(
+      renderTable(
+        ['job', 'schedule', 'timezone', 'what'],
+        jobs.map((j) => [j.name, j.schedule, j.timezone, j.summary]),
+      ),
+    )
+    return { jobs }
+  }
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  aBuyer,
+  aCheckout,
+  adminCliCtx,
+  aStoreSelling,
+  createPaystackWorld,
+  type PaystackWorld,
+  payOnCheckoutPage,
+  type TestWorld,
+} from '@kloset/core/testing'
+import { runCommand } from '../test-support/run-command.js'
+import OrdersExplain from './orders/explain.js'
+import OrdersList from './orders/list.js'
+import OrdersRefund from './orders/refund.js'
+import OrdersShow from './orders/show.js'
+
+let pw: PaystackWorld
+let world: TestWorld
+beforeAll(async () => {
+  pw = await createPaystackWorld()
+  world = pw.world
+  // The command opens a core of its own: it must talk to the same sandbox.
+  process.env.PAYSTACK_SECRET_KEY = pw.secretKey
+  process.env.PAYSTACK_BASE_URL = pw.sandbox.url
+})
+afterAll(async () => {
+  delete process.env.PAYSTACK_SECRET_KEY
+  delete process.env.PAYSTACK_BASE_URL
+  await pw.close()
+})
+
+type Ok<T> = { status: 'ok'; result: T }
+
+async function aPaidOrder() {
+  const store = await aStoreSelling(world, { price: 1_000_000 })
+  const buyer = await aBuyer(world)
+  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
+  await payOnCheckoutPage(result.payment.authorizationUrl)
+  await pw.settle()
+  return { store, order: result.orders[0]! }
+}
+
+describe('kloset orders list, show and explain', () => {
+  it('lists a store’s orders by status as JSON', async () => {
+    const { store, order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersList, [
+      '--store',
+      store.store.id,
+      '--status',
+      'processing',
+      '--json',
+    ])
+    expect(run.exitCode).toBe(0)
+    const { result } = run.json as unknown as Ok<{ items: { id: string }[] }>
+    expect(result.items.map((o) => o.id)).toEqual([order.id])
+  })
+
+  it('shows an order with money formatted for people', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersShow, [order.id])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('₦10,000.00')
+    expect(run.stdout).toContain('pending → processing')
+  })
+
+  it('explains who can move a processing order where next', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersExplain, [order.id, '--json'])
+    const { result } = run.json as unknown as Ok<{ next: { to: string; who: string[] }[] }>
+    expect(result.next).toEqual([
+      { to: 'shipped', who: ['seller'] },
+      { to: 'cancelled', who: ['buyer', 'seller'] },
+    ])
+  })
+
+  it('exits with not_found for an unknown order', async () => {
+    const run = await runCommand(world, OrdersShow, ['0123456789abcdef01234567', '--json'])
+    expect(run.exitCode).not.toBe(0)
+    expect(run.json?.error?.code).toBe('not_found')
+  })
+})
+
+describe('kloset orders refund', () => {
+  it('changes nothing under --dry-run', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersRefund, [
+      order.id,
+      '--reason',
+      'Damaged box',
+      '--dry-run',
+      '--json',
+    ])
+    const { result } = run.json as unknown as Ok<{ amount: number; dryRun: boolean }>
+    expect(result).toMatchObject({ amount: 1_000_000, dryRun: true })
+    expect((await world.core.orders.get(adminCliCtx(), order.id)).refundedAmount).toBe(0)
+  })
+
+  it('refuses to refund under --json without --yes', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersRefund, [
+      order.id,
+      '--reason',
+      'Damaged box',
+      '--json',
+    ])
+    expect(run.json?.error?.code).toBe('confirmation_required')
+    expect((await world.core.orders.get(adminCliCtx(), order.id)).refundedAmount).toBe(0)
+  })
+
+  it('refunds part of an order with --yes, and the refund is processed', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersRefund, [
+      order.id,
+      '--amount',
+      '400000',
+      '--reason',
+      'Missing belt',
+      '--yes',
+      '--json',
+    ])
+    expect(run.exitCode).toBe(0)
+    await pw.settle()
+    const explained = await world.core.orders.explain(adminCliCtx(), order.id)
+    expect(explained.order.refundedAmount).toBe(400_000)
+    expect(explained.refunds).toEqual([
+      expect.objectContaining({ amount: 400_000, status: 'processed' }),
+    ])
+  })
+
+  it('refuses more than is left to refund', async () => {
+    const { order } = await aPaidOrder()
+    const run = await runCommand(world, OrdersRefund, [
+      order.id,
+      '--amount',
+      '1000001',
+      '--reason',
+      'Too much',
+      '--yes',
+      '--json',
+    ])
+    expect(run.json?.error?.code).toBe('refund_exceeds_paid')
+  })
+})

@@ -1,0 +1,28 @@
+import { type ProductDTO, reasonBody } from '@kloset/core'
+import { Args, Flags } from '@oclif/core'
+import { KlosetCommand } from '../../base-command.js'
+
+export default class ProductsReject extends KlosetCommand {
+  static override summary = 'Reject a product under review, or with --revision its pending edit'
+  static override args = { id: Args.string({ required: true, description: 'product id' }) }
+  static override flags = {
+    reason: Flags.string({
+      required: true,
+      summary: 'Why (kept in the audit log and emailed to the seller)',
+    }),
+    revision: Flags.boolean({
+      summary: 'Reject the pending revision; the approved version stays live',
+    }),
+  }
+
+  async run(): Promise<{ product: ProductDTO }> {
+    const { args, flags } = await this.parse(ProductsReject)
+    const input = this.validate(reasonBody, { reason: flags.reason })
+    const core = await this.core()
+    const product = flags.revision
+      ? await core.products.rejectRevision(this.ctx, args.id, input)
+      : await core.products.reject(this.ctx, args.id, input)
+    this.say(`Rejected ${flags.revision ? 'the revision of ' : ''}"${product.title}".`)
+    return { product }
+  }
+}

@@ -1,0 +1,28 @@
+import type { StoreDTO } from '@kloset/core'
+import { Args } from '@oclif/core'
+import { KlosetCommand } from '../../base-command.js'
+import { renderRecord, statusColour } from '../../table.js'
+
+export default class StoresShow extends KlosetCommand {
+  static override summary = 'Show one store by id or slug'
+  static override args = { store: Args.string({ required: true, description: 'store id or slug' }) }
+
+  async run(): Promise<{ store: StoreDTO }> {
+    const { args } = await this.parse(StoresShow)
+    const core = await this.core()
+    const store = await core.stores.get(this.ctx, args.store)
+    const { address, categories, commissionRateBps, ...rest } = store
+    this.say(
+      renderRecord({
+        ...rest,
+        status: statusColour(store.status),
+        address: [address.line1, address.line2, address.city, address.state, address.country]
+          .filter(Boolean)
+          .join(', '),
+        categories: categories.join(', '),
+        commission: `${commissionRateBps / 100}%`,
+      }),
+    )
+    return { store }
+  }
+}

@@ -1,0 +1,118 @@
+import { type Ctx, describeActor } from '../shared/ctx.js'
+import { NotFoundError } from '../shared/errors.js'
+import type { EventBus } from '../shared/events.js'
+import { isId } from '../shared/ids.js'
+import type { OrderDoc, OrderGroupDoc, OrderGroupModel, OrderModel } from './order.model.js'
+import type { OrderStatus } from './order.types.js'
+
+export interface OrderRecordsDeps {
+  orders: OrderModel
+  groups: OrderGroupModel
+  events: EventBus
+}
+
+export const orderNotFound = () => new NotFoundError('Order')
+
+/**
+ * The one place that writes an order's status: a compare-and-set on the status with the
+ * timeline entry pushed in the same single-document update, then `order.<status>` emitted.
+ * Callers check the transition table (and the actor) first.
+ */
+export class OrderRecords {
+  constructor(private deps: OrderRecordsDeps) {}
+
+  get orders(): OrderModel {
+    return this.deps.orders
+  }
+
+  get groups(): OrderGroupModel {
+    return this.deps.groups
+  }
+
+  /** An order by id, no authorization (callers scope it). @throws NotFoundError */
+  async get(orderId: string): Promise<OrderDoc> {
+    const order = isId(orderId) ? await this.deps.orders.findById(orderId).lean() : null
+    if (!order) throw orderNotFound()
+    return order
+  }
+
+  /** The group an order belongs to. @throws NotFoundError */
+  async groupOf(order: Pick<OrderDoc, 'groupId'>): Promise<OrderGroupDoc> {
+    const group = await this.deps.groups.findById(order.groupId).lean()
+    if (!group) throw new NotFoundError('Order group')
+    return group
+  }
+
+  /**
+   * Moves an order from `from` to `to` if it is still in `from`. Returns the updated order, or
+   * null when another move got there first (the caller decides whether that is an error).
+   */
+  async move(
+    ctx: Ctx,
+    orderId: OrderDoc['_id'] | string,
+    from: OrderStatus,
+    to: OrderStatus,
+    options: { reason?: string; set?: Record<string, unknown> } = {},
+  ): Promise<OrderDoc | null> {
+    const updated = await this.deps.orders
+      .findOneAndUpdate(
+        { _id: orderId, status: from },
+        {
+          $set: { status: to, ...options.set },
+          $push: {
+            timeline: {
+              kind: 'transition',
+              from,
+              to,
+              actor: describeActor(ctx.actor),
+              ...(options.reason ? { reason: options.reason } : {}),
+              at: ctx.now,
+              published: false,
+            },
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (!updated) return null
+    this.deps.events.emit(`order.${to}`, {
+      orderId: String(updated._id),
+      orderGroupId: updated.groupId,
+      storeId: updated.storeId,
+      buyerId: updated.buyerId,
+    })
+    return updated
+  }
+
+  /**
+   * Adds a note to the timeline without changing the status (an acknowledgement, a refund), with
+   * optional fields set in the same update, guarded by `where`.
+   */
+  async note(
+    ctx: Ctx,
+    order: Pick<OrderDoc, '_id' | 'status'>,
+    reason: string,
+    options: { set?: Record<string, unknown>; where?: Record<string, unknown> } = {},
+  ): Promise<OrderDoc | null> {
+    return this.deps.orders
+      .findOneAndUpdate(
+        { _id: order._id, ...options.where },
+        {
+          ...(options.set ? { $set: options.set } : {}),
+          $push: {
+            timeline: {
+              kind: 'note',
+              from: order.status,
+              to: order.status,
+              actor: describeActor(ctx.actor),
+              reason,
+              at: ctx.now,
+              published: false,
+            },
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean()
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod'
+import { pageQuery } from '../shared/paging.js'
+import { DISPUTE_RESOLUTIONS, ORDER_STATUSES } from './order.types.js'
+
+export const MAX_CART_LINES = 50
+export const MAX_LINE_QUANTITY = 20
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an id')
+const quantity = z.number().int().min(1).max(MAX_LINE_QUANTITY)
+const line = (max: number) => z.string().trim().min(1).max(max)
+const reason = z.string().trim().min(3).max(500)
+
+export const addCartItemBody = z.strictObject({ variantId: objectId, quantity })
+export type AddCartItemBody = z.infer<typeof addCartItemBody>
+
+/** Changing a line also acknowledges its current price (clears `price_changed`). */
+export const updateCartItemBody = z.strictObject({ quantity })
+export type UpdateCartItemBody = z.infer<typeof updateCartItemBody>
+
+export const shippingAddress = z.strictObject({
+  name: line(120),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number, e.g. +234 803 123 4567'),
+  line1: line(200),
+  line2: line(200).optional(),
+  city: line(100),
+  state: line(100),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
+    .transform((code) => code.toUpperCase()),
+  postalCode: line(20).optional(),
+})
+
+export const checkoutBody = z.strictObject({ shippingAddress })
+export type CheckoutBody = z.infer<typeof checkoutBody>
+
+/** The `Idempotency-Key` header: printable ASCII without spaces, 8 to 128 characters. */
+export const idempotencyKey = z
+  .string({ error: 'the Idempotency-Key header is required' })
+  .regex(/^[\x21-\x7e]{8,128}$/, 'must be 8 to 128 printable characters without spaces')
+
+export const listOrdersQuery = pageQuery.extend({ status: z.enum(ORDER_STATUSES).optional() })
+export type ListOrdersQuery = z.infer<typeof listOrdersQuery>
+
+export const adminOrdersQuery = listOrdersQuery.extend({ store: objectId.optional() })
+export type AdminOrdersQuery = z.infer<typeof adminOrdersQuery>
+
+export const cancelOrderBody = z.strictObject({ reason: reason.optional() })
+export type CancelOrderBody = z.infer<typeof cancelOrderBody>
+
+export const shipOrderBody = z.strictObject({
+  carrier: line(60),
+  trackingNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or -'),
+})
+export type ShipOrderBody = z.infer<typeof shipOrderBody>
+
+export const disputeOrderBody = z.strictObject({ reason })
+export type DisputeOrderBody = z.infer<typeof disputeOrderBody>
+
+export const resolveDisputeBody = z.strictObject({
+  resolution: z.enum(DISPUTE_RESOLUTIONS),
+  reason,
+})
+export type ResolveDisputeBody = z.infer<typeof resolveDisputeBody>
+
+export const refundOrderBody = z.strictObject({
+  /** Kobo; the whole refundable remainder when absent. */
+  amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  reason,
+})
+export type RefundOrderBody = z.infer<typeof refundOrderBody>

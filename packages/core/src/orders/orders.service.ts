@@ -1,0 +1,479 @@
+import { z } from 'zod'
+import type { AuditService } from '../audit/audit.service.js'
+import { op } from '../db/query.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import { type Ctx, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
+import { AppError, InvalidStateError } from '../shared/errors.js'
+import type { Logger } from '../shared/logger.js'
+import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import type { StoreLookup } from '../stores/store.types.js'
+import type { CheckoutService, OrderTimers } from './checkout.service.js'
+import {
+  toAdminOrderDTO,
+  toOrderDTO,
+  toOrderGroupDTO,
+  toRefundDTO,
+  toSellerOrderDTO,
+} from './order.dto.js'
+import type { OrderDoc } from './order.model.js'
+import { type OrderRecords, orderNotFound } from './order.records.js'
+import type {
+  AdminOrdersQuery,
+  CancelOrderBody,
+  DisputeOrderBody,
+  ListOrdersQuery,
+  ResolveDisputeBody,
+  ShipOrderBody,
+} from './order.schemas.js'
+import { assertOrderMove, nextMoves, orderActorOf } from './order.transitions.js'
+import type {
+  AdminOrderDTO,
+  OrderActor,
+  OrderDTO,
+  OrderExplanation,
+  OrderStatus,
+  SellerOrderDTO,
+} from './order.types.js'
+import type { OrderMail } from './order-mail.js'
+import type { RefundsService } from './refunds.service.js'
+
+export interface OrdersDeps {
+  records: OrderRecords
+  checkout: CheckoutService
+  refunds: RefundsService
+  ledger: Pick<LedgerService, 'releaseToAvailable'>
+  stores: StoreLookup
+  audit: AuditService
+  mail: OrderMail
+  logger: Logger
+  timers: OrderTimers
+}
+
+const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
+const DAY_MS = 24 * 3600 * 1000
+const TIMER_BATCH = 200
+
+/** Who sees an order: its buyer, its store's seller, administrators; others get 404. */
+type Viewer = { as: 'buyer' | 'seller'; id: string } | { as: 'admin' }
+
+/**
+ * Store orders after checkout: lists and views scoped to who asks, and every status change,
+ * each checked against the transition table (state and actor), written as a compare-and-set
+ * with its timeline entry, announced as `order.<status>` and mailed to the people concerned.
+ */
+export class OrdersService {
+  constructor(private deps: OrdersDeps) {}
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** The signed-in buyer's orders, newest first. */
+  async listOwn(ctx: Ctx, query: ListOrdersQuery): Promise<Page<OrderDTO>> {
+    const buyerId = requireRole(ctx, 'buyer', 'seller')
+    return this.page({ buyerId }, query, toOrderDTO)
+  }
+
+  /** One of the buyer's orders, with its timeline. @throws NotFoundError for anyone else's. */
+  async getOwn(ctx: Ctx, orderId: string): Promise<OrderDTO> {
+    return toOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'buyer')))
+  }
+
+  /** The seller's store's orders, newest first, by status. */
+  async listForSeller(ctx: Ctx, query: ListOrdersQuery): Promise<Page<SellerOrderDTO>> {
+    requireRole(ctx, 'seller')
+    const store = await this.deps.stores.requireOwnStore(ctx)
+    return this.page({ storeId: store.id }, query, toSellerOrderDTO)
+  }
+
+  /** One order of the seller's store. @throws NotFoundError for other stores' orders. */
+  async getForSeller(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
+    return toSellerOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'seller')))
+  }
+
+  /** Every order, by status and store; administrators. */
+  async list(ctx: Ctx, query: AdminOrdersQuery): Promise<Page<AdminOrderDTO>> {
+    requireRole(ctx, 'admin')
+    const filter: Record<string, unknown> = {}
+    if (query.store) filter.storeId = query.store
+    const page = await this.page(filter, query, (doc) => doc)
+    const groups = await this.deps.records.groups
+      .find({ _id: op({ $in: [...new Set(page.items.map((o) => o.groupId))] }) })
+      .lean()
+    const reference = new Map(groups.map((g) => [String(g._id), g.reference]))
+    return {
+      ...page,
+      items: page.items.map((o) =>
+        toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
+      ),
+    }
+  }
+
+  /** One order with its payment side; administrators. @throws NotFoundError */
+  async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
+    requireRole(ctx, 'admin')
+    const order = await this.deps.records.get(orderId)
+    return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
+  }
+
+  /**
+   * `kloset orders explain`: the order, its group, who may move it where next (from the
+   * transition table), its pending timers and its refunds. Administrators.
+   */
+  async explain(ctx: Ctx, orderId: string): Promise<OrderExplanation> {
+    requireRole(ctx, 'admin')
+    const order = await this.deps.records.get(orderId)
+    const group = await this.deps.records.groupOf(order)
+    const { timers } = this.deps
+    const at: OrderExplanation['timers'] = []
+    if (order.status === 'pending' && group.status !== 'cancelled') {
+      at.push({
+        name: 'payment expiry',
+        at: group.expiresAt.toISOString(),
+        note: 'unpaid: cancelled and the stock released (expire-unpaid-orders)',
+      })
+    }
+    if (order.status === 'shipped' && order.shipment) {
+      at.push({
+        name: 'auto-deliver',
+        at: new Date(
+          order.shipment.shippedAt.getTime() + timers.autoDeliverAfterDays * DAY_MS,
+        ).toISOString(),
+        note: 'counted as delivered unless disputed (auto-deliver-shipped-orders)',
+      })
+    }
+    if (order.status === 'delivered' && order.deliveredAt) {
+      at.push({
+        name: 'completion',
+        at: new Date(order.deliveredAt.getTime() + timers.returnWindowDays * DAY_MS).toISOString(),
+        note: 'return window ends: completed and the seller share released (complete-delivered-orders)',
+      })
+    }
+    return {
+      order: toAdminOrderDTO(order, group),
+      orderGroup: toOrderGroupDTO(group),
+      next: nextMoves(order.status),
+      timers: at,
+      refunds: (await this.deps.refunds.forOrder(String(order._id))).map(toRefundDTO),
+    }
+  }
+
+  // ---- moves ----------------------------------------------------------------------------------
+
+  /**
+   * Cancels an order. Unpaid (pending): the buyer's whole checkout is cancelled and its stock
+   * released. Paid (processing): the buyer or the seller; the payment is refunded and, once the
+   * refund is processed, the lines go back to stock.
+   * @throws NotFoundError, InvalidStateError `invalid_transition`, ForbiddenError
+   */
+  async cancel(ctx: Ctx, orderId: string, input: CancelOrderBody = {}): Promise<OrderDTO> {
+    return toOrderDTO(await this.cancelAs(ctx, orderId, input, 'buyer'))
+  }
+
+  /** The seller cancels a paid order of their store; the buyer is refunded. */
+  async cancelForSeller(
+    ctx: Ctx,
+    orderId: string,
+    input: CancelOrderBody = {},
+  ): Promise<SellerOrderDTO> {
+    return toSellerOrderDTO(await this.cancelAs(ctx, orderId, input, 'seller'))
+  }
+
+  private async cancelAs(
+    ctx: Ctx,
+    orderId: string,
+    input: CancelOrderBody,
+    as: 'buyer' | 'seller',
+  ): Promise<OrderDoc> {
+    const viewer = await this.viewer(ctx, as)
+    const order = await this.visible(ctx, orderId, viewer)
+    const actor = actorOf(viewer)
+    assertOrderMove(actor, order.status, 'cancelled')
+    const reason = input.reason ?? `cancelled by the ${actor}`
+    if (order.status === 'pending') {
+      await this.deps.checkout.cancelUnpaid(ctx, await this.deps.records.groupOf(order), reason)
+      return this.deps.records.get(orderId)
+    }
+    const cancelled = await this.moveOrThrow(ctx, actor, order, 'cancelled', {
+      reason,
+      set: { cancelledAt: ctx.now, cancelReason: reason },
+    })
+    await this.deps.mail.updated(
+      cancelled,
+      { buyer: true, seller: true },
+      'cancelled',
+      `Reason: ${reason}. The payment is being refunded.`,
+    )
+    await this.deps.refunds.refundCancelled(ctx, cancelled, reason)
+    return this.deps.records.get(orderId)
+  }
+
+  /** The seller acknowledges a paid order (a timeline note; the status stays processing). */
+  async accept(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
+    const order = await this.visible(ctx, orderId, await this.viewer(ctx, 'seller'))
+    if (order.status !== 'processing') {
+      throw new InvalidStateError(
+        `Only a processing order can be accepted; this one is ${order.status}`,
+        'invalid_transition',
+      )
+    }
+    if (order.acceptedAt) return toSellerOrderDTO(order)
+    const noted = await this.deps.records.note(ctx, order, 'accepted by the seller', {
+      set: { acceptedAt: ctx.now },
+      where: { status: 'processing', acceptedAt: op({ $exists: false }) },
+    })
+    if (noted)
+      await this.deps.mail.updated(
+        noted,
+        { buyer: true, seller: false },
+        'accepted by the seller',
+        'The seller is preparing your order.',
+      )
+    return toSellerOrderDTO(noted ?? (await this.deps.records.get(orderId)))
+  }
+
+  /** The seller ships with a carrier and tracking number. */
+  async ship(ctx: Ctx, orderId: string, input: ShipOrderBody): Promise<SellerOrderDTO> {
+    const viewer = await this.viewer(ctx, 'seller')
+    const order = await this.visible(ctx, orderId, viewer)
+    const shipped = await this.moveOrThrow(ctx, actorOf(viewer), order, 'shipped', {
+      reason: `${input.carrier} ${input.trackingNumber}`,
+      set: {
+        shipment: {
+          carrier: input.carrier,
+          trackingNumber: input.trackingNumber,
+          shippedAt: ctx.now,
+        },
+      },
+    })
+    await this.deps.mail.updated(
+      shipped,
+      { buyer: true, seller: false },
+      'shipped',
+      `Carrier ${input.carrier}, tracking number ${input.trackingNumber}.`,
+    )
+    return toSellerOrderDTO(shipped)
+  }
+
+  /** The seller marks a shipped order delivered. */
+  async markDelivered(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
+    const viewer = await this.viewer(ctx, 'seller')
+    const order = await this.visible(ctx, orderId, viewer)
+    return toSellerOrderDTO(
+      await this.deliver(ctx, actorOf(viewer), order, 'delivered, per the seller'),
+    )
+  }
+
+  /** The buyer confirms a shipped order arrived. */
+  async confirmDelivery(ctx: Ctx, orderId: string): Promise<OrderDTO> {
+    const viewer = await this.viewer(ctx, 'buyer')
+    const order = await this.visible(ctx, orderId, viewer)
+    return toOrderDTO(
+      await this.deliver(ctx, actorOf(viewer), order, 'delivery confirmed by the buyer'),
+    )
+  }
+
+  /** The buyer disputes a shipped or delivered order; it stops the completion timer. */
+  async dispute(ctx: Ctx, orderId: string, input: DisputeOrderBody): Promise<OrderDTO> {
+    const viewer = await this.viewer(ctx, 'buyer')
+    const order = await this.visible(ctx, orderId, viewer)
+    const disputed = await this.moveOrThrow(ctx, actorOf(viewer), order, 'disputed', {
+      reason: input.reason,
+      set: { dispute: { reason: input.reason, openedAt: ctx.now } },
+    })
+    await this.deps.mail.updated(
+      disputed,
+      { buyer: true, seller: true },
+      'disputed',
+      `Reason: ${input.reason}. An administrator will look into it.`,
+    )
+    return toOrderDTO(disputed)
+  }
+
+  /**
+   * An administrator settles a dispute: `refund` gives the buyer back what is left of the
+   * order; `release` gives the seller their share now.
+   */
+  async resolve(ctx: Ctx, orderId: string, input: ResolveDisputeBody): Promise<AdminOrderDTO> {
+    requireRole(ctx, 'admin')
+    const order = await this.deps.records.get(orderId)
+    const resolved = await this.moveOrThrow(ctx, orderActorOf(ctx), order, 'resolved', {
+      reason: `${input.resolution}: ${input.reason}`,
+      set: { 'dispute.resolution': input.resolution },
+    })
+    await this.deps.audit.record(
+      ctx,
+      `order.resolved.${input.resolution}`,
+      { type: 'order', id: orderId },
+      { reason: input.reason },
+    )
+    if (input.resolution === 'refund') {
+      await this.deps.refunds.refundRemainder(ctx, resolved, `dispute resolved: ${input.reason}`)
+    } else {
+      await this.releaseFunds(ctx, resolved)
+    }
+    await this.deps.mail.updated(
+      resolved,
+      { buyer: true, seller: true },
+      `dispute resolved (${input.resolution === 'refund' ? 'refund to the buyer' : 'payment released to the seller'})`,
+      `Reason: ${input.reason}.`,
+    )
+    const group = await this.deps.records.groupOf(resolved)
+    return toAdminOrderDTO(await this.deps.records.get(orderId), group)
+  }
+
+  // ---- timers (jobs) ----------------------------------------------------------------------
+
+  /** `auto-deliver-shipped-orders`: shipped longer ago than the timeout counts as delivered. */
+  async autoDeliverShipped(ctx: Ctx): Promise<{ delivered: number }> {
+    requireRole(ctx, 'admin')
+    const before = new Date(ctx.now.getTime() - this.deps.timers.autoDeliverAfterDays * DAY_MS)
+    const due = await this.deps.records.orders
+      .find({ status: 'shipped', 'shipment.shippedAt': op({ $lte: before }) })
+      .sort({ 'shipment.shippedAt': 1 })
+      .limit(TIMER_BATCH)
+      .lean()
+    let delivered = 0
+    for (const order of due) {
+      const moved = await this.deliver(
+        ctx,
+        orderActorOf(ctx),
+        order,
+        'no dispute within the delivery window',
+      ).catch(skipChanged)
+      if (moved) delivered++
+    }
+    return { delivered }
+  }
+
+  /**
+   * `complete-delivered-orders`: after the return window a delivered order completes and the
+   * seller's share moves from pending to available in the ledger.
+   */
+  async completeDelivered(ctx: Ctx): Promise<{ completed: number }> {
+    requireRole(ctx, 'admin')
+    const before = new Date(ctx.now.getTime() - this.deps.timers.returnWindowDays * DAY_MS)
+    const due = await this.deps.records.orders
+      .find({ status: 'delivered', deliveredAt: op({ $lte: before }) })
+      .sort({ deliveredAt: 1 })
+      .limit(TIMER_BATCH)
+      .lean()
+    let completed = 0
+    for (const order of due) {
+      assertOrderMove(orderActorOf(ctx), 'delivered', 'completed')
+      const done = await this.deps.records.move(ctx, order._id, 'delivered', 'completed', {
+        reason: 'return window passed',
+        set: { completedAt: ctx.now },
+      })
+      if (!done) continue
+      completed++
+      await this.releaseFunds(ctx, done)
+      await this.deps.mail.updated(
+        done,
+        { buyer: false, seller: true },
+        'completed',
+        'The return window passed: your share is now available for the next payout.',
+      )
+    }
+    return { completed }
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private async deliver(
+    ctx: Ctx,
+    actor: OrderActor | undefined,
+    order: OrderDoc,
+    reason: string,
+  ): Promise<OrderDoc> {
+    const delivered = await this.moveOrThrow(ctx, actor, order, 'delivered', {
+      reason,
+      set: { deliveredAt: ctx.now },
+    })
+    await this.deps.mail.updated(
+      delivered,
+      { buyer: true, seller: true },
+      'delivered',
+      `Returns are open for ${this.deps.timers.returnWindowDays} days.`,
+    )
+    return delivered
+  }
+
+  /** The seller's share to available, once (the ledger's key makes a replay harmless). */
+  private async releaseFunds(ctx: Ctx, order: OrderDoc): Promise<void> {
+    if (!order.saleRecorded || order.fundsReleased) return
+    try {
+      await this.deps.ledger.releaseToAvailable(ctx, {
+        orderId: String(order._id),
+        storeId: order.storeId,
+        currency: order.currency,
+      })
+    } catch (error) {
+      // A fully refunded order has nothing left to release.
+      if (!(error instanceof AppError && error.code === 'nothing_to_release')) throw error
+    }
+    await this.deps.records.orders.updateOne(
+      { _id: order._id, fundsReleased: false },
+      { $set: { fundsReleased: true } },
+    )
+  }
+
+  private async moveOrThrow(
+    ctx: Ctx,
+    actor: OrderActor | undefined,
+    order: OrderDoc,
+    to: OrderStatus,
+    options: { reason?: string; set?: Record<string, unknown> },
+  ): Promise<OrderDoc> {
+    assertOrderMove(actor, order.status, to)
+    const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
+    if (!moved)
+      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    return moved
+  }
+
+  private async viewer(ctx: Ctx, as: 'buyer' | 'seller'): Promise<Viewer> {
+    if (isAdmin(ctx)) return { as: 'admin' }
+    if (as === 'seller') {
+      requireRole(ctx, 'seller')
+      return { as, id: (await this.deps.stores.requireOwnStore(ctx)).id }
+    }
+    return { as, id: requireUser(ctx) }
+  }
+
+  /** The order if the viewer may see it; everyone else gets NotFoundError, never Forbidden. */
+  private async visible(ctx: Ctx, orderId: string, viewer: Viewer): Promise<OrderDoc> {
+    const order = await this.deps.records.get(orderId)
+    if (viewer.as === 'buyer' && order.buyerId !== viewer.id) throw orderNotFound()
+    if (viewer.as === 'seller' && order.storeId !== viewer.id) throw orderNotFound()
+    if (viewer.as === 'admin' && !isAdmin(ctx)) throw orderNotFound()
+    return order
+  }
+
+  private async page<T>(
+    scope: Record<string, unknown>,
+    query: ListOrdersQuery,
+    map: (doc: OrderDoc) => T,
+  ): Promise<Page<T>> {
+    const filter: Record<string, unknown> = { ...scope }
+    if (query.status) filter.status = query.status
+    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    const rows = await this.deps.records.orders
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(query.limit + 1)
+      .lean()
+    return toPage(rows, query.limit, map, (row) => ({ id: String(row._id) }))
+  }
+}
+
+/** The column of the transition table the viewer is. */
+const actorOf = (viewer: Viewer): OrderActor => viewer.as
+
+/** A timer that lost a race to a person (a dispute, a confirmation) just skips the order. */
+function skipChanged(error: unknown): undefined {
+  if (
+    error instanceof AppError &&
+    (error.code === 'order_changed' || error.code === 'invalid_transition')
+  )
+    return undefined
+  throw error
+}

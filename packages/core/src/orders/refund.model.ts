@@ -1,0 +1,57 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import { CURRENCIES, type Currency } from '../shared/money.js'
+import { REFUND_STATUSES, type RefundStatus } from './order.types.js'
+
+/**
+ * One refund of (part of) a store order through Paystack. Created `pending` before Paystack is
+ * called; settled once (compare-and-set on `status`) when Paystack says processed or failed.
+ */
+export interface RefundDoc {
+  _id: Types.ObjectId
+  orderId: string
+  orderGroupId: string
+  storeId: string
+  buyerId: string
+  amount: number
+  currency: Currency
+  reason: string
+  status: RefundStatus
+  /** The group's transaction reference: what Paystack's refund events carry. */
+  transactionReference: string
+  paystackRefundId?: number
+  /** Give the order's lines back to stock once processed (a cancelled order). */
+  restock: boolean
+  restocked: boolean
+  requestedBy: string
+  failureReason?: string
+  processedAt?: Date
+  createdAt: Date
+  updatedAt: Date
+}
+
+const refundSchema = new Schema<RefundDoc>(
+  {
+    orderId: { type: String, required: true, index: true },
+    orderGroupId: { type: String, required: true },
+    storeId: { type: String, required: true },
+    buyerId: { type: String, required: true },
+    amount: { type: Number, required: true },
+    currency: { type: String, required: true, enum: CURRENCIES },
+    reason: { type: String, required: true },
+    status: { type: String, required: true, enum: REFUND_STATUSES },
+    transactionReference: { type: String, required: true },
+    paystackRefundId: Number,
+    restock: { type: Boolean, required: true, default: false },
+    restocked: { type: Boolean, required: true, default: false },
+    requestedBy: { type: String, required: true },
+    failureReason: String,
+    processedAt: Date,
+  },
+  { timestamps: true, collection: 'refunds' },
+)
+refundSchema.index({ transactionReference: 1, status: 1 })
+
+export type RefundModel = Model<RefundDoc>
+
+export const createRefundModel = (conn: Connection): RefundModel =>
+  conn.models.Refund ?? conn.model<RefundDoc>('Refund', refundSchema)

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import {
+  aBuyer,
+  aCheckout,
+  anIdempotencyKey,
+  aStoreSelling,
+  createPaystackWorld,
+  type PaystackWorld,
+  payOnCheckoutPage,
+} from '../test-support/order-builders.js'
+
+let pw: PaystackWorld
+let world: TestWorld
+beforeAll(async () => {
+  pw = await createPaystackWorld()
+  world = pw.world
+})
+afterAll(() => pw.close())
+
+const admin = () => adminCliCtx(world.clock.now())
+
+async function aPaidOrder() {
+  const store = await aStoreSelling(world, { price: 1_000_000 })
+  const buyer = await aBuyer(world)
+  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
+  await payOnCheckoutPage(result.payment.authorizationUrl)
+  await pw.settle()
+  return { store, buyer, order: result.orders[0]! }
+}
+
+const refunded = async (orderId: string) => {
+  const journals = await world.core.ledger.journalsForOrder(admin(), orderId)
+  return journals.filter((j) => j.kind === 'refund').length
+}
+
+describe('admin refunds', () => {
+  it('refunds part of an order, then the rest, and never more than was paid', async () => {
+    const { order } = await aPaidOrder()
+    const part = await world.core.refunds.refund(
+      admin(),
+      order.id,
+      { amount: 300_000, reason: 'Late delivery' },
+      anIdempotencyKey(),
+    )
+    expect(part.status).toBe(201)
+    expect(part.body.refund).toMatchObject({ amount: 300_000 })
+    const rest = await world.core.refunds.refund(
+      admin(),
+      order.id,
+      { reason: 'Goodwill' },
+      anIdempotencyKey(),
+    )
+    expect(rest.body.refund.amount).toBe(700_000)
+    await expect(
+      world.core.refunds.refund(
+        admin(),
+        order.id,
+        { amount: 1, reason: 'One more kobo' },
+        anIdempotencyKey(),
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_paid' })
+    await pw.settle()
+    expect(await refunded(order.id)).toBe(2)
+    expect((await world.core.orders.get(admin(), order.id)).refundedAmount).toBe(1_000_000)
+  })
+
+  it('refuses a refund larger than the order', async () => {
+    const { order } = await aPaidOrder()
+    await expect(
+      world.core.refunds.refund(
+        admin(),
+        order.id,
+        { amount: 1_000_001, reason: 'Too much' },
+        anIdempotencyKey(),
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_paid' })
+  })
+
+  it('lets only one of two concurrent full refunds through', async () => {
+    const { order } = await aPaidOrder()
+    const results = await Promise.allSettled([
+      world.core.refunds.refund(
+        admin(),
+        order.id,
+        { reason: 'Duplicate click' },
+        anIdempotencyKey(),
+      ),
+      world.core.refunds.refund(
+        admin(),
+        order.id,
+        { reason: 'Duplicate click' },
+        anIdempotencyKey(),
+      ),
+    ])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    await pw.settle()
+    expect(await refunded(order.id)).toBe(1)
+  })
+
+  it('replays the same refund for the same Idempotency-Key', async () => {
+    const { order } = await aPaidOrder()
+    const key = anIdempotencyKey()
+    const first = await world.core.refunds.refund(
+      admin(),
+      order.id,
+      { amount: 100_000, reason: 'Scuffed box' },
+      key,
+    )
+    const again = await world.core.refunds.refund(
+      admin(),
+      order.id,
+      { amount: 100_000, reason: 'Scuffed box' },
+      key,
+    )
+    expect(again).toEqual({ ...first, replayed: true })
+    await pw.settle()
+    expect(await refunded(order.id)).toBe(1)
+  })
+
+  it('posts the reversing journal once however often refund.processed is replayed', async () => {
+    const { order } = await aPaidOrder()
+    const { body } = await world.core.refunds.refund(
+      admin(),
+      order.id,
+      { reason: 'Not as described' },
+      anIdempotencyKey(),
+    )
+    await pw.settle()
+    const reference = (await world.core.orders.get(admin(), order.id)).paymentReference
+    await Promise.all(
+      Array.from({ length: 5 }, () => world.core.refunds.settle(admin(), reference)),
+    )
+    expect(await refunded(order.id)).toBe(1)
+    const explained = await world.core.orders.explain(admin(), order.id)
+    expect(explained.refunds).toEqual([
+      expect.objectContaining({ id: body.refund.id, status: 'processed' }),
+    ])
+  })
+
+  it('refuses refunding an order that was never paid', async () => {
+    const store = await aStoreSelling(world)
+    const buyer = await aBuyer(world)
+    const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
+    await expect(
+      world.core.refunds.refund(
+        admin(),
+        result.orders[0]!.id,
+        { reason: 'Hmm' },
+        anIdempotencyKey(),
+      ),
+    ).rejects.toMatchObject({ code: 'not_paid' })
+  })
+
+  it('restocks a cancelled order under the refund’s key, as the refund job', async () => {
+    const { store, buyer, order } = await aPaidOrder()
+    await world.core.orders.cancel({ ...buyer.ctx, now: world.clock.now() }, order.id, {
+      reason: 'Changed my mind',
+    })
+    await pw.settle()
+    const [refund] = (await world.core.orders.explain(admin(), order.id)).refunds
+    const movements = await world.core.inventory.movements(store.seller, store.variant.id, {
+      limit: 10,
+    })
+    expect(movements.items.filter((m) => m.kind === 'restock')).toEqual([
+      expect.objectContaining({ delta: 1, actor: 'system:refunds.settle' }),
+    ])
+    const key = `refund:${refund!.id}:${store.variant.id}`
+    expect(await world.core.connection.collection('stock_movements').countDocuments({ key })).toBe(
+      1,
+    )
+  })
+
+  it('refuses a buyer refunding their own order', async () => {
+    const { buyer, order } = await aPaidOrder()
+    await expect(
+      world.core.refunds.refund(buyer.ctx, order.id, { reason: 'Free money' }, anIdempotencyKey()),
+    ).rejects.toMatchObject({ kind: 'forbidden' })
+  })
+})

@@ -1,0 +1,351 @@
+import type { AuditService } from '../audit/audit.service.js'
+import type { InventoryService } from '../catalog/inventory.service.js'
+import { op } from '../db/query.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import type { PaystackClient } from '../payments/paystack/paystack.client.js'
+import type { Clock } from '../shared/clock.js'
+import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
+import { InvalidStateError } from '../shared/errors.js'
+import type { EventBus } from '../shared/events.js'
+import type { Logger } from '../shared/logger.js'
+import { formatMoney } from '../shared/money.js'
+import { validateInput } from '../shared/validate.js'
+import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
+import { toAdminOrderDTO, toRefundDTO } from './order.dto.js'
+import type { OrderDoc } from './order.model.js'
+import type { OrderRecords } from './order.records.js'
+import { type RefundOrderBody, refundOrderBody } from './order.schemas.js'
+import type { AdminOrderDTO, RefundDTO } from './order.types.js'
+import type { OrderMail } from './order-mail.js'
+import type { RefundDoc, RefundModel } from './refund.model.js'
+
+export interface RefundsDeps {
+  records: OrderRecords
+  refunds: RefundModel
+  paystack: Pick<PaystackClient, 'createRefund' | 'fetchRefund'>
+  ledger: Pick<LedgerService, 'recordRefund'>
+  /** Gives a refunded order's units back to stock, once per key. */
+  inventory: Pick<InventoryService, 'restock'>
+  idempotency: IdempotencyService
+  audit: AuditService
+  mail: OrderMail
+  events: EventBus
+  clock: Clock
+  logger: Logger
+}
+
+export interface RefundResult {
+  refund: RefundDTO
+  order: AdminOrderDTO
+}
+
+export interface RefundPreview {
+  order: AdminOrderDTO
+  amount: number
+  refundable: number
+}
+
+/**
+ * Refunds of store orders through Paystack. An order's `refundedAmount` counts every refund
+ * asked for and not failed; it is raised with a guarded `$inc` before Paystack is called, so
+ * refunds of one order can never add up to more than was paid for it, even when two race. The
+ * refund settles on Paystack's word (`GET /refund/:id`, prompted by `refund.processed` /
+ * `refund.failed` webhooks): processed posts the reversing ledger entries, restocks the lines of
+ * a cancelled order and tells the buyer; failed gives the amount back to the refundable balance
+ * and leaves the refund for an administrator. Each settlement is a compare-and-set on the
+ * refund's status, so replays change nothing.
+ */
+export class RefundsService {
+  constructor(private deps: RefundsDeps) {
+    deps.events.on('paystack.event_received', async (event) => {
+      if (!event.reference) return
+      if (event.paystackEvent !== 'refund.processed' && event.paystackEvent !== 'refund.failed')
+        return
+      await this.settle(systemCtx('payments.refund_event', deps.clock.now()), event.reference)
+    })
+  }
+
+  /**
+   * An administrator refunds all (no amount) or part of a paid order. Idempotent on the key.
+   * @throws InvalidStateError `not_paid` / `refund_exceeds_paid`, ValidationError, and the
+   *   idempotency errors (see IdempotencyService).
+   */
+  async refund(
+    ctx: Ctx,
+    orderId: string,
+    input: RefundOrderBody,
+    idempotencyKey: string | null | undefined,
+  ): Promise<IdempotentResponse<RefundResult>> {
+    requireRole(ctx, 'admin')
+    const body = validateInput(refundOrderBody, input)
+    return this.deps.idempotency.run(
+      ctx,
+      { scope: `refund:${orderId}`, key: idempotencyKey, request: body },
+      async () => {
+        const order = await this.deps.records.get(orderId)
+        const amount = body.amount ?? order.total - order.refundedAmount
+        const refund = await this.start(
+          ctx,
+          order,
+          amount,
+          body.reason,
+          order.status === 'cancelled',
+        )
+        await this.deps.audit.record(
+          ctx,
+          'order.refund',
+          { type: 'order', id: orderId },
+          { reason: body.reason, details: { amount, refundId: refund.id } },
+        )
+        return { status: 201, body: { refund, order: await this.adminView(orderId) } }
+      },
+    )
+  }
+
+  /** What `refund` would do, without doing it (`kloset orders refund --dry-run`). */
+  async preview(ctx: Ctx, orderId: string, input: RefundOrderBody): Promise<RefundPreview> {
+    requireRole(ctx, 'admin')
+    const body = validateInput(refundOrderBody, input)
+    const order = await this.deps.records.get(orderId)
+    const refundable = order.paidAt ? order.total - order.refundedAmount : 0
+    const amount = body.amount ?? refundable
+    assertRefundable(order, amount)
+    return { order: await this.adminView(orderId), amount, refundable }
+  }
+
+  /** A paid order was cancelled: what is left of it goes back, and the lines back to stock. */
+  async refundCancelled(ctx: Ctx, order: OrderDoc, reason: string): Promise<RefundDTO | undefined> {
+    const remainder = order.total - order.refundedAmount
+    if (!order.paidAt || remainder <= 0) return undefined
+    return this.start(ctx, order, remainder, reason, true)
+  }
+
+  /** A dispute resolved for the buyer: what is left of the order goes back. */
+  async refundRemainder(ctx: Ctx, order: OrderDoc, reason: string): Promise<RefundDTO | undefined> {
+    const remainder = order.total - order.refundedAmount
+    if (!order.paidAt || remainder <= 0) return undefined
+    return this.start(ctx, order, remainder, reason, false)
+  }
+
+  /** An order's refunds, oldest first (internal: explain and the admin view). */
+  async forOrder(orderId: string): Promise<RefundDoc[]> {
+    return this.deps.refunds.find({ orderId }).sort({ _id: 1 }).lean()
+  }
+
+  /**
+   * Settles the pending refunds of a transaction with what Paystack says of each. Called on
+   * `refund.processed` / `refund.failed`; safe to call any number of times.
+   */
+  async settle(ctx: Ctx, transactionReference: string): Promise<{ settled: number }> {
+    const pending = await this.deps.refunds
+      .find({
+        transactionReference,
+        status: 'pending',
+        paystackRefundId: op({ $exists: true }),
+      })
+      .lean()
+    let settled = 0
+    for (const refund of pending) if (await this.settleOne(ctx, refund)) settled++
+    return { settled }
+  }
+
+  private async start(
+    ctx: Ctx,
+    order: OrderDoc,
+    amount: number,
+    reason: string,
+    restock: boolean,
+  ): Promise<RefundDTO> {
+    const { records, refunds, paystack, logger } = this.deps
+    assertRefundable(order, amount)
+    // Claim the amount first: the filter only matches while enough is left to refund.
+    const claimed = await records.orders.updateOne(
+      { _id: order._id, refundedAmount: op({ $lte: order.total - amount }) },
+      { $inc: { refundedAmount: amount } },
+    )
+    if (claimed.modifiedCount === 0) {
+      const fresh = await records.get(String(order._id))
+      throw exceeds(fresh.total - fresh.refundedAmount)
+    }
+    const group = await records.groupOf(order)
+    const refund = (
+      await refunds.create({
+        orderId: String(order._id),
+        orderGroupId: order.groupId,
+        storeId: order.storeId,
+        buyerId: order.buyerId,
+        amount,
+        currency: order.currency,
+        reason,
+        status: 'pending',
+        transactionReference: group.reference,
+        restock,
+        restocked: false,
+        requestedBy: describeActor(ctx.actor),
+      })
+    ).toObject()
+    let paystackRefundId: number
+    try {
+      const created = await paystack.createRefund({
+        transaction: group.reference,
+        amount,
+        merchantNote: `refund ${String(refund._id)} of order ${String(order._id)}`,
+        customerNote: reason,
+      })
+      paystackRefundId = created.id
+    } catch (error) {
+      logger.error({ err: error, orderId: String(order._id) }, 'refund refused by Paystack')
+      await this.fail(ctx, refund, error instanceof Error ? error.message : 'refund refused')
+      throw error
+    }
+    const saved = await refunds
+      .findOneAndUpdate(
+        { _id: refund._id },
+        { $set: { paystackRefundId } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    await records.note(
+      ctx,
+      order,
+      `refund of ${formatMoney(amount, order.currency)} requested: ${reason}`,
+    )
+    // The refund may have settled before its id was saved (its webhook found nothing to do).
+    const current = saved ?? refund
+    await this.settleOne(ctx, { ...current, paystackRefundId }).catch((error: unknown) =>
+      logger.warn({ err: error, refundId: String(refund._id) }, 'refund status not checked yet'),
+    )
+    const latest = await refunds.findById(refund._id).lean()
+    return toRefundDTO(latest ?? current)
+  }
+
+  /** Asks Paystack about one pending refund and settles it; true when this call settled it. */
+  private async settleOne(ctx: Ctx, refund: RefundDoc): Promise<boolean> {
+    if (refund.status !== 'pending' || refund.paystackRefundId === undefined) return false
+    const remote = await this.deps.paystack.fetchRefund(refund.paystackRefundId)
+    if (remote.status === 'processed') return this.processed(ctx, refund)
+    if (remote.status === 'failed')
+      return this.fail(ctx, refund, 'Paystack reported the refund failed')
+    return false
+  }
+
+  private async processed(ctx: Ctx, refund: RefundDoc): Promise<boolean> {
+    const { records, refunds, ledger } = this.deps
+    const system = systemCtx('refunds.settle', ctx.now)
+    const order = await records.get(refund.orderId)
+    // The ledger first: its key (`refund:<id>`) makes a repeat harmless, so a crash after it
+    // and before the status change still ends with one posting.
+    await ledger.recordRefund(system, {
+      orderId: refund.orderId,
+      storeId: refund.storeId,
+      refundId: String(refund._id),
+      amount: refund.amount,
+      currency: refund.currency,
+      orderState: order.fundsReleased ? 'available_funds' : 'pending_funds',
+    })
+    const won = await refunds
+      .findOneAndUpdate(
+        { _id: refund._id, status: 'pending' },
+        { $set: { status: 'processed', processedAt: ctx.now } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (!won) return false
+    if (won.restock) await this.restockOnce(system, won, order)
+    const noted = await records.note(
+      system,
+      order,
+      `refund of ${formatMoney(won.amount, won.currency)} processed`,
+    )
+    await this.deps.mail.refunded(noted ?? order, won.amount)
+    this.deps.events.emit('refund.processed', {
+      refundId: String(won._id),
+      orderId: won.orderId,
+      amount: won.amount,
+    })
+    return true
+  }
+
+  /**
+   * Gives the order's lines back to stock, at most once per refund: the `restocked` claim stops
+   * a second settlement, and each variant's key (`refund:<refundId>:<variantId>`) stops a repeat
+   * of the same restock inside the catalog.
+   */
+  private async restockOnce(ctx: Ctx, refund: RefundDoc, order: OrderDoc): Promise<void> {
+    const claimed = await this.deps.refunds.updateOne(
+      { _id: refund._id, restocked: false },
+      { $set: { restocked: true } },
+    )
+    if (claimed.modifiedCount === 0) return
+    const refundId = String(refund._id)
+    // One key per variant, so lines of the same variant are summed first.
+    const quantities = new Map<string, number>()
+    for (const line of order.lines)
+      quantities.set(line.variantId, (quantities.get(line.variantId) ?? 0) + line.quantity)
+    for (const [variantId, quantity] of quantities) {
+      await this.deps.inventory
+        .restock(ctx, {
+          variantId,
+          quantity,
+          key: `refund:${refundId}:${variantId}`,
+          reason: 'refund',
+          refs: { orderGroupId: order.groupId },
+        })
+        .catch((error: unknown) =>
+          this.deps.logger.error(
+            { err: error, variantId, refundId },
+            'restock after refund failed; recount the variant',
+          ),
+        )
+    }
+  }
+
+  /** A refund that did not happen: its amount becomes refundable again; administrators see it. */
+  private async fail(ctx: Ctx, refund: RefundDoc, why: string): Promise<boolean> {
+    const { records, refunds } = this.deps
+    const won = await refunds
+      .findOneAndUpdate(
+        { _id: refund._id, status: 'pending' },
+        { $set: { status: 'failed', failureReason: why, processedAt: ctx.now } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (!won) return false
+    await records.orders.updateOne(
+      { _id: won.orderId, refundedAmount: op({ $gte: won.amount }) },
+      { $inc: { refundedAmount: -won.amount } },
+    )
+    const order = await records.get(won.orderId)
+    await records.note(
+      systemCtx('refunds.settle', ctx.now),
+      order,
+      `refund of ${formatMoney(won.amount, won.currency)} failed: ${why}`,
+    )
+    this.deps.logger.error({ refundId: String(won._id), orderId: won.orderId }, 'refund failed')
+    this.deps.events.emit('refund.failed', {
+      refundId: String(won._id),
+      orderId: won.orderId,
+      amount: won.amount,
+    })
+    return true
+  }
+
+  private async adminView(orderId: string): Promise<AdminOrderDTO> {
+    const order = await this.deps.records.get(orderId)
+    return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
+  }
+}
+
+const exceeds = (refundable: number) =>
+  new InvalidStateError('The refund exceeds what is left of the payment', 'refund_exceeds_paid', {
+    refundable,
+  })
+
+function assertRefundable(order: OrderDoc, amount: number): void {
+  if (!order.paidAt || !order.saleRecorded) {
+    throw new InvalidStateError('This order was not paid', 'not_paid')
+  }
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > order.total - order.refundedAmount) {
+    throw exceeds(order.total - order.refundedAmount)
+  }
+}

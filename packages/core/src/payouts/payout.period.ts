@@ -1,0 +1,124 @@
+/*
+ * Payout periods are ISO weeks (`2026-W48`) read in the marketplace's time zone, and the weekly
+ * run is Monday 09:00 there. Pure functions over instants, so tests can pin any moment.
+ */
+
+/** The time zone payout periods and the weekly run are read in. */
+export const PAYOUT_TIMEZONE = 'Africa/Lagos'
+/** The weekly run: Mondays at 09:00 in PAYOUT_TIMEZONE (the `weekly-payouts` job's schedule). */
+export const PAYOUT_SCHEDULE = '0 9 * * 1'
+const RUN_HOUR = 9
+
+/** `2026-W48`: a four-digit ISO week-numbering year and a two-digit week. */
+export const PERIOD_PATTERN = /^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$/
+
+const DAY_MS = 24 * 3600 * 1000
+
+interface WallTime {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}
+
+/** The calendar date and time an instant shows on a clock in `timeZone`. */
+function wallTimeOf(at: Date, timeZone: string): WallTime {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(at)
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((part) => part.type === type)?.value ?? 0)
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  }
+}
+
+/** The instant a clock in `timeZone` shows the given wall time (no DST gaps in Lagos). */
+function instantOf(wall: WallTime, timeZone: string): Date {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second)
+  const shown = wallTimeOf(new Date(asUtc), timeZone)
+  const offset =
+    Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute, shown.second) - asUtc
+  return new Date(asUtc - offset)
+}
+
+/** ISO week-numbering year and week of a calendar date (given as UTC midnight of that date). */
+function isoWeekOfDate(date: Date): { year: number; week: number } {
+  const weekday = date.getUTCDay() || 7
+  // The Thursday of the same week decides the year.
+  const thursday = new Date(date.getTime() + (4 - weekday) * DAY_MS)
+  const year = thursday.getUTCFullYear()
+  const week = Math.ceil(((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY_MS + 1) / 7)
+  return { year, week }
+}
+
+const formatPeriod = ({ year, week }: { year: number; week: number }) =>
+  `${year}-W${String(week).padStart(2, '0')}`
+
+/** The payout period (ISO week, in PAYOUT_TIMEZONE) an instant falls in. */
+export function periodOf(at: Date, timeZone = PAYOUT_TIMEZONE): string {
+  const wall = wallTimeOf(at, timeZone)
+  return formatPeriod(isoWeekOfDate(new Date(Date.UTC(wall.year, wall.month - 1, wall.day))))
+}
+
+/** True for a well-formed period whose week exists (week 53 only in long ISO years). */
+export function isValidPeriod(period: string): boolean {
+  const match = PERIOD_PATTERN.exec(period)
+  if (!match) return false
+  const year = Number(match[1])
+  const week = Number(match[2])
+  // 28 December always lies in the last ISO week of its year.
+  return week <= isoWeekOfDate(new Date(Date.UTC(year, 11, 28))).week
+}
+
+/** Orders periods: negative when `a` comes first. Both must be valid periods. */
+export const comparePeriods = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * The first weekly run (Monday 09:00 in PAYOUT_TIMEZONE) at or after `from`: when a held or
+ * waiting seller can expect the next payout.
+ */
+export function nextPayoutRun(from: Date, timeZone = PAYOUT_TIMEZONE): Date {
+  const wall = wallTimeOf(from, timeZone)
+  const today = new Date(Date.UTC(wall.year, wall.month - 1, wall.day))
+  const weekday = today.getUTCDay() || 7
+  for (let days = (8 - weekday) % 7; ; days += 7) {
+    const date = new Date(today.getTime() + days * DAY_MS)
+    const run = instantOf(
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: RUN_HOUR,
+        minute: 0,
+        second: 0,
+      },
+      timeZone,
+    )
+    if (run.getTime() >= from.getTime()) return run
+  }
+}
+
+/**
+ * The deterministic Paystack transfer reference of a payout attempt: `po_<storeId>_<period>`
+ * lower-cased (36 characters), `_r<n>` from the second attempt on. Re-running or resuming an
+ * attempt always sends the same reference, and Paystack refuses a reference twice.
+ */
+export function transferReferenceOf(storeId: string, period: string, attempt: number): string {
+  const base = `po_${storeId}_${period}`.toLowerCase()
+  return attempt > 1 ? `${base}_r${attempt}` : base
+}

@@ -1,0 +1,355 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DatabaseLocks } from '../jobs/lock.js'
+import { MailService } from '../mail/mail.service.js'
+import { aSellerWithStore } from '../test-support/catalog-builders.js'
+import { A_PASSWORD, adminCliCtx, aVerifiedUser, type TestWorld } from '../test-support/harness.js'
+import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
+import { createPayoutModel } from './payout.model.js'
+import { nextPayoutRun, periodOf, transferReferenceOf } from './payout.period.js'
+import type { PayoutRunResult } from './payout.types.js'
+import { type PayoutsDeps, PayoutsService } from './payouts.service.js'
+
+let pw: PaystackWorld
+let world: TestWorld
+beforeAll(async () => {
+  pw = await createPaystackWorld()
+  world = pw.world
+  pw.sandbox.topUp(100_000_000_000)
+})
+afterAll(() => pw.close())
+
+const admin = () => adminCliCtx(world.clock.now())
+const period = () => periodOf(world.clock.now())
+
+let counter = 0
+/** Books a sale with no commission and releases it, so the store has `amount` available. */
+async function fund(storeId: string, amount: number): Promise<string> {
+  const orderId = `ord-${Date.now().toString(36)}-${counter++}`
+  await world.core.ledger.recordSale(admin(), {
+    orderId,
+    orderGroupId: `grp-${orderId}`,
+    storeId,
+    gross: amount,
+    commissionRateBps: 0,
+    currency: 'NGN',
+  })
+  await world.core.ledger.releaseToAvailable(admin(), { orderId, storeId, currency: 'NGN' })
+  return orderId
+}
+
+/** A ten-digit account number the sandbox resolves and pays successfully. */
+const anAccountNumber = () =>
+  `5${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`
+
+/** An approved store whose seller set a payout account (first set-up: no hold). */
+async function aSellerWithPayoutAccount(accountNumber = anAccountNumber()) {
+  const account = await aVerifiedUser(world, 'seller')
+  const { seller, store } = await aSellerWithStore(world, 'approved', account.user.id)
+  await world.core.payoutAccounts.setOwn(seller, {
+    bankCode: '058',
+    accountNumber,
+    password: A_PASSWORD,
+  })
+  return { seller, store, email: account.email }
+}
+
+const transfersWith = (reference: string) =>
+  pw.sandbox.state.transfers.filter((transfer) => transfer.reference === reference)
+const balancesOf = (storeId: string) => world.core.ledger.storeBalances(admin(), storeId, 'NGN')
+const itemFor = (run: PayoutRunResult, storeId: string) =>
+  run.items.find((item) => item.storeId === storeId)
+
+/** Settles the sandbox's transfers and waits for the webhooks' effects. */
+async function settle() {
+  await pw.sandbox.flush()
+  await world.core.events.drain()
+}
+
+/** The payouts service as wired in the core, with another Paystack in front of the sandbox. */
+function payoutsWith(paystack: Partial<PayoutsDeps['paystack']>): PayoutsService {
+  const { core } = world
+  const real = core.paystack
+  return new PayoutsService({
+    payouts: createPayoutModel(core.connection),
+    accounts: core.payoutAccounts,
+    ledger: core.ledger,
+    stores: core.stores,
+    owners: core.users,
+    paystack: {
+      initiateTransfer: (input) => real.initiateTransfer(input),
+      initiateBulkTransfer: (inputs) => real.initiateBulkTransfer(inputs),
+      verifyTransfer: (reference) => real.verifyTransfer(reference),
+      finalizeTransfer: (input) => real.finalizeTransfer(input),
+      ...paystack,
+    },
+    locks: new DatabaseLocks(core.connection, () => world.clock.now()),
+    mail: new MailService({ mailer: core.mailer, logger: core.logger }),
+    audit: core.audit,
+    events: core.events,
+    clock: world.clock,
+    logger: core.logger,
+    settings: world.config.payouts,
+  })
+}
+
+/** Runs with the sandbox's webhooks switched off, so only the run itself moves payouts. */
+async function withoutWebhooks<T>(fn: () => Promise<T>): Promise<T> {
+  pw.sandbox.setWebhookUrl(null)
+  try {
+    return await fn()
+  } finally {
+    pw.sandbox.setWebhookUrl(pw.webhookUrl)
+  }
+}
+
+describe('payouts run', () => {
+  it('pays a seller once per period however often the run is repeated', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 250_000)
+    const first = await world.core.payouts.runPeriod(admin())
+    const second = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(first, store.id)).toMatchObject({ amount: 250_000, outcome: 'sent' })
+    expect(itemFor(second, store.id)).toMatchObject({ outcome: 'exists' })
+    expect(transfersWith(transferReferenceOf(store.id, period(), 1))).toHaveLength(1)
+  })
+
+  it('moves the amount from available to in transit when the transfer is sent', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 180_000)
+    await withoutWebhooks(() => world.core.payouts.runPeriod(admin()))
+    expect(await balancesOf(store.id)).toMatchObject({ available: 0, inTransit: 180_000, paid: 0 })
+  })
+
+  it('marks the payout paid and tells the seller when Paystack reports success', async () => {
+    const { store, email } = await aSellerWithPayoutAccount()
+    await fund(store.id, 300_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    await settle()
+    const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
+    expect(payout).toMatchObject({ status: 'paid', paystackStatus: 'success' })
+    expect(await balancesOf(store.id)).toMatchObject({ available: 0, inTransit: 0, paid: 300_000 })
+    await world.smtp.waitFor(email, /Payout of ₦3,000\.00 sent/)
+  })
+
+  it('returns a failed transfer to available and flags the payout failed', async () => {
+    const { store } = await aSellerWithPayoutAccount('1111111111')
+    await fund(store.id, 200_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    await settle()
+    const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
+    expect(payout).toMatchObject({ status: 'failed', paystackStatus: 'failed' })
+    expect(await balancesOf(store.id)).toMatchObject({ available: 200_000, inTransit: 0, paid: 0 })
+  })
+
+  it('returns a reversed transfer to available and flags the payout failed', async () => {
+    const { store } = await aSellerWithPayoutAccount('2222222222')
+    await fund(store.id, 210_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    await settle()
+    const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
+    expect(payout).toMatchObject({ status: 'failed', paystackStatus: 'reversed' })
+    expect(await balancesOf(store.id)).toMatchObject({ available: 210_000, inTransit: 0, paid: 0 })
+  })
+
+  it('skips a seller whose available balance is below the minimum', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 99_999)
+    const run = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(run, store.id)).toMatchObject({ outcome: 'skipped', reason: 'below_minimum' })
+    expect((await world.core.payouts.list(admin(), { storeId: store.id })).items).toEqual([])
+    expect(await balancesOf(store.id)).toMatchObject({ available: 99_999, inTransit: 0 })
+  })
+
+  it('sends nothing and writes nothing on a dry run', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 400_000)
+    const transfersBefore = pw.sandbox.state.transfers.length
+    const run = await world.core.payouts.runPeriod(admin(), { dryRun: true })
+    expect(itemFor(run, store.id)).toMatchObject({ amount: 400_000, outcome: 'would_pay' })
+    expect(run.dryRun).toBe(true)
+    expect(pw.sandbox.state.transfers).toHaveLength(transfersBefore)
+    expect((await world.core.payouts.list(admin(), { storeId: store.id })).items).toEqual([])
+    expect(await balancesOf(store.id)).toMatchObject({ available: 400_000, inTransit: 0 })
+  })
+
+  it('refuses a period that has not started', async () => {
+    await expect(
+      world.core.payouts.runPeriod(admin(), { period: '2999-W01' }),
+    ).rejects.toMatchObject({ code: 'period_in_future' })
+  })
+
+  it('sends a run of several payouts in one bulk call', async () => {
+    const a = await aSellerWithPayoutAccount()
+    const b = await aSellerWithPayoutAccount()
+    await fund(a.store.id, 120_000)
+    await fund(b.store.id, 130_000)
+    let bulkCalls = 0
+    const payouts = payoutsWith({
+      initiateBulkTransfer: (inputs) => {
+        bulkCalls++
+        return world.core.paystack.initiateBulkTransfer(inputs)
+      },
+      initiateTransfer: () => Promise.reject(new Error('a single transfer was not expected')),
+    })
+    const run = await payouts.runPeriod(admin())
+    expect(bulkCalls).toBe(1)
+    expect(itemFor(run, a.store.id)?.outcome).toMatch(/^(sent|paid)$/)
+    expect(transfersWith(transferReferenceOf(b.store.id, period(), 1))).toHaveLength(1)
+  })
+
+  it('records the balance it saw and the orders the payout covers', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    const first = await fund(store.id, 100_000)
+    const second = await fund(store.id, 50_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
+    expect(payout.balanceBefore).toEqual({ pending: 0, available: 150_000, inTransit: 0, paid: 0 })
+    expect([...payout.covers.orderIds].sort()).toEqual([first, second].sort())
+  })
+})
+
+describe('payouts run after a crash', () => {
+  it('sends exactly one transfer when a run stopped after booking but before asking Paystack', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 220_000)
+    const killed = () => Promise.reject(new Error('killed before Paystack was asked'))
+    const crashing = payoutsWith({ initiateTransfer: killed, initiateBulkTransfer: killed })
+    await expect(crashing.runPeriod(admin())).rejects.toThrow('killed before Paystack was asked')
+    const reference = transferReferenceOf(store.id, period(), 1)
+    const [stuck] = (await world.core.payouts.list(admin(), { storeId: store.id })).items
+    expect(stuck).toMatchObject({ status: 'sending', reference })
+    expect(transfersWith(reference)).toHaveLength(0)
+
+    const rerun = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(rerun, store.id)?.outcome).toMatch(/^(sent|paid)$/)
+    expect(transfersWith(reference)).toHaveLength(1)
+    expect(await balancesOf(store.id)).toMatchObject({ available: 0 })
+  })
+
+  it('sends exactly one transfer when a run stopped right after Paystack made it', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 230_000)
+    const reference = transferReferenceOf(store.id, period(), 1)
+    const crashing = payoutsWith({
+      initiateTransfer: async (input) => {
+        await world.core.paystack.initiateTransfer(input)
+        throw new Error('killed after Paystack made the transfer')
+      },
+    })
+    await withoutWebhooks(async () => {
+      await expect(crashing.runPeriod(admin())).rejects.toThrow('killed after Paystack')
+      expect(transfersWith(reference)).toHaveLength(1)
+      const rerun = await world.core.payouts.runPeriod(admin())
+      expect(itemFor(rerun, store.id)?.outcome).toMatch(/^(sent|paid)$/)
+    })
+    expect(transfersWith(reference)).toHaveLength(1)
+  })
+
+  it('leaves a payout Paystack did not answer for in sending, for the next run', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 240_000)
+    const { UnavailableError } = await import('../shared/errors.js')
+    const silent = () =>
+      Promise.reject(new UnavailableError('Paystack timed out', 'paystack_unavailable'))
+    const run = await payoutsWith({
+      initiateTransfer: silent,
+      initiateBulkTransfer: silent,
+    }).runPeriod(admin())
+    expect(itemFor(run, store.id)).toMatchObject({ outcome: 'unconfirmed', status: 'sending' })
+    expect(run.warnings.join(' ')).toMatch(/run `kloset payouts run` again/)
+    const rerun = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(rerun, store.id)?.outcome).toMatch(/^(sent|paid)$/)
+    expect(transfersWith(transferReferenceOf(store.id, period(), 1))).toHaveLength(1)
+  })
+})
+
+describe('payouts retry', () => {
+  it('sends a failed payout again under a new reference once its money is back', async () => {
+    const { store } = await aSellerWithPayoutAccount('1111111111')
+    await fund(store.id, 260_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    await settle()
+    const id = itemFor(run, store.id)!.payoutId!
+    const first = transferReferenceOf(store.id, period(), 1)
+    const { payout } = await world.core.payouts.retry(admin(), id)
+    expect(payout).toMatchObject({ attempt: 2, reference: `${first}_r2` })
+    expect(payout.attempts).toEqual([
+      expect.objectContaining({ attempt: 1, reference: first, status: 'failed' }),
+    ])
+    expect(transfersWith(`${first}_r2`)).toHaveLength(1)
+    expect(transfersWith(first)).toHaveLength(1)
+  })
+
+  it('refuses to retry a payout that did not fail', async () => {
+    const { store } = await aSellerWithPayoutAccount()
+    await fund(store.id, 270_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    await expect(
+      world.core.payouts.retry(admin(), itemFor(run, store.id)!.payoutId!),
+    ).rejects.toMatchObject({ code: 'payout_not_failed' })
+  })
+})
+
+describe('payouts when Paystack requires an OTP', () => {
+  const call = (path: string, body?: unknown) =>
+    fetch(`${pw.sandbox.url}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${pw.secretKey}`,
+        'content-type': 'application/json',
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+
+  it('leaves the payouts waiting for the OTP and says so, then finalizes one', async () => {
+    const a = await aSellerWithPayoutAccount()
+    const b = await aSellerWithPayoutAccount()
+    await fund(a.store.id, 140_000)
+    await fund(b.store.id, 150_000)
+    await call('/transfer/enable_otp')
+    try {
+      const run = await world.core.payouts.runPeriod(admin())
+      expect(itemFor(run, a.store.id)).toMatchObject({ outcome: 'otp_required' })
+      expect(run.warnings.join(' ')).toMatch(/requires an OTP/)
+      const { payout } = await world.core.payouts.finalize(
+        admin(),
+        itemFor(run, a.store.id)!.payoutId!,
+        {
+          otp: '123456',
+        },
+      )
+      expect(payout.status).toMatch(/^(pending|paid)$/)
+    } finally {
+      await call('/transfer/disable_otp')
+      await call('/transfer/disable_otp_finalize', { otp: '123456' })
+    }
+  })
+})
+
+describe('what sellers see', () => {
+  it('shows a seller their own payout and hides another store’s as not found', async () => {
+    const owner = await aSellerWithPayoutAccount()
+    const other = await aSellerWithPayoutAccount()
+    await fund(owner.store.id, 160_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    const id = itemFor(run, owner.store.id)!.payoutId!
+    expect((await world.core.payouts.get(owner.seller, id)).storeId).toBe(owner.store.id)
+    await expect(world.core.payouts.get(other.seller, id)).rejects.toMatchObject({
+      code: 'not_found',
+    })
+    expect((await world.core.payouts.listOwn(other.seller)).items).toEqual([])
+  })
+
+  it('gives a seller their balances and the next Monday 09:00 Lagos as the next payout', async () => {
+    const { store, seller } = await aSellerWithPayoutAccount()
+    await fund(store.id, 90_000)
+    const balance = await world.core.payouts.ownBalance(seller)
+    expect(balance).toMatchObject({
+      storeId: store.id,
+      available: 90_000,
+      minimumPayout: 100_000,
+      nextPayoutAt: nextPayoutRun(seller.now).toISOString(),
+      payoutAccount: { bankName: 'Guaranty Trust Bank' },
+    })
+  })
+})

@@ -1,0 +1,67 @@
+import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import { STORE_STATUSES, type StoreAddress, type StoreStatus } from './store.types.js'
+
+export interface StoreDoc {
+  _id: Types.ObjectId
+  /** The seller account; unique, so a seller has at most one store. */
+  ownerId: Types.ObjectId
+  name: string
+  /** `name` trimmed, single-spaced and lower-cased: case-insensitive uniqueness without collation. */
+  nameKey: string
+  slug: string
+  description: string
+  logoUrl?: string
+  contactEmail: string
+  contactPhone: string
+  address: StoreAddress
+  categories: string[]
+  status: StoreStatus
+  statusReason?: string
+  /** Absent unless on holiday: a stored null would not be portable if this were ever indexed. */
+  closedUntil?: Date
+  commissionRateBps: number
+  approvedAt?: Date
+  approvedBy?: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+const addressSchema = new Schema<StoreAddress>(
+  {
+    line1: { type: String, required: true },
+    line2: String,
+    city: { type: String, required: true },
+    state: { type: String, required: true },
+    country: { type: String, required: true },
+    postalCode: String,
+  },
+  { _id: false },
+)
+
+const storeSchema = new Schema<StoreDoc>(
+  {
+    ownerId: { type: Schema.Types.ObjectId, required: true, unique: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true, unique: true },
+    slug: { type: String, required: true, unique: true },
+    description: { type: String, required: true },
+    logoUrl: String,
+    contactEmail: { type: String, required: true },
+    contactPhone: { type: String, required: true },
+    address: { type: addressSchema, required: true },
+    categories: { type: [String], required: true },
+    status: { type: String, required: true, enum: STORE_STATUSES },
+    statusReason: String,
+    closedUntil: Date,
+    commissionRateBps: { type: Number, required: true, default: 500 },
+    approvedAt: Date,
+    approvedBy: String,
+  },
+  { timestamps: true, collection: 'stores' },
+)
+storeSchema.index({ status: 1, _id: -1 })
+
+export type StoreModel = Model<StoreDoc>
+
+export const createStoreModel = (conn: Connection): StoreModel =>
+  conn.models.Store ?? conn.model<StoreDoc>('Store', storeSchema)

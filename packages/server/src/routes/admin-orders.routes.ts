@@ -1,0 +1,73 @@
+import { adminOrdersQuery, refundOrderBody, resolveDisputeBody } from '@kloset/core'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Admin: orders'
+const admin = ['admin'] as const
+
+export const adminOrderRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/orders',
+    auth: admin,
+    tag,
+    summary: 'Every order by status and store, newest first',
+    query: adminOrdersQuery,
+    responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.orders.list(ctx, parseQuery(url, adminOrdersQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/orders/:id',
+    auth: admin,
+    tag,
+    summary: 'One order with its payment side, next moves, timers and refunds',
+    responses: { 200: 'The explanation of the order', 404: 'No such order' },
+    handler: async (_req, { core, ctx, params }) =>
+      json(await core.orders.explain(ctx, params.id!)),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/orders/:id/refund',
+    auth: admin,
+    tag,
+    summary: 'Refund all (no amount) or part of a paid order through Paystack',
+    body: refundOrderBody,
+    idempotent: true,
+    responses: {
+      201: '{ refund, order } (a replay has Idempotent-Replayed: true)',
+      400: 'Invalid body or Idempotency-Key',
+      404: 'No such order',
+      409: 'Not paid, or more than is left to refund',
+      422: 'Idempotency-Key reused with another body',
+    },
+    handler: async (req, { core, ctx, params }) => {
+      const result = await core.refunds.refund(
+        ctx,
+        params.id!,
+        await parseBody(req, refundOrderBody),
+        req.headers.get('idempotency-key'),
+      )
+      return json(
+        result.body,
+        result.status,
+        result.replayed ? { 'idempotent-replayed': 'true' } : {},
+      )
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/orders/:id/resolve',
+    auth: admin,
+    tag,
+    summary: 'Settle a dispute: refund the buyer, or release the payment to the seller',
+    body: resolveDisputeBody,
+    responses: { 200: '{ order }', 400: 'Invalid body', 404: 'No such order', 409: 'Not disputed' },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        order: await core.orders.resolve(ctx, params.id!, await parseBody(req, resolveDisputeBody)),
+      }),
+  }),
+]

@@ -1,0 +1,51 @@
+import { checkoutBody } from '@kloset/core'
+import { parseBody } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Checkout'
+const shoppers = ['buyer', 'seller'] as const
+
+export const checkoutRoutes = [
+  route({
+    method: 'POST',
+    path: '/api/v1/checkout',
+    auth: shoppers,
+    tag,
+    summary:
+      'Turn the cart into one order per store and start one Paystack payment; send the buyer to authorizationUrl',
+    body: checkoutBody,
+    idempotent: true,
+    responses: {
+      201: '{ orderGroup, orders, payment: { authorizationUrl, reference } } (a replay has Idempotent-Replayed: true)',
+      400: 'Invalid body, or the Idempotency-Key header missing or malformed',
+      403: 'A line is from your own store',
+      409: 'Empty cart, lines with issues, not enough stock, or the same key still in progress',
+      422: 'Idempotency-Key reused with another body',
+      503: 'Paystack unavailable (nothing was kept)',
+    },
+    handler: async (req, { core, ctx }) => {
+      const result = await core.checkout.checkout(
+        ctx,
+        await parseBody(req, checkoutBody),
+        req.headers.get('idempotency-key'),
+      )
+      return json(
+        result.body,
+        result.status,
+        result.replayed ? { 'idempotent-replayed': 'true' } : {},
+      )
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/checkout/:reference/status',
+    auth: shoppers,
+    tag,
+    summary:
+      'Where a checkout stands after the Paystack redirect; asks Paystack while unpaid (a late webhook)',
+    responses: { 200: '{ orderGroup, orders }', 404: 'Not your checkout' },
+    handler: async (_req, { core, ctx, params }) =>
+      json(await core.checkout.status(ctx, params.reference!)),
+  }),
+]

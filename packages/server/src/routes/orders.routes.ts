@@ -1,0 +1,73 @@
+import { cancelOrderBody, disputeOrderBody, listOrdersQuery } from '@kloset/core'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Orders'
+const shoppers = ['buyer', 'seller'] as const
+
+export const orderRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/orders',
+    auth: shoppers,
+    tag,
+    summary: 'The signed-in buyer’s orders (one per store per checkout), newest first',
+    query: listOrdersQuery,
+    responses: { 200: '{ items, nextCursor }' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.orders.listOwn(ctx, parseQuery(url, listOrdersQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/orders/:id',
+    auth: shoppers,
+    tag,
+    summary: 'One of the buyer’s orders, with its timeline',
+    responses: { 200: '{ order }', 404: 'No such order of yours' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ order: await core.orders.getOwn(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/orders/:id/cancel',
+    auth: shoppers,
+    tag,
+    summary:
+      'Cancel before shipping: unpaid, the whole checkout is cancelled; paid, the payment is refunded',
+    body: cancelOrderBody,
+    responses: { 200: '{ order }', 404: 'No such order of yours', 409: 'Already shipped' },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        order: await core.orders.cancel(ctx, params.id!, await parseBody(req, cancelOrderBody)),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/orders/:id/confirm-delivery',
+    auth: shoppers,
+    tag,
+    summary: 'The buyer confirms a shipped order arrived; the return window starts',
+    responses: { 200: '{ order }', 404: 'No such order of yours', 409: 'Not shipped' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ order: await core.orders.confirmDelivery(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/orders/:id/dispute',
+    auth: shoppers,
+    tag,
+    summary: 'Dispute a shipped or delivered order; an administrator resolves it',
+    body: disputeOrderBody,
+    responses: {
+      200: '{ order }',
+      400: 'No reason',
+      404: 'No such order of yours',
+      409: 'Not shipped or delivered',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        order: await core.orders.dispute(ctx, params.id!, await parseBody(req, disputeOrderBody)),
+      }),
+  }),
+]

@@ -1,0 +1,86 @@
+import { cancelOrderBody, listOrdersQuery, shipOrderBody } from '@kloset/core'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Seller: orders'
+const seller = ['seller'] as const
+
+export const sellerOrderRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/seller/orders',
+    auth: seller,
+    tag,
+    summary: 'Your store’s orders, newest first, by status',
+    query: listOrdersQuery,
+    responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.orders.listForSeller(ctx, parseQuery(url, listOrdersQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/seller/orders/:id',
+    auth: seller,
+    tag,
+    summary: 'One order of your store: its lines, the shipping address, your commission and net',
+    responses: { 200: '{ order }', 404: 'No such order in your store' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ order: await core.orders.getForSeller(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/orders/:id/accept',
+    auth: seller,
+    tag,
+    summary: 'Acknowledge a paid order (a timeline note; it stays processing); the buyer is told',
+    responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not processing' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ order: await core.orders.accept(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/orders/:id/ship',
+    auth: seller,
+    tag,
+    summary: 'Mark shipped with the carrier and tracking number',
+    body: shipOrderBody,
+    responses: {
+      200: '{ order }',
+      400: 'Carrier or tracking number missing',
+      404: 'No such order in your store',
+      409: 'Not processing',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        order: await core.orders.ship(ctx, params.id!, await parseBody(req, shipOrderBody)),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/orders/:id/deliver',
+    auth: seller,
+    tag,
+    summary: 'Mark a shipped order delivered',
+    responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not shipped' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ order: await core.orders.markDelivered(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/orders/:id/cancel',
+    auth: seller,
+    tag,
+    summary: 'Cancel a paid order you cannot fulfil; the buyer is refunded',
+    body: cancelOrderBody,
+    responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not processing' },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        order: await core.orders.cancelForSeller(
+          ctx,
+          params.id!,
+          await parseBody(req, cancelOrderBody),
+        ),
+      }),
+  }),
+]

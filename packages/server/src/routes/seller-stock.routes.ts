@@ -1,0 +1,38 @@
+import { stockChangeBody, stockMovementsQuery } from '@kloset/core'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const tag = 'Seller: stock'
+const seller = ['seller'] as const
+
+/** Stock of a seller's own variants: changed only through these, never below zero. */
+export const sellerStockRoutes = [
+  route({
+    method: 'PATCH',
+    path: '/api/v1/seller/variants/:id/stock',
+    auth: seller,
+    tag,
+    summary: 'Set a counted quantity (`set`) or apply a correction (`delta`), with a reason',
+    body: stockChangeBody,
+    responses: {
+      200: '{ variant, previous }',
+      400: 'Not exactly one of set and delta, or no reason',
+      404: 'No such variant of yours',
+      409: 'The change would take stock below zero (insufficient_stock)',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json(await core.inventory.change(ctx, params.id!, await parseBody(req, stockChangeBody))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/seller/variants/:id/stock-movements',
+    auth: seller,
+    tag,
+    summary: "The variant's stock movements, newest first",
+    query: stockMovementsQuery,
+    responses: { 200: '{ items, nextCursor }', 404: 'No such variant of yours' },
+    handler: async (_req, { core, ctx, params, url }) =>
+      json(await core.inventory.movements(ctx, params.id!, parseQuery(url, stockMovementsQuery))),
+  }),
+]
