@@ -1,0 +1,234 @@
+/**
+ * The servers side of `npm run bench`, forked by run.ts so the load generator and the servers
+ * have separate event loops: the real KlosetStore server (`startServer`, the Express host with
+ * the web-standard API, on the embedded engine in a temporary data directory) and two baselines
+ * that answer every benchmarked route with the bytes the real server answered.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  type CatalogProductDTO,
+  type Core,
+  catalogQuery,
+  createCore,
+  createLogger,
+  loadConfig,
+  makeCtx,
+  openDatabase,
+  validateInput,
+} from '@kloset/core'
+import { startServer } from '@kloset/server'
+import express from 'express'
+import { DbTimer } from './db-time.js'
+import { answerFlowCalls, prepareFlows } from './flow-fixtures.js'
+import { flowSettings, SANDBOX_ENV, selectTargets } from './flow-protocol.js'
+import {
+  type BenchRoute,
+  type Fixtures,
+  type HostName,
+  routes,
+  type ServersReady,
+} from './targets.js'
+
+const PASSWORD = 'bench horse battery staple'
+
+interface Canned {
+  method: string
+  path: string
+  status: number
+  contentType: string
+  body: Buffer
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+/** Reads the verification link from the locally captured mail, as a newcomer would. */
+async function verificationToken(core: Core, email: string): Promise<string> {
+  const admin = makeCtx({ kind: 'admin-cli', id: 'bench', osUser: 'bench' }, new Date())
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const [summary] = await core.mailbox.list(admin, { to: email, limit: 1 })
+    if (summary) {
+      const mail = await core.mailbox.show(admin, summary.id)
+      const link = mail.links.find((l) => l.includes('token='))
+      const token = link ? new URL(link).searchParams.get('token') : null
+      if (token) return token
+    }
+    await sleep(100)
+  }
+  throw new Error(`No verification mail reached ${email} within 10 s`)
+}
+
+/** The demo marketplace (stores, products, photos), made through core services, and one of its products. */
+async function demoProduct(core: Core): Promise<string> {
+  await core.seed.demo()
+  const query = validateInput(catalogQuery, { category: 'accessories', sort: 'price_asc' })
+  const answer = await core.catalog.listProducts(makeCtx({ kind: 'anonymous' }, new Date()), query)
+  const [first] = (JSON.parse(answer.body) as { items: CatalogProductDTO[] }).items
+  if (!first) throw new Error('The demo seed left no accessories in the catalog')
+  return first.id
+}
+
+/** The demo catalog, and a verified, signed-in buyer made through the same services the API calls. */
+async function makeFixtures(core: Core): Promise<Fixtures> {
+  // The seed only runs on an empty database, so it goes before the buyer signs up.
+  const productId = await demoProduct(core)
+  const email = `bench.${Date.now().toString(36)}@example.test`
+  const anon = () => makeCtx({ kind: 'anonymous' }, new Date(), undefined, '127.0.0.1')
+  await core.accounts.signup(anon(), {
+    email,
+    password: PASSWORD,
+    name: 'Bench Buyer',
+    role: 'buyer',
+  })
+  await core.accounts.verifyEmail(anon(), { token: await verificationToken(core, email) })
+  const session = await core.accounts.login(anon(), { email, password: PASSWORD })
+  return { buyerToken: session.accessToken, productId }
+}
+
+/** Calls each route once on the real server; the baselines will answer with these bytes. */
+async function capture(base: string, fixtures: Fixtures): Promise<Canned[]> {
+  const canned: Canned[] = []
+  for (const route of routes) {
+    const path = route.path(fixtures)
+    const response = await fetch(`${base}${path}`, requestInit(route, fixtures))
+    const body = Buffer.from(await response.arrayBuffer())
+    if (!response.ok) {
+      throw new Error(`${route.name} answered ${response.status}: ${body.toString('utf8')}`)
+    }
+    canned.push({
+      method: route.method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'application/json',
+      body,
+    })
+  }
+  return canned
+}
+
+function requestInit(route: BenchRoute, fixtures: Fixtures): RequestInit {
+  const body = route.body?.(fixtures)
+  return {
+    method: route.method,
+    headers: {
+      ...route.headers?.(fixtures),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((done, fail) => {
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => done(urlOf(server)))
+  })
+}
+
+/** Bare `node:http`: a map lookup and a write. */
+function nodeBaseline(canned: Canned[]): Server {
+  const answers = new Map(canned.map((c) => [`${c.method} ${c.path}`, c]))
+  return createServer((req, res) => {
+    const answer = answers.get(`${req.method} ${req.url}`)
+    if (!answer) {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(answer.status, {
+      'content-type': answer.contentType,
+      'content-length': answer.body.length,
+    })
+    res.end(answer.body)
+  })
+}
+
+/** Bare Express with its defaults: its router, its `res.send`. */
+function expressBaseline(canned: Canned[]): Server {
+  const app = express()
+  for (const answer of canned) {
+    const pathname = new URL(answer.path, 'http://bench').pathname
+    const handler = (_req: express.Request, res: express.Response) => {
+      res.status(answer.status).type(answer.contentType).send(answer.body)
+    }
+    if (answer.method === 'POST') app.post(pathname, handler)
+    else app.get(pathname, handler)
+  }
+  return createServer(app)
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kloset-bench-'))
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The bench's own sandbox (run.ts), under names no real deployment sets.
+    PAYSTACK_SECRET_KEY: process.env[SANDBOX_ENV.secretKey],
+    PAYSTACK_BASE_URL: process.env[SANDBOX_ENV.url],
+  })
+  // Command monitoring lets the flows measure the time spent waiting on the database.
+  const database = await openDatabase(config, { monitorCommands: true })
+  const core = await createCore(config, {
+    logger: createLogger({ level: config.logLevel, pretty: false }),
+    database,
+  })
+  const timer = new DbTimer(core.connection.getClient())
+  const real = await startServer(core, {
+    port: 0,
+    host: '127.0.0.1',
+    mediaDir: join(dataDir, 'media'),
+  })
+  const fixtures = await makeFixtures(core)
+  const kloset = urlOf(real.server)
+  const canned = await capture(kloset, fixtures)
+  const baselines = { 'node-http': nodeBaseline(canned), express: expressBaseline(canned) }
+  const urls: Record<HostName, string> = {
+    kloset,
+    'node-http': await listen(baselines['node-http']),
+    express: await listen(baselines.express),
+  }
+  const selection = selectTargets(routes)
+  const flows =
+    selection.checkout || selection.webhook
+      ? await prepareFlows(core, flowSettings().shoppers)
+      : null
+  answerFlowCalls(core, timer, flows)
+  const ready: ServersReady = {
+    kind: 'ready',
+    urls,
+    fixtures,
+    engine: core.engine,
+    flows: flows?.fixtures ?? null,
+  }
+  process.send?.(ready)
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    for (const server of Object.values(baselines)) {
+      server.closeAllConnections()
+      server.close()
+    }
+    await real.close()
+    await core.close()
+    // Passed in, so the core leaves it open.
+    await database.close()
+    await rm(dataDir, { recursive: true, force: true })
+    process.exit(0)
+  }
+  process.on('message', (message: { kind?: string }) => {
+    if (message.kind === 'stop') void stop()
+  })
+  // The load generator died: do not outlive it.
+  process.on('disconnect', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench servers: ${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})

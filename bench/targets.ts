@@ -1,0 +1,65 @@
+/**
+ * What `npm run bench` measures. Each route is served by the real KlosetStore server and, with
+ * the very bytes the real server answered, by two baselines (bare `node:http`, bare Express), so
+ * the ratios show what our stack costs on top of answering the same JSON.
+ */
+
+import type { FlowFixtures } from './flow-protocol.js'
+
+/** Data the routes need, made once through core services before any load is sent. */
+export interface Fixtures {
+  /** Access token of a verified, signed-in buyer. */
+  buyerToken: string
+  /** A live product of the demo seed (the catalog's product page). */
+  productId: string
+}
+
+export interface BenchRoute {
+  /** Shown in the table, e.g. `GET /api/v1/me (signed in)`. */
+  name: string
+  method: 'GET' | 'POST'
+  path: (fixtures: Fixtures) => string
+  /** Request headers (authorization, idempotency keys). */
+  headers?: (fixtures: Fixtures) => Record<string, string>
+  /** JSON request body for POST routes. */
+  body?: (fixtures: Fixtures) => unknown
+}
+
+const signedIn = (f: Fixtures) => ({ authorization: `Bearer ${f.buyerToken}` })
+
+/** Adding a route to the benchmark is one line here (and a fixture, if it needs data). */
+export const routes: BenchRoute[] = [
+  { name: 'GET /healthz', method: 'GET', path: () => '/healthz' },
+  {
+    name: 'GET /api/v1/me (signed in)',
+    method: 'GET',
+    path: () => '/api/v1/me',
+    headers: signedIn,
+  },
+  {
+    name: 'GET /api/v1/products?category&sort=price_asc (cache warm)',
+    method: 'GET',
+    path: () => '/api/v1/products?category=accessories&sort=price_asc',
+  },
+  {
+    name: 'GET /api/v1/products/:id (cache warm)',
+    method: 'GET',
+    path: (f) => `/api/v1/products/${f.productId}`,
+  },
+]
+
+export const HOSTS = ['kloset', 'node-http', 'express'] as const
+export type HostName = (typeof HOSTS)[number]
+
+/** The hosts the real server is compared with. */
+export const BASELINES: HostName[] = ['node-http', 'express']
+
+/** What the servers process tells the load generator once everything listens. */
+export interface ServersReady {
+  kind: 'ready'
+  urls: Record<HostName, string>
+  fixtures: Fixtures
+  engine: string
+  /** Buyers and the cart of the checkout and webhook flows; null when BENCH_ONLY skips them. */
+  flows: FlowFixtures | null
+}
