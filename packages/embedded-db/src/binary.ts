@@ -34,8 +34,10 @@ async function sourceFingerprint(): Promise<string> {
   return hash.digest('hex').slice(0, 12)
 }
 
-async function findGo(): Promise<string> {
-  for (const candidate of ['go', '/usr/local/go/bin/go']) {
+const GO_CANDIDATES = ['go', '/usr/local/go/bin/go']
+
+async function findGo(candidates: readonly string[]): Promise<string> {
+  for (const candidate of candidates) {
     try {
       const { stdout } = await run(candidate, ['version'])
       const match = /go(\d+)\.(\d+)/.exec(stdout)
@@ -59,8 +61,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * (several jest workers, a server and a CLI) wait on one build through a lock directory.
  * @throws EngineUnavailableError when Go is missing or the build fails.
  */
-export async function ensureEngineBinary(): Promise<string> {
-  const dir = join(engineCacheDir(), `ferretdb-${FERRETDB_VERSION}-${await sourceFingerprint()}`)
+export async function ensureEngineBinary(
+  options: { cacheDir?: string; goCandidates?: readonly string[] } = {},
+): Promise<string> {
+  const dir = join(
+    options.cacheDir ?? engineCacheDir(),
+    `ferretdb-${FERRETDB_VERSION}-${await sourceFingerprint()}`,
+  )
   const binary = join(dir, 'kloset-ferretdb')
   if (existsSync(binary)) return binary
 
@@ -85,7 +92,7 @@ export async function ensureEngineBinary(): Promise<string> {
   }
   try {
     if (existsSync(binary)) return binary
-    const go = await findGo()
+    const go = await findGo(options.goCandidates ?? GO_CANDIDATES)
     const tmp = `${dir}.tmp-${process.pid}`
     await mkdir(tmp, { recursive: true })
     process.stderr.write(`Building the embedded engine (FerretDB ${FERRETDB_VERSION}) once...\n`)
