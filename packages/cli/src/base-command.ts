@@ -8,6 +8,7 @@ import {
   isAppError,
   loadConfig,
   makeCtx,
+  type Page,
   ValidationError,
   validateInput,
 } from '@kloset/core'
@@ -84,6 +85,11 @@ export abstract class KlosetCommand extends Command {
   /** Prints a line for people; silent under `--json`. */
   protected say(message = ''): void {
     if (!this.jsonEnabled()) this.log(message)
+  }
+
+  /** Tells people how to ask for the next page of a list, when there is one. */
+  protected sayNextPage(page: Page<unknown>): void {
+    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
   }
 
   /** Validates input with a core zod schema. @throws ValidationError */

@@ -1,3 +1,4 @@
+import type { TimelineEntryDTO } from '@kloset/core'
 import chalk from 'chalk'
 import Table from 'cli-table3'
 
@@ -17,6 +18,19 @@ export function renderRecord(
     table.push({ [chalk.bold(key)]: value === undefined ? '' : String(value) })
   }
   return table.toString()
+}
+
+/** Renders an order's timeline, oldest first: each move or note, who made it and why. */
+export function renderTimeline(timeline: TimelineEntryDTO[]): string {
+  return renderTable(
+    ['at', 'move', 'by', 'reason'],
+    timeline.map((t) => [
+      t.at.slice(0, 19).replace('T', ' '),
+      t.kind === 'note' ? `(${t.to})` : `${t.from ?? '·'} → ${t.to}`,
+      t.actor,
+      t.reason,
+    ]),
+  )
 }
 
 export const statusColour = (status: string): string =>

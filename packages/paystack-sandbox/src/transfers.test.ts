@@ -21,8 +21,12 @@ beforeAll(async () => {
 afterAll(() => h.close())
 beforeEach(() => h.fresh())
 
-async function recipient(accountNumber: string = DESIGNATED_ACCOUNTS.success, bankCode = '057') {
-  const response = await h.api.post('/transferrecipient', {
+async function recipient(
+  accountNumber: string = DESIGNATED_ACCOUNTS.success,
+  bankCode = '057',
+  on: Harness = h,
+) {
+  const response = await on.api.post('/transferrecipient', {
     type: 'nuban',
     name: 'Seller One',
     account_number: accountNumber,
@@ -31,9 +35,9 @@ async function recipient(accountNumber: string = DESIGNATED_ACCOUNTS.success, ba
   return dataOf(response, recipientDataSchema)
 }
 
-async function transferEvents() {
-  await h.sandbox.idle()
-  return h.receiver.received
+async function transferEvents(on: Harness = h) {
+  await on.sandbox.idle()
+  return on.receiver.received
     .filter((r) => r.event.startsWith('transfer.'))
     .map((r) => paystackWebhookEventSchema.parse(JSON.parse(r.raw.toString('utf8'))))
 }
@@ -399,28 +403,35 @@ describe('transfer OTP', () => {
 
 describe('POST /transfer/bulk', () => {
   it('queues every transfer and settles each with its own event', async () => {
-    h.sandbox.topUp(1_000_000)
-    const a = await recipient('0123456789')
-    const b = await recipient(DESIGNATED_ACCOUNTS.transferReversed)
-    const response = await h.api.post('/transfer/bulk', {
-      source: 'balance',
-      currency: 'NGN',
-      transfers: [
-        { amount: 100_000, recipient: a.recipient_code, reference: ref('bulk-a') },
-        { amount: 200_000, recipient: b.recipient_code, reference: ref('bulk-b') },
-      ],
-    })
-    expect(response.body).toMatchObject({ message: '2 transfers queued.' })
-    const items = dataOf(response, z.array(bulkTransferItemSchema))
-    expect(items.map((i) => [i.recipient, i.status])).toEqual([
-      [a.recipient_code, 'pending'],
-      [b.recipient_code, 'pending'],
-    ])
-    expect(h.sandbox.state.balances.NGN).toBe(700_000)
-    await h.sandbox.flush()
-    const events = (await transferEvents()).map((e) => e.event).sort()
-    expect(events).toEqual(['transfer.reversed', 'transfer.success'])
-    expect(h.sandbox.state.balances.NGN).toBe(900_000)
+    // Settlement waits for flush() here: with instant settlement the debit could not be seen
+    // before it was undone, and the check below would race the settle timer.
+    const manual = await startHarness({ transferDelayMs: 'manual' })
+    try {
+      manual.sandbox.topUp(1_000_000)
+      const a = await recipient('0123456789', '057', manual)
+      const b = await recipient(DESIGNATED_ACCOUNTS.transferReversed, '057', manual)
+      const response = await manual.api.post('/transfer/bulk', {
+        source: 'balance',
+        currency: 'NGN',
+        transfers: [
+          { amount: 100_000, recipient: a.recipient_code, reference: ref('bulk-a') },
+          { amount: 200_000, recipient: b.recipient_code, reference: ref('bulk-b') },
+        ],
+      })
+      expect(response.body).toMatchObject({ message: '2 transfers queued.' })
+      const items = dataOf(response, z.array(bulkTransferItemSchema))
+      expect(items.map((i) => [i.recipient, i.status])).toEqual([
+        [a.recipient_code, 'pending'],
+        [b.recipient_code, 'pending'],
+      ])
+      expect(manual.sandbox.state.balances.NGN).toBe(700_000)
+      await manual.sandbox.flush()
+      const events = (await transferEvents(manual)).map((e) => e.event).sort()
+      expect(events).toEqual(['transfer.reversed', 'transfer.success'])
+      expect(manual.sandbox.state.balances.NGN).toBe(900_000)
+    } finally {
+      await manual.close()
+    }
   })
 
   it('refuses the whole batch when a reference repeats', async () => {

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
-  aBuyer,
-  aCheckout,
   adminCliCtx,
-  aStoreSelling,
+  aPaidOrder,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
   type TestWorld,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
@@ -20,30 +17,14 @@ let world: TestWorld
 beforeAll(async () => {
   pw = await createPaystackWorld()
   world = pw.world
-  // The command opens a core of its own: it must talk to the same sandbox.
-  process.env.PAYSTACK_SECRET_KEY = pw.secretKey
-  process.env.PAYSTACK_BASE_URL = pw.sandbox.url
 })
-afterAll(async () => {
-  delete process.env.PAYSTACK_SECRET_KEY
-  delete process.env.PAYSTACK_BASE_URL
-  await pw.close()
-})
+afterAll(() => pw.close())
 
 type Ok<T> = { status: 'ok'; result: T }
 
-async function aPaidOrder() {
-  const store = await aStoreSelling(world, { price: 1_000_000 })
-  const buyer = await aBuyer(world)
-  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
-  await payOnCheckoutPage(result.payment.authorizationUrl)
-  await pw.settle()
-  return { store, order: result.orders[0]! }
-}
-
 describe('kloset orders list, show and explain', () => {
   it('lists a store’s orders by status as JSON', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersList, [
       '--store',
       store.store.id,
@@ -57,7 +38,7 @@ describe('kloset orders list, show and explain', () => {
   })
 
   it('shows an order with money formatted for people', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersShow, [order.id])
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('₦10,000.00')
@@ -65,7 +46,7 @@ describe('kloset orders list, show and explain', () => {
   })
 
   it('explains who can move a processing order where next', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersExplain, [order.id, '--json'])
     const { result } = run.json as unknown as Ok<{ next: { to: string; who: string[] }[] }>
     expect(result.next).toEqual([
@@ -83,7 +64,7 @@ describe('kloset orders list, show and explain', () => {
 
 describe('kloset orders refund', () => {
   it('changes nothing under --dry-run', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersRefund, [
       order.id,
       '--reason',
@@ -97,7 +78,7 @@ describe('kloset orders refund', () => {
   })
 
   it('refuses to refund under --json without --yes', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersRefund, [
       order.id,
       '--reason',
@@ -109,7 +90,7 @@ describe('kloset orders refund', () => {
   })
 
   it('refunds part of an order with --yes, and the refund is processed', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersRefund, [
       order.id,
       '--amount',
@@ -129,7 +110,7 @@ describe('kloset orders refund', () => {
   })
 
   it('refuses more than is left to refund', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const run = await runCommand(world, OrdersRefund, [
       order.id,
       '--amount',

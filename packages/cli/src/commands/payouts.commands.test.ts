@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { PayoutDetailDTO, PayoutRunResult, RevenueSummary } from '@kloset/core'
 import {
-  A_PASSWORD,
   adminCliCtx,
-  aSellerWithStore,
-  aVerifiedUser,
+  aReleasedSale,
+  aSellerWithPayoutAccount,
   createPaystackWorld,
   type PaystackWorld,
   type TestWorld,
@@ -18,65 +17,15 @@ import RevenueSummaryCommand from './revenue/summary.js'
 
 let pw: PaystackWorld
 let world: TestWorld
-const saved = { ...process.env }
 beforeAll(async () => {
   pw = await createPaystackWorld()
   world = pw.world
   pw.sandbox.topUp(10_000_000_000)
-  // The commands build their own core from the environment: point its Paystack at the sandbox.
-  process.env.PAYSTACK_SECRET_KEY = pw.secretKey
-  process.env.PAYSTACK_BASE_URL = pw.sandbox.url
 })
-afterAll(async () => {
-  for (const name of ['PAYSTACK_SECRET_KEY', 'PAYSTACK_BASE_URL']) {
-    if (saved[name] === undefined) delete process.env[name]
-    else process.env[name] = saved[name]
-  }
-  await pw.close()
-})
+afterAll(() => pw.close())
 
 const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
 const admin = () => adminCliCtx(world.clock.now())
-
-let counter = 0
-const anAccountNumber = () =>
-  `8${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`
-
-async function aSellerWithPayoutAccount(accountNumber = anAccountNumber()) {
-  const account = await aVerifiedUser(world, 'seller')
-  const { seller, store } = await aSellerWithStore(world, 'approved', account.user.id)
-  await world.core.payoutAccounts.setOwn(seller, {
-    bankCode: '058',
-    accountNumber,
-    password: A_PASSWORD,
-  })
-  return { seller, store }
-}
-
-/** A paid sale of `gross` at `rateBps`, released to available after an optional refund. */
-async function aReleasedSale(storeId: string, gross: number, rateBps = 0, refund = 0) {
-  const orderId = `cli-${Date.now().toString(36)}-${counter++}`
-  await world.core.ledger.recordSale(admin(), {
-    orderId,
-    orderGroupId: `grp-${orderId}`,
-    storeId,
-    gross,
-    commissionRateBps: rateBps,
-    currency: 'NGN',
-  })
-  if (refund > 0) {
-    await world.core.ledger.recordRefund(admin(), {
-      orderId,
-      storeId,
-      refundId: `rf-${orderId}`,
-      amount: refund,
-      currency: 'NGN',
-      orderState: 'pending_funds',
-    })
-  }
-  await world.core.ledger.releaseToAvailable(admin(), { orderId, storeId, currency: 'NGN' })
-  return orderId
-}
 
 /** Paystack transfers of any period and attempt for the store (references `po_<storeId>_...`). */
 const transfersFor = (storeId: string) =>
@@ -86,8 +35,8 @@ const payoutsOf = async (storeId: string) =>
 
 describe('kloset payouts run', () => {
   it('refuses under --json without --yes, with exit code 3, and pays nobody', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await aReleasedSale(store.id, 300_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 300_000)
     const run = await runCommand(world, PayoutsRun, ['--json'])
     expect(run.exitCode).toBe(3)
     expect(run.json).toMatchObject({ status: 'error', error: { code: 'confirmation_required' } })
@@ -96,8 +45,8 @@ describe('kloset payouts run', () => {
   })
 
   it('shows what it would pay on --dry-run and sends nothing', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await aReleasedSale(store.id, 310_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 310_000)
     const run = await runCommand(world, PayoutsRun, ['--dry-run', '--json'])
     const result = resultOf<PayoutRunResult>(run)
     expect(result.dryRun).toBe(true)
@@ -109,8 +58,8 @@ describe('kloset payouts run', () => {
   })
 
   it('pays with --yes, and a second run pays the same seller nothing more', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await aReleasedSale(store.id, 320_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 320_000)
     const first = await runCommand(world, PayoutsRun, ['--yes', '--json'])
     const second = await runCommand(world, PayoutsRun, ['--yes', '--json'])
     expect(first.exitCode).toBe(0)
@@ -124,8 +73,8 @@ describe('kloset payouts run', () => {
   })
 
   it('prints a table with money formatted for people', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await aReleasedSale(store.id, 330_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 330_000)
     const run = await runCommand(world, PayoutsRun, ['--dry-run'])
     expect(run.stdout).toContain('₦3,300.00')
     expect(run.stdout).toMatch(/would_pay/)
@@ -134,8 +83,8 @@ describe('kloset payouts run', () => {
 
 describe('kloset payouts list, show and retry', () => {
   it('lists failed payouts and shows the orders one covers', async () => {
-    const { store } = await aSellerWithPayoutAccount('1111111111')
-    const orderId = await aReleasedSale(store.id, 340_000)
+    const { store } = await aSellerWithPayoutAccount(world, '1111111111')
+    const orderId = await aReleasedSale(world, store.id, 340_000)
     await world.core.payouts.runPeriod(admin())
     await pw.settle()
     const list = await runCommand(world, PayoutsList, [
@@ -152,8 +101,8 @@ describe('kloset payouts list, show and retry', () => {
   })
 
   it('refuses to retry under --json without --yes', async () => {
-    const { store } = await aSellerWithPayoutAccount('1111111111')
-    await aReleasedSale(store.id, 350_000)
+    const { store } = await aSellerWithPayoutAccount(world, '1111111111')
+    await aReleasedSale(world, store.id, 350_000)
     await world.core.payouts.runPeriod(admin())
     await pw.settle()
     const [failed] = await payoutsOf(store.id)
@@ -166,9 +115,9 @@ describe('kloset payouts list, show and retry', () => {
 
 describe('kloset revenue summary', () => {
   it('reports gross sales, net commission, refunds and settled payouts per store', async () => {
-    const { store } = await aSellerWithPayoutAccount()
+    const { store } = await aSellerWithPayoutAccount(world)
     // 10,000.00 sold at 5%: 500.00 commission; 1,000.00 refunded reverses 50.00 of it.
-    await aReleasedSale(store.id, 1_000_000, 500, 100_000)
+    await aReleasedSale(world, store.id, 1_000_000, { commissionRateBps: 500, refund: 100_000 })
     await world.core.payouts.runPeriod(admin())
     await pw.settle()
     const run = await runCommand(world, RevenueSummaryCommand, [

@@ -19,8 +19,9 @@ export interface CommandRun {
 type CommandClass = { run(argv: string[], config: Config): Promise<unknown> }
 
 /**
- * Runs a `kloset` command in-process against the test world's database, the way the binary
- * would: same argv parsing, same `--json` envelope and exit code.
+ * Runs a `kloset` command in-process against the test world's database (and its Paystack
+ * sandbox, if it has one), the way the binary would: same argv parsing, same `--json` envelope
+ * and exit code.
  */
 export async function runCommand(
   world: TestWorld,
@@ -29,13 +30,20 @@ export async function runCommand(
   stdin?: string,
 ): Promise<CommandRun> {
   config ??= await Config.load(fileURLToPath(new URL('../..', import.meta.url)))
-  const env = {
+  const { paystack } = world.config
+  const env: Record<string, string> = {
     MONGODB_URI: `${testMongoUri()}${world.dbName}`,
     DATA_DIR: world.config.dataDir,
     JWT_SECRET: world.config.jwtSecret,
     SMTP_URL: world.smtp.url,
     PUBLIC_URL: world.config.publicUrl,
     LOG_LEVEL: 'silent',
+  }
+  if (paystack.mode === 'test') {
+    // A world with a Paystack sandbox of its own (createPaystackWorld): the command's core
+    // must talk to that same sandbox.
+    env.PAYSTACK_SECRET_KEY = paystack.secretKey
+    env.PAYSTACK_BASE_URL = paystack.baseUrl
   }
   const saved = { ...process.env }
   Object.assign(process.env, env)

@@ -4,10 +4,10 @@ import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
+  aPaidOrder,
   aStoreSelling,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
 } from '../test-support/order-builders.js'
 
 // The timers as loadConfig maps ORDER_RESERVATION_MINUTES=45, ORDER_AUTO_DELIVER_DAYS=3 and
@@ -27,15 +27,6 @@ const admin = () => adminCliCtx(world.clock.now())
 const as = (ctx: Ctx): Ctx => ({ ...ctx, now: world.clock.now() })
 const ship = { carrier: 'GIG Logistics', trackingNumber: 'GIG-654321' }
 
-async function aPaidOrder() {
-  const store = await aStoreSelling(world, { price: 1_000_000 })
-  const buyer = await aBuyer(world)
-  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
-  await payOnCheckoutPage(result.payment.authorizationUrl)
-  await pw.settle()
-  return { store, order: result.orders[0]! }
-}
-
 describe('order timers from configuration', () => {
   it('holds a checkout for the configured reservation minutes', async () => {
     const store = await aStoreSelling(world)
@@ -46,7 +37,7 @@ describe('order timers from configuration', () => {
   })
 
   it('counts a shipped order as delivered after the configured days', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw)
     await world.core.orders.ship(as(store.seller), order.id, ship)
     world.clock.advance(3 * DAY + 1000)
     await world.core.jobs.run(admin(), 'auto-deliver-shipped-orders')
@@ -54,7 +45,7 @@ describe('order timers from configuration', () => {
   })
 
   it('completes a delivered order once the configured return window ends', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw)
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.markDelivered(as(store.seller), order.id)
     world.clock.advance(2 * DAY + 1000)

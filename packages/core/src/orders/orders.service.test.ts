@@ -4,10 +4,10 @@ import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
+  aPaidOrder,
   aStoreSelling,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
 } from '../test-support/order-builders.js'
 
 let pw: PaystackWorld
@@ -26,23 +26,12 @@ const journals = async (orderId: string) =>
 const stockOf = async (seller: Ctx, productId: string) =>
   (await world.core.products.get(seller, productId)).variants[0]?.stock
 
-/** A store order placed and paid through the sandbox, waiting in processing. */
-async function aPaidOrder(options: { stock?: number } = {}) {
-  const store = await aStoreSelling(world, { price: 1_000_000, stock: options.stock ?? 10 })
-  const buyer = await aBuyer(world)
-  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 2 }])
-  await payOnCheckoutPage(result.payment.authorizationUrl)
-  await pw.settle()
-  const order = result.orders[0]!
-  return { store, buyer, order, result }
-}
-
 /** Each call is a fresh request: contexts carry the clock's time. */
 const as = (ctx: Ctx): Ctx => ({ ...ctx, now: world.clock.now() })
 
 describe('who sees an order', () => {
   it('gives another buyer a 404 for someone else’s order', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw, { quantity: 2 })
     const other = await aBuyer(world)
     await expect(world.core.orders.getOwn(other.ctx, order.id)).rejects.toMatchObject({
       code: 'not_found',
@@ -50,7 +39,7 @@ describe('who sees an order', () => {
   })
 
   it('gives another seller a 404 and leaves the order out of their list', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw, { quantity: 2 })
     const other = await aStoreSelling(world)
     await expect(world.core.orders.getForSeller(other.seller, order.id)).rejects.toMatchObject({
       code: 'not_found',
@@ -78,7 +67,7 @@ describe('who sees an order', () => {
   })
 
   it('lists the buyer’s own orders, newest first', async () => {
-    const { buyer, order } = await aPaidOrder()
+    const { buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     const list = await world.core.orders.listOwn(buyer.ctx, { limit: 10 })
     expect(list.items.map((o) => o.id)).toEqual([order.id])
   })
@@ -86,7 +75,7 @@ describe('who sees an order', () => {
 
 describe('the lifecycle of a paid order', () => {
   it('runs from accepted to shipped, delivered and completed, releasing the seller share', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     const accepted = await world.core.orders.accept(as(store.seller), order.id)
     expect(accepted).toMatchObject({ status: 'processing', acceptedAt: expect.any(String) })
     const shipped = await world.core.orders.ship(as(store.seller), order.id, ship)
@@ -110,7 +99,7 @@ describe('the lifecycle of a paid order', () => {
   })
 
   it('counts a shipped order as delivered after 14 days', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     world.clock.advance(14 * DAY + 1000)
     await world.core.jobs.run(admin(), 'auto-deliver-shipped-orders')
@@ -120,7 +109,7 @@ describe('the lifecycle of a paid order', () => {
   })
 
   it('does not complete a delivered order before the return window ends', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.markDelivered(as(store.seller), order.id)
     world.clock.advance(6 * DAY)
@@ -129,7 +118,7 @@ describe('the lifecycle of a paid order', () => {
   })
 
   it('refuses the buyer shipping an order', async () => {
-    const { buyer, order } = await aPaidOrder()
+    const { buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await expect(world.core.orders.ship(buyer.ctx, order.id, ship)).rejects.toMatchObject({
       kind: 'forbidden',
     })
@@ -145,7 +134,7 @@ describe('the lifecycle of a paid order', () => {
   })
 
   it('refuses the buyer cancelling an order once shipped', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await expect(world.core.orders.cancel(as(buyer.ctx), order.id)).rejects.toMatchObject({
       code: 'invalid_transition',
@@ -153,7 +142,7 @@ describe('the lifecycle of a paid order', () => {
   })
 
   it('emails buyer and seller when the order is delivered', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.confirmDelivery(as(buyer.ctx), order.id)
     await world.smtp.waitFor(buyer.email, /: delivered/)
@@ -163,7 +152,7 @@ describe('the lifecycle of a paid order', () => {
 
 describe('disputes', () => {
   it('stops completion, and an administrator releasing it pays the seller', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.confirmDelivery(as(buyer.ctx), order.id)
     await world.core.orders.dispute(as(buyer.ctx), order.id, { reason: 'The dress is torn' })
@@ -179,7 +168,7 @@ describe('disputes', () => {
   })
 
   it('refunds the buyer when an administrator resolves it for them', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.dispute(as(buyer.ctx), order.id, { reason: 'Never arrived' })
     await world.core.orders.resolve(admin(), order.id, {
@@ -192,7 +181,7 @@ describe('disputes', () => {
   })
 
   it('refuses a seller opening a dispute', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await expect(
       world.core.orders.dispute(store.seller, order.id, { reason: 'Buyer is rude' }),
@@ -200,7 +189,7 @@ describe('disputes', () => {
   })
 
   it('refuses a buyer resolving their own dispute', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     await world.core.orders.dispute(as(buyer.ctx), order.id, { reason: 'Wrong size' })
     await expect(
@@ -220,7 +209,7 @@ describe('cancelling', () => {
   })
 
   it('refunds a paid order the buyer cancels, books the refund and restocks once Paystack processes it', async () => {
-    const { store, buyer, order } = await aPaidOrder({ stock: 10 })
+    const { store, buyer, order } = await aPaidOrder(pw, { stock: 10, quantity: 2 })
     expect(await stockOf(store.seller, store.variant.productId)).toBe(8)
     await world.core.orders.cancel(as(buyer.ctx), order.id, { reason: 'Ordered the wrong size' })
     await pw.settle()
@@ -235,7 +224,7 @@ describe('cancelling', () => {
   })
 
   it('refunds a paid order the seller cancels', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.cancelForSeller(as(store.seller), order.id, { reason: 'Out of fabric' })
     await pw.settle()
     expect(await journals(order.id)).toEqual(['sale', 'refund'])
@@ -244,7 +233,7 @@ describe('cancelling', () => {
 
 describe('explain', () => {
   it('shows the moves open next and the auto-delivery timer of a shipped order', async () => {
-    const { store, order } = await aPaidOrder()
+    const { store, order } = await aPaidOrder(pw, { quantity: 2 })
     await world.core.orders.ship(as(store.seller), order.id, ship)
     const explained = await world.core.orders.explain(admin(), order.id)
     expect(explained.next).toEqual([

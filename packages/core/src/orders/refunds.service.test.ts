@@ -4,10 +4,10 @@ import {
   aBuyer,
   aCheckout,
   anIdempotencyKey,
+  aPaidOrder,
   aStoreSelling,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
 } from '../test-support/order-builders.js'
 
 let pw: PaystackWorld
@@ -20,15 +20,6 @@ afterAll(() => pw.close())
 
 const admin = () => adminCliCtx(world.clock.now())
 
-async function aPaidOrder() {
-  const store = await aStoreSelling(world, { price: 1_000_000 })
-  const buyer = await aBuyer(world)
-  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
-  await payOnCheckoutPage(result.payment.authorizationUrl)
-  await pw.settle()
-  return { store, buyer, order: result.orders[0]! }
-}
-
 const refunded = async (orderId: string) => {
   const journals = await world.core.ledger.journalsForOrder(admin(), orderId)
   return journals.filter((j) => j.kind === 'refund').length
@@ -36,7 +27,7 @@ const refunded = async (orderId: string) => {
 
 describe('admin refunds', () => {
   it('refunds part of an order, then the rest, and never more than was paid', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const part = await world.core.refunds.refund(
       admin(),
       order.id,
@@ -66,7 +57,7 @@ describe('admin refunds', () => {
   })
 
   it('refuses a refund larger than the order', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     await expect(
       world.core.refunds.refund(
         admin(),
@@ -78,7 +69,7 @@ describe('admin refunds', () => {
   })
 
   it('lets only one of two concurrent full refunds through', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const results = await Promise.allSettled([
       world.core.refunds.refund(
         admin(),
@@ -99,7 +90,7 @@ describe('admin refunds', () => {
   })
 
   it('replays the same refund for the same Idempotency-Key', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const key = anIdempotencyKey()
     const first = await world.core.refunds.refund(
       admin(),
@@ -119,7 +110,7 @@ describe('admin refunds', () => {
   })
 
   it('posts the reversing journal once however often refund.processed is replayed', async () => {
-    const { order } = await aPaidOrder()
+    const { order } = await aPaidOrder(pw)
     const { body } = await world.core.refunds.refund(
       admin(),
       order.id,
@@ -153,7 +144,7 @@ describe('admin refunds', () => {
   })
 
   it('restocks a cancelled order under the refund’s key, as the refund job', async () => {
-    const { store, buyer, order } = await aPaidOrder()
+    const { store, buyer, order } = await aPaidOrder(pw)
     await world.core.orders.cancel({ ...buyer.ctx, now: world.clock.now() }, order.id, {
       reason: 'Changed my mind',
     })
@@ -172,7 +163,7 @@ describe('admin refunds', () => {
   })
 
   it('refuses a buyer refunding their own order', async () => {
-    const { buyer, order } = await aPaidOrder()
+    const { buyer, order } = await aPaidOrder(pw)
     await expect(
       world.core.refunds.refund(buyer.ctx, order.id, { reason: 'Free money' }, anIdempotencyKey()),
     ).rejects.toMatchObject({ kind: 'forbidden' })

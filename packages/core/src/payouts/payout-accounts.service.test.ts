@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { aSellerWithStore } from '../test-support/catalog-builders.js'
-import {
-  A_PASSWORD,
-  adminCliCtx,
-  aVerifiedUser,
-  type TestWorld,
-  userCtx,
-} from '../test-support/harness.js'
+import { aSignedUpSeller } from '../test-support/catalog-builders.js'
+import { A_PASSWORD, adminCliCtx, type TestWorld, userCtx } from '../test-support/harness.js'
 import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
+import { anAccountNumber, aReleasedSale } from '../test-support/payout-builders.js'
 import type { PayoutRunResult } from './payout.types.js'
 
 let pw: PaystackWorld
@@ -19,16 +14,11 @@ beforeAll(async () => {
 })
 afterAll(() => pw.close())
 
-let counter = 0
-const anAccountNumber = () =>
-  `6${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`
-
 async function aSeller() {
-  const account = await aVerifiedUser(world, 'seller')
-  const { store } = await aSellerWithStore(world, 'approved', account.user.id)
+  const made = await aSignedUpSeller(world)
   // A context that follows the world's clock, for tests that move it.
-  const seller = () => userCtx(account.user.id, 'seller', world.clock.now())
-  return { seller, store, email: account.email }
+  const seller = () => userCtx(made.userId, 'seller', world.clock.now())
+  return { seller, store: made.store, email: made.email }
 }
 
 const rawAccountOf = (storeId: string) =>
@@ -36,20 +26,6 @@ const rawAccountOf = (storeId: string) =>
 
 const itemFor = (run: PayoutRunResult, storeId: string) =>
   run.items.find((item) => item.storeId === storeId)
-
-async function fund(storeId: string, amount: number) {
-  const admin = adminCliCtx(world.clock.now())
-  const orderId = `acct-${Date.now().toString(36)}-${counter++}`
-  await world.core.ledger.recordSale(admin, {
-    orderId,
-    orderGroupId: `grp-${orderId}`,
-    storeId,
-    gross: amount,
-    commissionRateBps: 0,
-    currency: 'NGN',
-  })
-  await world.core.ledger.releaseToAvailable(admin, { orderId, storeId, currency: 'NGN' })
-}
 
 describe('setting a payout account', () => {
   it('keeps no plaintext account number in the database and shows the last four digits', async () => {
@@ -148,7 +124,7 @@ describe('a held payout account in a payout run', () => {
       accountNumber: anAccountNumber(),
       password: A_PASSWORD,
     })
-    await fund(store.id, 500_000)
+    await aReleasedSale(world, store.id, 500_000)
     const held = await world.core.payouts.runPeriod(adminCliCtx(world.clock.now()))
     expect(itemFor(held, store.id)).toMatchObject({ outcome: 'skipped' })
     expect(itemFor(held, store.id)?.reason).toMatch(/^held_until /)

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DatabaseLocks } from '../jobs/lock.js'
 import { MailService } from '../mail/mail.service.js'
-import { aSellerWithStore } from '../test-support/catalog-builders.js'
-import { A_PASSWORD, adminCliCtx, aVerifiedUser, type TestWorld } from '../test-support/harness.js'
+import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
+import { aReleasedSale, aSellerWithPayoutAccount } from '../test-support/payout-builders.js'
 import { createPayoutModel } from './payout.model.js'
 import { nextPayoutRun, periodOf, transferReferenceOf } from './payout.period.js'
 import type { PayoutRunResult } from './payout.types.js'
@@ -20,38 +20,6 @@ afterAll(() => pw.close())
 
 const admin = () => adminCliCtx(world.clock.now())
 const period = () => periodOf(world.clock.now())
-
-let counter = 0
-/** Books a sale with no commission and releases it, so the store has `amount` available. */
-async function fund(storeId: string, amount: number): Promise<string> {
-  const orderId = `ord-${Date.now().toString(36)}-${counter++}`
-  await world.core.ledger.recordSale(admin(), {
-    orderId,
-    orderGroupId: `grp-${orderId}`,
-    storeId,
-    gross: amount,
-    commissionRateBps: 0,
-    currency: 'NGN',
-  })
-  await world.core.ledger.releaseToAvailable(admin(), { orderId, storeId, currency: 'NGN' })
-  return orderId
-}
-
-/** A ten-digit account number the sandbox resolves and pays successfully. */
-const anAccountNumber = () =>
-  `5${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`
-
-/** An approved store whose seller set a payout account (first set-up: no hold). */
-async function aSellerWithPayoutAccount(accountNumber = anAccountNumber()) {
-  const account = await aVerifiedUser(world, 'seller')
-  const { seller, store } = await aSellerWithStore(world, 'approved', account.user.id)
-  await world.core.payoutAccounts.setOwn(seller, {
-    bankCode: '058',
-    accountNumber,
-    password: A_PASSWORD,
-  })
-  return { seller, store, email: account.email }
-}
 
 const transfersWith = (reference: string) =>
   pw.sandbox.state.transfers.filter((transfer) => transfer.reference === reference)
@@ -104,8 +72,8 @@ async function withoutWebhooks<T>(fn: () => Promise<T>): Promise<T> {
 
 describe('payouts run', () => {
   it('pays a seller once per period however often the run is repeated', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 250_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 250_000)
     const first = await world.core.payouts.runPeriod(admin())
     const second = await world.core.payouts.runPeriod(admin())
     expect(itemFor(first, store.id)).toMatchObject({ amount: 250_000, outcome: 'sent' })
@@ -114,15 +82,15 @@ describe('payouts run', () => {
   })
 
   it('moves the amount from available to in transit when the transfer is sent', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 180_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 180_000)
     await withoutWebhooks(() => world.core.payouts.runPeriod(admin()))
     expect(await balancesOf(store.id)).toMatchObject({ available: 0, inTransit: 180_000, paid: 0 })
   })
 
   it('marks the payout paid and tells the seller when Paystack reports success', async () => {
-    const { store, email } = await aSellerWithPayoutAccount()
-    await fund(store.id, 300_000)
+    const { store, email } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 300_000)
     const run = await world.core.payouts.runPeriod(admin())
     await settle()
     const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
@@ -132,8 +100,8 @@ describe('payouts run', () => {
   })
 
   it('returns a failed transfer to available and flags the payout failed', async () => {
-    const { store } = await aSellerWithPayoutAccount('1111111111')
-    await fund(store.id, 200_000)
+    const { store } = await aSellerWithPayoutAccount(world, '1111111111')
+    await aReleasedSale(world, store.id, 200_000)
     const run = await world.core.payouts.runPeriod(admin())
     await settle()
     const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
@@ -142,8 +110,8 @@ describe('payouts run', () => {
   })
 
   it('returns a reversed transfer to available and flags the payout failed', async () => {
-    const { store } = await aSellerWithPayoutAccount('2222222222')
-    await fund(store.id, 210_000)
+    const { store } = await aSellerWithPayoutAccount(world, '2222222222')
+    await aReleasedSale(world, store.id, 210_000)
     const run = await world.core.payouts.runPeriod(admin())
     await settle()
     const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
@@ -152,8 +120,8 @@ describe('payouts run', () => {
   })
 
   it('skips a seller whose available balance is below the minimum', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 99_999)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 99_999)
     const run = await world.core.payouts.runPeriod(admin())
     expect(itemFor(run, store.id)).toMatchObject({ outcome: 'skipped', reason: 'below_minimum' })
     expect((await world.core.payouts.list(admin(), { storeId: store.id })).items).toEqual([])
@@ -161,8 +129,8 @@ describe('payouts run', () => {
   })
 
   it('sends nothing and writes nothing on a dry run', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 400_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 400_000)
     const transfersBefore = pw.sandbox.state.transfers.length
     const run = await world.core.payouts.runPeriod(admin(), { dryRun: true })
     expect(itemFor(run, store.id)).toMatchObject({ amount: 400_000, outcome: 'would_pay' })
@@ -179,10 +147,10 @@ describe('payouts run', () => {
   })
 
   it('sends a run of several payouts in one bulk call', async () => {
-    const a = await aSellerWithPayoutAccount()
-    const b = await aSellerWithPayoutAccount()
-    await fund(a.store.id, 120_000)
-    await fund(b.store.id, 130_000)
+    const a = await aSellerWithPayoutAccount(world)
+    const b = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, a.store.id, 120_000)
+    await aReleasedSale(world, b.store.id, 130_000)
     let bulkCalls = 0
     const payouts = payoutsWith({
       initiateBulkTransfer: (inputs) => {
@@ -198,9 +166,9 @@ describe('payouts run', () => {
   })
 
   it('records the balance it saw and the orders the payout covers', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    const first = await fund(store.id, 100_000)
-    const second = await fund(store.id, 50_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    const first = await aReleasedSale(world, store.id, 100_000)
+    const second = await aReleasedSale(world, store.id, 50_000)
     const run = await world.core.payouts.runPeriod(admin())
     const payout = await world.core.payouts.get(admin(), itemFor(run, store.id)!.payoutId!)
     expect(payout.balanceBefore).toEqual({ pending: 0, available: 150_000, inTransit: 0, paid: 0 })
@@ -210,8 +178,8 @@ describe('payouts run', () => {
 
 describe('payouts run after a crash', () => {
   it('sends exactly one transfer when a run stopped after booking but before asking Paystack', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 220_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 220_000)
     const killed = () => Promise.reject(new Error('killed before Paystack was asked'))
     const crashing = payoutsWith({ initiateTransfer: killed, initiateBulkTransfer: killed })
     await expect(crashing.runPeriod(admin())).rejects.toThrow('killed before Paystack was asked')
@@ -227,8 +195,8 @@ describe('payouts run after a crash', () => {
   })
 
   it('sends exactly one transfer when a run stopped right after Paystack made it', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 230_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 230_000)
     const reference = transferReferenceOf(store.id, period(), 1)
     const crashing = payoutsWith({
       initiateTransfer: async (input) => {
@@ -246,8 +214,8 @@ describe('payouts run after a crash', () => {
   })
 
   it('leaves a payout Paystack did not answer for in sending, for the next run', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 240_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 240_000)
     const { UnavailableError } = await import('../shared/errors.js')
     const silent = () =>
       Promise.reject(new UnavailableError('Paystack timed out', 'paystack_unavailable'))
@@ -265,8 +233,8 @@ describe('payouts run after a crash', () => {
 
 describe('payouts retry', () => {
   it('sends a failed payout again under a new reference once its money is back', async () => {
-    const { store } = await aSellerWithPayoutAccount('1111111111')
-    await fund(store.id, 260_000)
+    const { store } = await aSellerWithPayoutAccount(world, '1111111111')
+    await aReleasedSale(world, store.id, 260_000)
     const run = await world.core.payouts.runPeriod(admin())
     await settle()
     const id = itemFor(run, store.id)!.payoutId!
@@ -281,8 +249,8 @@ describe('payouts retry', () => {
   })
 
   it('refuses to retry a payout that did not fail', async () => {
-    const { store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 270_000)
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 270_000)
     const run = await world.core.payouts.runPeriod(admin())
     await expect(
       world.core.payouts.retry(admin(), itemFor(run, store.id)!.payoutId!),
@@ -302,10 +270,10 @@ describe('payouts when Paystack requires an OTP', () => {
     })
 
   it('leaves the payouts waiting for the OTP and says so, then finalizes one', async () => {
-    const a = await aSellerWithPayoutAccount()
-    const b = await aSellerWithPayoutAccount()
-    await fund(a.store.id, 140_000)
-    await fund(b.store.id, 150_000)
+    const a = await aSellerWithPayoutAccount(world)
+    const b = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, a.store.id, 140_000)
+    await aReleasedSale(world, b.store.id, 150_000)
     await call('/transfer/enable_otp')
     try {
       const run = await world.core.payouts.runPeriod(admin())
@@ -328,9 +296,9 @@ describe('payouts when Paystack requires an OTP', () => {
 
 describe('what sellers see', () => {
   it('shows a seller their own payout and hides another store’s as not found', async () => {
-    const owner = await aSellerWithPayoutAccount()
-    const other = await aSellerWithPayoutAccount()
-    await fund(owner.store.id, 160_000)
+    const owner = await aSellerWithPayoutAccount(world)
+    const other = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, owner.store.id, 160_000)
     const run = await world.core.payouts.runPeriod(admin())
     const id = itemFor(run, owner.store.id)!.payoutId!
     expect((await world.core.payouts.get(owner.seller, id)).storeId).toBe(owner.store.id)
@@ -341,8 +309,8 @@ describe('what sellers see', () => {
   })
 
   it('gives a seller their balances and the next Monday 09:00 Lagos as the next payout', async () => {
-    const { store, seller } = await aSellerWithPayoutAccount()
-    await fund(store.id, 90_000)
+    const { store, seller } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 90_000)
     const balance = await world.core.payouts.ownBalance(seller)
     expect(balance).toMatchObject({
       storeId: store.id,

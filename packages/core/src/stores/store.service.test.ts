@@ -111,6 +111,24 @@ describe('admin decisions against every status', () => {
   })
 })
 
+describe('closing as a dry run', () => {
+  it('changes nothing and audits nothing when a closable store is checked', async () => {
+    const { store } = await aStoreIn('approved')
+    const checked = await world.core.stores.close(admin(), store.id, {}, { dryRun: true })
+    expect(checked).toMatchObject({ id: store.id, status: 'approved' })
+    expect((await world.core.stores.get(admin(), store.id)).status).toBe('approved')
+    const entries = await world.core.audit.listFor(admin(), { type: 'store', id: store.id })
+    expect(entries.map((e) => e.action)).not.toContain('store.closed')
+  })
+
+  it('refuses the check for a store that cannot be closed', async () => {
+    const { store } = await aStoreIn('pending')
+    await expect(
+      world.core.stores.close(admin(), store.id, {}, { dryRun: true }),
+    ).rejects.toMatchObject({ code: 'invalid_transition' })
+  })
+})
+
 describe('resubmission and edits', () => {
   it('sends a rejected store back to pending when the seller edits it, clearing the reason', async () => {
     const { store, seller } = await aStoreIn('rejected')

@@ -329,8 +329,18 @@ export class StoresService implements StoreLookup {
     return this.decide(ctx, idOrSlug, 'reinstated', input.reason)
   }
 
-  /** Closes an approved or suspended store for good. @throws InvalidStateError */
-  async close(ctx: Ctx, idOrSlug: string, input: StoreDecisionBody = {}): Promise<StoreDTO> {
+  /**
+   * Closes an approved or suspended store for good. With `dryRun` it only checks that the store
+   * can be closed and returns it unchanged: no write, no audit entry, no mail.
+   * @throws InvalidStateError unless the store is approved or suspended.
+   */
+  async close(
+    ctx: Ctx,
+    idOrSlug: string,
+    input: StoreDecisionBody = {},
+    options: { dryRun?: boolean } = {},
+  ): Promise<StoreDTO> {
+    if (options.dryRun) return toStoreDTO(await this.decidable(ctx, idOrSlug, 'closed'))
     return this.decide(ctx, idOrSlug, 'closed', input.reason)
   }
 
@@ -407,12 +417,11 @@ export class StoresService implements StoreLookup {
     return candidates.find((slug) => !taken.has(slug)) ?? random()
   }
 
-  private async decide(
-    ctx: Ctx,
-    idOrSlug: string,
-    decision: Decision,
-    reason: string | undefined,
-  ): Promise<StoreDTO> {
+  /**
+   * The store an administrator may take `decision` on, as it is now.
+   * @throws InvalidStateError when its status does not allow the decision.
+   */
+  private async decidable(ctx: Ctx, idOrSlug: string, decision: Decision): Promise<StoreDoc> {
     requireRole(ctx, 'admin')
     const store = await this.find(idOrSlug)
     const { to, from } = decisions[decision]
@@ -424,6 +433,17 @@ export class StoresService implements StoreLookup {
       )
     }
     assertTransition(storeTransitions, store.status, to, 'Store')
+    return store
+  }
+
+  private async decide(
+    ctx: Ctx,
+    idOrSlug: string,
+    decision: Decision,
+    reason: string | undefined,
+  ): Promise<StoreDTO> {
+    const store = await this.decidable(ctx, idOrSlug, decision)
+    const { to } = decisions[decision]
 
     const $set: Record<string, unknown> = { status: to }
     const $unset: Record<string, 1> = {}

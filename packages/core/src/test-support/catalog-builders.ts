@@ -3,7 +3,7 @@ import type { ProductDTO, ProductStatus, VariantDTO } from '../catalog/product.t
 import type { Ctx } from '../shared/ctx.js'
 import { newId } from '../shared/ids.js'
 import type { StoreDTO } from '../stores/store.types.js'
-import { adminCliCtx, anEmail, type TestWorld, userCtx } from './harness.js'
+import { adminCliCtx, anEmail, aVerifiedUser, type TestWorld, userCtx } from './harness.js'
 
 let counter = 0
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`
@@ -30,6 +30,25 @@ export async function aSellerWithStore(
   if (storeStatus === 'approved')
     store = await world.core.stores.approve(adminCliCtx(world.clock.now()), store.id)
   return { seller, store, email }
+}
+
+/**
+ * A verified seller account, signed in (`token`), with a store of its own; unlike
+ * `aSellerWithStore`, seller mail goes to the account's address (`email`).
+ */
+export async function aSignedUpSeller(
+  world: TestWorld,
+  storeStatus: 'approved' | 'pending' = 'approved',
+): Promise<{ seller: Ctx; store: StoreDTO; email: string; token: string; userId: string }> {
+  const account = await aVerifiedUser(world, 'seller')
+  const { seller, store } = await aSellerWithStore(world, storeStatus, account.user.id)
+  return {
+    seller,
+    store,
+    email: account.email,
+    token: account.session.accessToken,
+    userId: account.user.id,
+  }
 }
 
 export const aProductInput = (overrides: Partial<CreateProductBody> = {}): CreateProductBody => ({

@@ -6,7 +6,7 @@ import type { VariantDTO } from '../catalog/product.types.js'
 import type { CheckoutResult, ShippingAddress } from '../orders/order.types.js'
 import type { Ctx } from '../shared/ctx.js'
 import type { StoreDTO } from '../stores/store.types.js'
-import { aProductInput, aSellerWithStore, aVariantInput } from './catalog-builders.js'
+import { aProductInput, aSignedUpSeller, aVariantInput } from './catalog-builders.js'
 import {
   adminCliCtx,
   anonCtx,
@@ -114,10 +114,9 @@ export async function aStoreSelling(
   world: TestWorld,
   options: { price?: number; stock?: number } = {},
 ): Promise<{ seller: Ctx; store: StoreDTO; email: string; token: string; variant: VariantDTO }> {
-  const account = await aVerifiedUser(world, 'seller')
-  const { seller, store } = await aSellerWithStore(world, 'approved', account.user.id)
+  const { seller, store, email, token } = await aSignedUpSeller(world)
   const variant = await aVariantOf(world, seller, options)
-  return { seller, store, email: account.email, token: account.session.accessToken, variant }
+  return { seller, store, email, token, variant }
 }
 
 /** Another live product with one variant in the seller's store. */
@@ -160,6 +159,29 @@ export async function aCheckout(
     anIdempotencyKey(),
   )
   return result.body
+}
+
+/**
+ * A store order of one fresh store (`price` kobo, `stock` units) bought by a fresh buyer
+ * (`quantity` units) and paid on the sandbox's checkout page, so it waits in processing.
+ */
+export async function aPaidOrder(
+  pw: PaystackWorld,
+  options: { price?: number; stock?: number; quantity?: number } = {},
+) {
+  const { world } = pw
+  const store = await aStoreSelling(world, {
+    price: options.price ?? 1_000_000,
+    stock: options.stock ?? 10,
+  })
+  const buyer = await aBuyer(world)
+  const result = await aCheckout(world, buyer.ctx, [
+    { variantId: store.variant.id, quantity: options.quantity ?? 1 },
+  ])
+  await payOnCheckoutPage(result.payment.authorizationUrl)
+  await pw.settle()
+  const order = result.orders[0]!
+  return { store, buyer, order, result }
 }
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx, Page, ProductDTO } from '@kloset/core'
 import {
   aProductIn,
-  aSellerWithStore,
+  aSignedUpSeller,
   aVerifiedUser,
   createTestWorld,
   type TestWorld,
@@ -19,9 +19,8 @@ beforeAll(async () => {
   world = await createTestWorld()
   http = createTestApi(world)
   adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
-  const { user, session } = await aVerifiedUser(world, 'seller')
-  sellerToken = session.accessToken
-  const made = await aSellerWithStore(world, 'approved', user.id)
+  const made = await aSignedUpSeller(world)
+  sellerToken = made.token
   seller = made.seller
   storeId = made.store.id
 })

@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { OrderDTO, OrderExplanation, SellerOrderDTO } from '@kloset/core'
 import {
   aBuyer,
-  aCheckout,
   anIdempotencyKey,
+  aPaidOrder,
   aStoreSelling,
   aVerifiedUser,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
   type TestWorld,
 } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
@@ -29,14 +28,10 @@ afterAll(() => pw.close())
 type ErrorBody = { error: { code: string } }
 
 /** A paid store order, with the tokens of its buyer and seller. */
-async function aPaidOrder() {
-  const store = await aStoreSelling(world, { price: 1_000_000 })
-  const buyer = await aBuyer(world)
-  const result = await aCheckout(world, buyer.ctx, [{ variantId: store.variant.id, quantity: 1 }])
-  await payOnCheckoutPage(result.payment.authorizationUrl)
-  await pw.settle()
+async function aPaidOrderWithTokens() {
+  const { store, buyer, order } = await aPaidOrder(pw)
   return {
-    orderId: result.orders[0]!.id,
+    orderId: order.id,
     buyerToken: buyer.session.accessToken,
     sellerToken: store.token,
     buyerEmail: buyer.email,
@@ -70,7 +65,7 @@ describe('who may call the order routes', () => {
   })
 
   it('answers 404 to a buyer asking for another buyer’s order', async () => {
-    const { orderId } = await aPaidOrder()
+    const { orderId } = await aPaidOrderWithTokens()
     const other = await aBuyer(world)
     const res = await http.call('GET', `/api/v1/orders/${orderId}`, {
       token: other.session.accessToken,
@@ -79,21 +74,21 @@ describe('who may call the order routes', () => {
   })
 
   it('answers 404 to a seller asking for another store’s order', async () => {
-    const { orderId } = await aPaidOrder()
+    const { orderId } = await aPaidOrderWithTokens()
     const other = await aStoreSelling(world)
     const res = await http.call('GET', `/api/v1/seller/orders/${orderId}`, { token: other.token })
     expect(res.status).toBe(404)
   })
 
   it('answers 403 to a buyer on the admin orders', async () => {
-    const { buyerToken } = await aPaidOrder()
+    const { buyerToken } = await aPaidOrderWithTokens()
     expect((await http.call('GET', '/api/v1/admin/orders', { token: buyerToken })).status).toBe(403)
   })
 })
 
 describe('an order through its life over HTTP', () => {
   it('is accepted, shipped and confirmed delivered, with the timeline shown to the buyer', async () => {
-    const { orderId, buyerToken, sellerToken } = await aPaidOrder()
+    const { orderId, buyerToken, sellerToken } = await aPaidOrderWithTokens()
     const accepted = await http.call<{ order: SellerOrderDTO }>(
       'POST',
       `/api/v1/seller/orders/${orderId}/accept`,
@@ -133,7 +128,7 @@ describe('an order through its life over HTTP', () => {
   })
 
   it('refuses shipping without a tracking number', async () => {
-    const { orderId, sellerToken } = await aPaidOrder()
+    const { orderId, sellerToken } = await aPaidOrderWithTokens()
     const res = await http.call<ErrorBody>('POST', `/api/v1/seller/orders/${orderId}/ship`, {
       token: sellerToken,
       body: { carrier: 'DHL' },
@@ -142,7 +137,7 @@ describe('an order through its life over HTTP', () => {
   })
 
   it('answers 409 to the buyer cancelling a shipped order', async () => {
-    const { orderId, buyerToken, sellerToken } = await aPaidOrder()
+    const { orderId, buyerToken, sellerToken } = await aPaidOrderWithTokens()
     await http.call('POST', `/api/v1/seller/orders/${orderId}/ship`, {
       token: sellerToken,
       body: { carrier: 'DHL', trackingNumber: 'DHL-11223344' },
@@ -155,7 +150,7 @@ describe('an order through its life over HTTP', () => {
   })
 
   it('lists the seller’s orders by status', async () => {
-    const { orderId, sellerToken } = await aPaidOrder()
+    const { orderId, sellerToken } = await aPaidOrderWithTokens()
     const res = await http.call<{ items: SellerOrderDTO[] }>(
       'GET',
       '/api/v1/seller/orders?status=processing',
@@ -169,7 +164,7 @@ describe('an order through its life over HTTP', () => {
 
 describe('admin refunds and disputes over HTTP', () => {
   it('refunds part of an order with an Idempotency-Key, and replays it', async () => {
-    const { orderId } = await aPaidOrder()
+    const { orderId } = await aPaidOrderWithTokens()
     const key = anIdempotencyKey()
     const call = () =>
       http.call<{ refund: { amount: number } }>('POST', `/api/v1/admin/orders/${orderId}/refund`, {
@@ -192,7 +187,7 @@ describe('admin refunds and disputes over HTTP', () => {
   })
 
   it('answers 409 to a refund larger than what is left', async () => {
-    const { orderId } = await aPaidOrder()
+    const { orderId } = await aPaidOrderWithTokens()
     const res = await http.call<ErrorBody>('POST', `/api/v1/admin/orders/${orderId}/refund`, {
       token: adminToken,
       body: { amount: 1_000_001, reason: 'Too much' },
@@ -203,7 +198,7 @@ describe('admin refunds and disputes over HTTP', () => {
   })
 
   it('resolves a dispute for the seller', async () => {
-    const { orderId, buyerToken, sellerToken } = await aPaidOrder()
+    const { orderId, buyerToken, sellerToken } = await aPaidOrderWithTokens()
     await http.call('POST', `/api/v1/seller/orders/${orderId}/ship`, {
       token: sellerToken,
       body: { carrier: 'DHL', trackingNumber: 'DHL-55667788' },

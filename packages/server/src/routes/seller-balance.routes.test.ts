@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page, SellerBalanceDTO } from '@kloset/core'
 import {
-  A_PASSWORD,
-  adminCliCtx,
-  aSellerWithStore,
+  aReleasedSale,
+  aSellerWithPayoutAccount,
+  aSignedUpSeller,
   aVerifiedUser,
   createPaystackWorld,
   type PaystackWorld,
@@ -21,47 +21,10 @@ beforeAll(async () => {
 })
 afterAll(() => pw.close())
 
-let counter = 0
-
-/** A seller with an approved store, signed in over the API. */
-async function aSeller() {
-  const account = await aVerifiedUser(world, 'seller')
-  const { store } = await aSellerWithStore(world, 'approved', account.user.id)
-  return { token: account.session.accessToken, store }
-}
-
-async function aSellerWithPayoutAccount() {
-  const seller = await aSeller()
-  const res = await http.call('PUT', '/api/v1/seller/payout-account', {
-    token: seller.token,
-    body: {
-      bankCode: '058',
-      accountNumber: `9${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`,
-      password: A_PASSWORD,
-    },
-  })
-  expect(res.status).toBe(200)
-  return seller
-}
-
-async function fund(storeId: string, amount: number) {
-  const admin = adminCliCtx(world.clock.now())
-  const orderId = `bal-${Date.now().toString(36)}-${counter++}`
-  await world.core.ledger.recordSale(admin, {
-    orderId,
-    orderGroupId: `grp-${orderId}`,
-    storeId,
-    gross: amount,
-    commissionRateBps: 0,
-    currency: 'NGN',
-  })
-  await world.core.ledger.releaseToAvailable(admin, { orderId, storeId, currency: 'NGN' })
-}
-
 describe('GET /api/v1/seller/balance and /ledger', () => {
   it('gives the seller’s own balances and the next payout time', async () => {
-    const { token, store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 80_000)
+    const { token, store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 80_000)
     const res = await http.call<{ balance: SellerBalanceDTO }>('GET', '/api/v1/seller/balance', {
       token,
     })
@@ -77,9 +40,9 @@ describe('GET /api/v1/seller/balance and /ledger', () => {
   })
 
   it('shows a seller only their own statement', async () => {
-    const owner = await aSeller()
-    const other = await aSeller()
-    await fund(owner.store.id, 90_000)
+    const owner = await aSignedUpSeller(world)
+    const other = await aSignedUpSeller(world)
+    await aReleasedSale(world, owner.store.id, 90_000)
     const mine = await http.call<Page<{ kind: string }>>('GET', '/api/v1/seller/ledger', {
       token: owner.token,
     })

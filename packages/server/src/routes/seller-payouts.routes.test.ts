@@ -3,7 +3,10 @@ import type { Page, PayoutDetailDTO, PayoutDTO } from '@kloset/core'
 import {
   A_PASSWORD,
   adminCliCtx,
-  aSellerWithStore,
+  anAccountNumber,
+  aReleasedSale,
+  aSellerWithPayoutAccount,
+  aSignedUpSeller,
   aVerifiedUser,
   createPaystackWorld,
   type PaystackWorld,
@@ -24,41 +27,6 @@ afterAll(() => pw.close())
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
 
-let counter = 0
-const anAccountNumber = () =>
-  `7${String(Date.now() % 100_000_000).padStart(8, '0')}${counter++ % 10}`
-
-/** A seller with an approved store, signed in over the API. */
-async function aSeller() {
-  const account = await aVerifiedUser(world, 'seller')
-  const { store } = await aSellerWithStore(world, 'approved', account.user.id)
-  return { token: account.session.accessToken, store }
-}
-
-async function aSellerWithPayoutAccount() {
-  const seller = await aSeller()
-  const res = await http.call('PUT', '/api/v1/seller/payout-account', {
-    token: seller.token,
-    body: { bankCode: '058', accountNumber: anAccountNumber(), password: A_PASSWORD },
-  })
-  expect(res.status).toBe(200)
-  return seller
-}
-
-async function fund(storeId: string, amount: number) {
-  const admin = adminCliCtx(world.clock.now())
-  const orderId = `api-${Date.now().toString(36)}-${counter++}`
-  await world.core.ledger.recordSale(admin, {
-    orderId,
-    orderGroupId: `grp-${orderId}`,
-    storeId,
-    gross: amount,
-    commissionRateBps: 0,
-    currency: 'NGN',
-  })
-  await world.core.ledger.releaseToAvailable(admin, { orderId, storeId, currency: 'NGN' })
-}
-
 /** Runs the week's payouts and returns the payout id of `storeId`. */
 async function paidOut(storeId: string): Promise<string> {
   const run = await world.core.payouts.runPeriod(adminCliCtx(world.clock.now()))
@@ -69,7 +37,7 @@ async function paidOut(storeId: string): Promise<string> {
 
 describe('PUT /api/v1/seller/payout-account', () => {
   it('answers 200 with the last four digits and never the account number', async () => {
-    const { token } = await aSeller()
+    const { token } = await aSignedUpSeller(world)
     const accountNumber = anAccountNumber()
     const res = await http.call<{ payoutAccount: Record<string, unknown> }>(
       'PUT',
@@ -82,7 +50,7 @@ describe('PUT /api/v1/seller/payout-account', () => {
   })
 
   it('answers 400 to a field it does not take, such as a recipient code', async () => {
-    const { token } = await aSeller()
+    const { token } = await aSignedUpSeller(world)
     const res = await http.call<ErrorBody>('PUT', '/api/v1/seller/payout-account', {
       token,
       body: {
@@ -97,7 +65,7 @@ describe('PUT /api/v1/seller/payout-account', () => {
   })
 
   it('answers 403 invalid_password to a wrong password', async () => {
-    const { token } = await aSeller()
+    const { token } = await aSignedUpSeller(world)
     const res = await http.call<ErrorBody>('PUT', '/api/v1/seller/payout-account', {
       token,
       body: { bankCode: '058', accountNumber: anAccountNumber(), password: 'wrong password!!' },
@@ -118,7 +86,7 @@ describe('PUT /api/v1/seller/payout-account', () => {
 
 describe('GET /api/v1/seller/payout-account and /banks', () => {
   it('shows the account that was set', async () => {
-    const { token } = await aSellerWithPayoutAccount()
+    const { token } = await aSellerWithPayoutAccount(world)
     const res = await http.call<{ payoutAccount: { bankName: string } }>(
       'GET',
       '/api/v1/seller/payout-account',
@@ -129,7 +97,7 @@ describe('GET /api/v1/seller/payout-account and /banks', () => {
   })
 
   it('lists banks with their codes', async () => {
-    const { token } = await aSeller()
+    const { token } = await aSignedUpSeller(world)
     const res = await http.call<{ banks: { code: string }[] }>('GET', '/api/v1/seller/banks', {
       token,
     })
@@ -140,8 +108,8 @@ describe('GET /api/v1/seller/payout-account and /banks', () => {
 
 describe('GET /api/v1/seller/payouts', () => {
   it('shows a seller their own payout with what it covers', async () => {
-    const { token, store } = await aSellerWithPayoutAccount()
-    await fund(store.id, 150_000)
+    const { token, store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 150_000)
     const id = await paidOut(store.id)
     const res = await http.call<{ payout: PayoutDetailDTO }>(
       'GET',
@@ -156,9 +124,9 @@ describe('GET /api/v1/seller/payouts', () => {
   })
 
   it('answers 404 for another seller’s payout', async () => {
-    const owner = await aSellerWithPayoutAccount()
-    const other = await aSeller()
-    await fund(owner.store.id, 160_000)
+    const owner = await aSellerWithPayoutAccount(world)
+    const other = await aSignedUpSeller(world)
+    await aReleasedSale(world, owner.store.id, 160_000)
     const id = await paidOut(owner.store.id)
     const res = await http.call<ErrorBody>('GET', `/api/v1/seller/payouts/${id}`, {
       token: other.token,
@@ -167,9 +135,9 @@ describe('GET /api/v1/seller/payouts', () => {
   })
 
   it('lists only the seller’s own payouts', async () => {
-    const owner = await aSellerWithPayoutAccount()
-    const other = await aSellerWithPayoutAccount()
-    await fund(owner.store.id, 170_000)
+    const owner = await aSellerWithPayoutAccount(world)
+    const other = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, owner.store.id, 170_000)
     await paidOut(owner.store.id)
     const mine = await http.call<Page<PayoutDTO>>('GET', '/api/v1/seller/payouts', {
       token: owner.token,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { ProductDetailDTO, ProductDTO, VariantDTO } from '@kloset/core'
 import {
-  aSellerWithStore,
+  aSignedUpSeller,
   aVerifiedUser,
   createTestWorld,
   type TestWorld,
@@ -15,18 +15,12 @@ let tokenB: string
 beforeAll(async () => {
   world = await createTestWorld()
   http = createTestApi(world)
-  tokenA = await aSellerToken()
-  tokenB = await aSellerToken()
+  tokenA = (await aSignedUpSeller(world)).token
+  tokenB = (await aSignedUpSeller(world)).token
 })
 afterAll(() => world.close())
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
-
-async function aSellerToken(): Promise<string> {
-  const { user, session } = await aVerifiedUser(world, 'seller')
-  await aSellerWithStore(world, 'approved', user.id)
-  return session.accessToken
-}
 
 const aProduct = {
   title: 'Adire tunic',

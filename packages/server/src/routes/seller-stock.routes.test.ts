@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page, StockMovementDTO, VariantDTO } from '@kloset/core'
-import {
-  aSellerWithStore,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
+import { aSignedUpSeller, createTestWorld, type TestWorld } from '@kloset/core/testing'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
 
 let world: TestWorld
@@ -14,9 +9,7 @@ let token: string
 beforeAll(async () => {
   world = await createTestWorld()
   http = createTestApi(world)
-  const { user, session } = await aVerifiedUser(world, 'seller')
-  await aSellerWithStore(world, 'approved', user.id)
-  token = session.accessToken
+  token = (await aSignedUpSeller(world)).token
 })
 afterAll(() => world.close())
 

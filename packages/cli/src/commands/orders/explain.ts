@@ -1,7 +1,7 @@
 import { formatMoney, type OrderExplanation } from '@kloset/core'
 import { Args } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
-import { renderTable, statusColour } from '../../table.js'
+import { renderTimeline, statusColour } from '../../table.js'
 
 export default class OrdersExplain extends KlosetCommand {
   static override summary =
@@ -19,17 +19,7 @@ export default class OrdersExplain extends KlosetCommand {
     if (orderGroup.paymentIssue) {
       this.say(`Payment issue: ${orderGroup.paymentIssue.code}: ${orderGroup.paymentIssue.message}`)
     }
-    this.say(
-      renderTable(
-        ['at', 'move', 'by', 'reason'],
-        order.timeline.map((t) => [
-          t.at.slice(0, 19).replace('T', ' '),
-          t.kind === 'note' ? `(${t.to})` : `${t.from ?? '·'} → ${t.to}`,
-          t.actor,
-          t.reason,
-        ]),
-      ),
-    )
+    this.say(renderTimeline(order.timeline))
     this.say(
       explained.next.length === 0
         ? 'Next: nothing; this is a final state.'

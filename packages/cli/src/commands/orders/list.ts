@@ -7,6 +7,7 @@ import {
 } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
 import { renderTable, statusColour } from '../../table.js'
 
 export default class OrdersList extends KlosetCommand {
@@ -19,8 +20,7 @@ export default class OrdersList extends KlosetCommand {
   static override flags = {
     status: Flags.string({ options: [...ORDER_STATUSES], summary: 'Only this status' }),
     store: Flags.string({ summary: 'Only this store (id)' }),
-    limit: Flags.integer({ default: 20, min: 1, max: 100, summary: 'Page size' }),
-    cursor: Flags.string({ summary: 'Continue from a previous page' }),
+    ...pageFlags,
   }
 
   async run(): Promise<Page<AdminOrderDTO>> {
@@ -42,7 +42,7 @@ export default class OrdersList extends KlosetCommand {
         ]),
       ),
     )
-    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+    this.sayNextPage(page)
     return page
   }
 }

@@ -1,7 +1,7 @@
 import { type AdminOrderDTO, formatMoney } from '@kloset/core'
 import { Args } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
-import { renderRecord, renderTable, statusColour } from '../../table.js'
+import { renderRecord, renderTable, renderTimeline, statusColour } from '../../table.js'
 
 export default class OrdersShow extends KlosetCommand {
   static override summary = 'Show a store order: lines, money, payment reference and timeline'
@@ -43,17 +43,7 @@ export default class OrdersShow extends KlosetCommand {
         ]),
       ),
     )
-    this.say(
-      renderTable(
-        ['at', 'move', 'by', 'reason'],
-        order.timeline.map((t) => [
-          t.at.slice(0, 19).replace('T', ' '),
-          t.kind === 'note' ? `(${t.to})` : `${t.from ?? '·'} → ${t.to}`,
-          t.actor,
-          t.reason,
-        ]),
-      ),
-    )
+    this.say(renderTimeline(order.timeline))
     return { order }
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
 import { renderTable, statusColour } from '../../table.js'
 
 export default class PayoutsList extends KlosetCommand {
@@ -20,8 +21,7 @@ export default class PayoutsList extends KlosetCommand {
     period: Flags.string({ summary: 'Only this ISO week, e.g. 2026-W48' }),
     status: Flags.string({ options: [...PAYOUT_STATUSES], summary: 'Only this status' }),
     store: Flags.string({ summary: 'Only this store id' }),
-    limit: Flags.integer({ default: 20, min: 1, max: 100, summary: 'Page size' }),
-    cursor: Flags.string({ summary: 'Continue from a previous page' }),
+    ...pageFlags,
   }
 
   async run(): Promise<Page<PayoutDTO>> {
@@ -49,7 +49,7 @@ export default class PayoutsList extends KlosetCommand {
         ]),
       ),
     )
-    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+    this.sayNextPage(page)
     return page
   }
 }

@@ -1,6 +1,7 @@
 import { optionalReasonBody, type ProductDTO } from '@kloset/core'
 import { Args, Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { noteFlag, optionalReason } from '../../flags.js'
 
 export default class ProductsApprove extends KlosetCommand {
   static override summary = 'Approve a product under review, or with --revision its pending edit'
@@ -11,12 +12,12 @@ export default class ProductsApprove extends KlosetCommand {
   static override args = { id: Args.string({ required: true, description: 'product id' }) }
   static override flags = {
     revision: Flags.boolean({ summary: 'Approve the pending revision of an approved product' }),
-    reason: Flags.string({ summary: 'Optional note for the audit log' }),
+    reason: noteFlag,
   }
 
   async run(): Promise<{ product: ProductDTO }> {
     const { args, flags } = await this.parse(ProductsApprove)
-    const input = this.validate(optionalReasonBody, flags.reason ? { reason: flags.reason } : {})
+    const input = this.validate(optionalReasonBody, optionalReason(flags.reason))
     const core = await this.core()
     const product = flags.revision
       ? await core.products.approveRevision(this.ctx, args.id, input)

@@ -7,6 +7,7 @@ import {
 } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
 import { renderTable, statusColour } from '../../table.js'
 
 /** A price range for people; JSON keeps kobo. */
@@ -29,8 +30,7 @@ export default class ProductsList extends KlosetCommand {
     status: Flags.string({ options: [...PRODUCT_STATUSES], summary: 'Only this status' }),
     store: Flags.string({ summary: 'Only this store (id)' }),
     revision: Flags.boolean({ summary: 'Only approved products with an edit waiting for review' }),
-    limit: Flags.integer({ default: 20, min: 1, max: 100, summary: 'Page size' }),
-    cursor: Flags.string({ summary: 'Continue from a previous page' }),
+    ...pageFlags,
   }
 
   async run(): Promise<Page<ProductDTO>> {
@@ -57,7 +57,7 @@ export default class ProductsList extends KlosetCommand {
         ]),
       ),
     )
-    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+    this.sayNextPage(page)
     return page
   }
 }

@@ -1,15 +1,13 @@
 import { type ProductDTO, reasonBody } from '@kloset/core'
 import { Args, Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { sellerReasonFlag } from '../../flags.js'
 
 export default class ProductsReject extends KlosetCommand {
   static override summary = 'Reject a product under review, or with --revision its pending edit'
   static override args = { id: Args.string({ required: true, description: 'product id' }) }
   static override flags = {
-    reason: Flags.string({
-      required: true,
-      summary: 'Why (kept in the audit log and emailed to the seller)',
-    }),
+    reason: sellerReasonFlag,
     revision: Flags.boolean({
       summary: 'Reject the pending revision; the approved version stays live',
     }),

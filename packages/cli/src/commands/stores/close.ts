@@ -1,6 +1,7 @@
-import { assertTransition, type StoreDTO, storeDecisionBody, storeTransitions } from '@kloset/core'
-import { Args, Flags } from '@oclif/core'
+import { type StoreDTO, storeDecisionBody } from '@kloset/core'
+import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { optionalReason, storeArgs } from '../../flags.js'
 
 export default class StoresClose extends KlosetCommand {
   static override summary = 'Close an approved or suspended store for good'
@@ -11,7 +12,7 @@ export default class StoresClose extends KlosetCommand {
     '<%= config.bin %> stores close ades-ankara --reason "Seller asked to leave" --yes --json',
   ]
 
-  static override args = { store: Args.string({ required: true, description: 'store id or slug' }) }
+  static override args = storeArgs
   static override flags = {
     reason: Flags.string({ summary: 'Why (kept in the audit log and emailed to the seller)' }),
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
@@ -20,11 +21,10 @@ export default class StoresClose extends KlosetCommand {
 
   async run(): Promise<{ store: StoreDTO; dryRun?: true }> {
     const { args, flags } = await this.parse(StoresClose)
-    const input = this.validate(storeDecisionBody, flags.reason ? { reason: flags.reason } : {})
+    const input = this.validate(storeDecisionBody, optionalReason(flags.reason))
     const core = await this.core()
     if (flags['dry-run']) {
-      const store = await core.stores.get(this.ctx, args.store)
-      assertTransition(storeTransitions, store.status, 'closed', 'Store')
+      const store = await core.stores.close(this.ctx, args.store, input, { dryRun: true })
       this.say(`Would close ${store.name} (${store.slug}, ${store.status}). Nothing changed.`)
       return { store, dryRun: true }
     }

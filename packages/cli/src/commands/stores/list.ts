@@ -1,6 +1,7 @@
 import { listStoresQuery, type Page, STORE_STATUSES, type StoreDTO } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
 import { renderTable, statusColour } from '../../table.js'
 
 export default class StoresList extends KlosetCommand {
@@ -12,8 +13,7 @@ export default class StoresList extends KlosetCommand {
 
   static override flags = {
     status: Flags.string({ options: [...STORE_STATUSES], summary: 'Only this status' }),
-    limit: Flags.integer({ default: 20, min: 1, max: 100, summary: 'Page size' }),
-    cursor: Flags.string({ summary: 'Continue from a previous page' }),
+    ...pageFlags,
   }
 
   async run(): Promise<Page<StoreDTO>> {
@@ -34,7 +34,7 @@ export default class StoresList extends KlosetCommand {
         ]),
       ),
     )
-    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+    this.sayNextPage(page)
     return page
   }
 }

@@ -1,11 +1,11 @@
 import type { StoreDTO } from '@kloset/core'
-import { Args } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { storeArgs } from '../../flags.js'
 import { renderRecord, statusColour } from '../../table.js'
 
 export default class StoresShow extends KlosetCommand {
   static override summary = 'Show one store by id or slug'
-  static override args = { store: Args.string({ required: true, description: 'store id or slug' }) }
+  static override args = storeArgs
 
   async run(): Promise<{ store: StoreDTO }> {
     const { args } = await this.parse(StoresShow)

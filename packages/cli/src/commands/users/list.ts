@@ -1,6 +1,7 @@
 import { listUsersQuery, type Page, USER_STATUSES, type UserDTO } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
 import { renderTable, statusColour } from '../../table.js'
 
 export default class UsersList extends KlosetCommand {
@@ -13,8 +14,7 @@ export default class UsersList extends KlosetCommand {
   static override flags = {
     role: Flags.string({ options: ['buyer', 'seller', 'admin'], summary: 'Only this role' }),
     status: Flags.string({ options: [...USER_STATUSES], summary: 'Only this status' }),
-    limit: Flags.integer({ default: 20, min: 1, max: 100, summary: 'Page size' }),
-    cursor: Flags.string({ summary: 'Continue from a previous page' }),
+    ...pageFlags,
   }
 
   async run(): Promise<Page<UserDTO>> {
@@ -35,7 +35,7 @@ export default class UsersList extends KlosetCommand {
         ]),
       ),
     )
-    if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+    this.sayNextPage(page)
     return page
   }
 }
