@@ -344,6 +344,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     run: (ctx) => orders.completeDelivered(ctx),
   })
   jobs.register({
+    name: 'retry-pending-restocks',
+    schedule: '*/5 * * * *',
+    summary: 'Finish restocking refunded cancelled orders whose restock was interrupted',
+    run: (ctx) => refunds.retryPendingRestocks(ctx),
+  })
+  jobs.register({
     name: 'sweep-idempotency-keys',
     schedule: '29 * * * *',
     summary: 'Delete idempotency keys past their retention',

@@ -11,8 +11,8 @@ import type { LedgerService } from './ledger.service.js'
 import type { JournalDTO } from './ledger.types.js'
 
 /*
- * Random sequences of sales, releases, full and partial refunds, payouts sent, settled and
- * failed, and replays, against the real engine. After every step the books are checked against
+ * Random sequences of sales, releases, full and partial refunds, payouts sent, settled, failed
+ * and reversed after settlement, and replays, against the real engine. After every step the books are checked against
  * a model kept here in plain numbers, computed independently of the ledger's own code.
  */
 
@@ -35,6 +35,7 @@ type Step =
   | { t: 'payoutSent'; store: number }
   | { t: 'payoutSettled'; pick: number }
   | { t: 'payoutFailed'; pick: number }
+  | { t: 'payoutReversed'; pick: number }
   | { t: 'replay'; pick: number }
 
 const STORES = 2
@@ -64,6 +65,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('payoutSettled' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('payoutFailed' as const), pick: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('payoutReversed' as const), pick: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('replay' as const), pick: fc.nat() }) },
 )
 
@@ -84,7 +89,7 @@ interface Model {
     payoutId: string
     storeId: string
     amount: number
-    status: 'sent' | 'settled' | 'failed'
+    status: 'sent' | 'settled' | 'failed' | 'reversed'
   }[]
   /** Per store: seller shares of sales minus seller shares of refunds. */
   owed: Map<string, number>
@@ -203,6 +208,19 @@ async function apply(model: Model, s: Step): Promise<void> {
       if (s.t === 'payoutSettled') model.settledOut += payout.amount
       return
     }
+    case 'payoutReversed': {
+      // Paystack returns a settled transfer: the money is back at Paystack and in available.
+      const payout = pick(
+        model.payouts.filter((p) => p.status === 'settled'),
+        s.pick,
+      )
+      if (!payout) return
+      const input = { payoutId: payout.payoutId }
+      await record(() => ledger.recordPayoutReversedAfterSettlement(system(), input))
+      payout.status = 'reversed'
+      model.settledOut -= payout.amount
+      return
+    }
     case 'replay': {
       const posting = pick(model.posted, s.pick)
       if (!posting) return
@@ -255,7 +273,7 @@ async function checkBooks(model: Model): Promise<void> {
     expect(b.paid).toBe(shown(sellerAccount(storeId, 'paid')))
     expect(b.pending + b.available + b.paid + b.inTransit).toBe(model.owed.get(storeId))
     // Bucket by bucket: each order's share less what refunds took from it sits in pending until
-    // released, then in available, less what payouts took (unless they failed).
+    // released, then in available, less what payouts took (unless they failed or were reversed).
     const orders = model.orders.filter((o) => o.storeId === storeId)
     const left = (o: ModelOrder) => o.gross - o.commission - sellerRefunded(o)
     const payouts = (status: string) =>

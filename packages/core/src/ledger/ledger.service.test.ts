@@ -490,6 +490,74 @@ describe('payouts', () => {
     await ledger.recordPayoutSettled(system(), { payoutId: second })
     expect(await balances(sale.storeId)).toMatchObject({ available: 0, paid: 19_000 })
   })
+
+  /** A store paid 19,000 by a settled payout; returns the store and the payout id. */
+  async function aSettledPayout() {
+    const storeId = await aStoreWithAvailable(20_000)
+    const payoutId = anId('po')
+    await send(storeId, 19_000, payoutId)
+    await ledger.recordPayoutSettled(system(), { payoutId })
+    return { storeId, payoutId }
+  }
+
+  it('returns a settled payout reversed later to available, and the money to cash', async () => {
+    const { storeId, payoutId } = await aSettledPayout()
+    const journal = await ledger.recordPayoutReversedAfterSettlement(system(), { payoutId })
+    expect(journal).toMatchObject({
+      idempotencyKey: `payout:${payoutId}:reversed`,
+      kind: 'payout_reversed',
+      refs: { payoutId, storeId },
+    })
+    expect(journal.entries).toEqual([
+      { account: sellerAccount(storeId, 'paid'), amount: 19_000 },
+      { account: sellerAccount(storeId, 'available'), amount: -19_000 },
+      { account: paidOut, amount: -19_000 },
+      { account: cash, amount: 19_000 },
+    ])
+    expect(await balances(storeId)).toMatchObject({ available: 19_000, inTransit: 0, paid: 0 })
+  })
+
+  it('books a reversal after settlement once when it is replayed five times at once', async () => {
+    const { storeId, payoutId } = await aSettledPayout()
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        ledger.recordPayoutReversedAfterSettlement(system(), { payoutId }),
+      ),
+    )
+    expect(new Set(results.map((j) => j.id)).size).toBe(1)
+    expect(await balances(storeId)).toMatchObject({ available: 19_000, paid: 0 })
+  })
+
+  it('refuses to reverse a payout still in transit', async () => {
+    const storeId = await aStoreWithAvailable(20_000)
+    const payoutId = anId('po')
+    await send(storeId, 19_000, payoutId)
+    await expect(
+      ledger.recordPayoutReversedAfterSettlement(system(), { payoutId }),
+    ).rejects.toMatchObject({ code: 'payout_not_settled' })
+    expect(await balances(storeId)).toMatchObject({ available: 0, inTransit: 19_000 })
+  })
+
+  it('refuses to reverse a payout that failed', async () => {
+    const storeId = await aStoreWithAvailable(20_000)
+    const payoutId = anId('po')
+    await send(storeId, 19_000, payoutId)
+    await ledger.recordPayoutFailed(system(), { payoutId })
+    await expect(
+      ledger.recordPayoutReversedAfterSettlement(system(), { payoutId }),
+    ).rejects.toMatchObject({ code: 'payout_not_settled' })
+    expect(await balances(storeId)).toMatchObject({ available: 19_000, paid: 0 })
+  })
+
+  it('lets a reversed payout’s money be sent again, and settled, once more', async () => {
+    const { storeId, payoutId } = await aSettledPayout()
+    await ledger.recordPayoutReversedAfterSettlement(system(), { payoutId })
+    const again = anId('po')
+    await send(storeId, 19_000, again)
+    await ledger.recordPayoutSettled(system(), { payoutId: again })
+    expect(await balances(storeId)).toMatchObject({ available: 0, inTransit: 0, paid: 19_000 })
+    expect((await ledger.trialBalance(system(), 'NGN')).balanced).toBe(true)
+  })
 })
 
 describe('reads', () => {
@@ -532,6 +600,39 @@ describe('reads', () => {
     await expect(
       ledger.balance(seller, sellerAccount(other.storeId, 'pending'), 'NGN'),
     ).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('lists the available balance of every store where it is not zero', async () => {
+    const paying = await aSale(20_000)
+    await release(paying)
+    const pendingOnly = await aSale(30_000)
+    const owing = await aSale(10_000)
+    await release(owing)
+    const payoutId = anId('po')
+    await ledger.recordPayoutSent(system(), {
+      payoutId,
+      storeId: owing.storeId,
+      amount: 9_500,
+      currency: 'NGN',
+    })
+    await ledger.recordPayoutSettled(system(), { payoutId })
+    await refund(owing, 10_000, 'available_funds')
+    const ours = [paying.storeId, pendingOnly.storeId, owing.storeId]
+    const listed = (await ledger.availableBalances(system(), 'NGN')).filter((row) =>
+      ours.includes(row.storeId),
+    )
+    expect(listed).toEqual(
+      [
+        { storeId: paying.storeId, available: 19_000 },
+        { storeId: owing.storeId, available: -9_500 },
+      ].sort((a, b) => (a.storeId < b.storeId ? -1 : 1)),
+    )
+  })
+
+  it('keeps every store’s available balance from sellers', async () => {
+    await expect(ledger.availableBalances(userCtx(newId(), 'seller'), 'NGN')).rejects.toMatchObject(
+      { code: 'forbidden' },
+    )
   })
 
   it('gives the sum of an account’s entries as its balance', async () => {

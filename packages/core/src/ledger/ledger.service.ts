@@ -54,6 +54,7 @@ import type {
   LedgerEntry,
   RevenueFigures,
   RevenueSummary,
+  StoreAvailable,
   StoreBalances,
   StoreLedgerEntryDTO,
   TrialBalance,
@@ -387,6 +388,49 @@ export class LedgerService {
     return this.resolvePayout(ctx, input, 'payout_failed')
   }
 
+  /**
+   * Books a transfer Paystack reversed after it had settled: the seller's paid share goes back
+   * to available (to be paid again), and the money from paid out back to platform cash, since
+   * it returned to the Paystack balance. Key `payout:<payoutId>:reversed`; at most once.
+   * @throws InvalidStateError `payout_not_settled` (never sent, failed, or still in transit:
+   *   a reversal before settlement is `recordPayoutFailed`).
+   */
+  async recordPayoutReversedAfterSettlement(
+    ctx: Ctx,
+    input: PayoutOutcomeInput,
+  ): Promise<JournalDTO> {
+    requireRole(ctx, 'admin')
+    const data = validateInput(payoutOutcomeInput, input)
+    const key = `payout:${data.payoutId}:reversed`
+    const same = (existing: JournalDoc) => existing.kind === 'payout_reversed'
+    return this.postSequenced(ctx, key, same, async () => {
+      const settled = await this.byKey(`payout:${data.payoutId}:settled`)
+      if (!settled) {
+        throw new InvalidStateError(
+          'This payout has not settled, so there is no settlement to reverse',
+          'payout_not_settled',
+        )
+      }
+      const storeId = settled.refs?.storeId ?? ''
+      const amount = legOf(settled, paidOut)
+      return {
+        idempotencyKey: key,
+        // Its own slot: the outcome slot is the settlement's, and the key alone makes it once.
+        slotKey: key,
+        kind: 'payout_reversed',
+        currency: settled.currency,
+        entries: [
+          { account: sellerAccount(storeId, 'paid'), amount },
+          { account: sellerAccount(storeId, 'available'), amount: -amount },
+          { account: paidOut, amount: -amount },
+          { account: cash, amount },
+        ],
+        refs: { payoutId: data.payoutId, storeId },
+        ...(data.memo ? { memo: data.memo } : {}),
+      }
+    })
+  }
+
   private async resolvePayout(
     ctx: Ctx,
     input: PayoutOutcomeInput,
@@ -496,6 +540,31 @@ export class LedgerService {
     requireRole(ctx, 'seller')
     const store = await this.deps.stores.requireOwnStore(ctx)
     return this.statementOf(store.id, validateInput(storeLedgerQuery, query))
+  }
+
+  /**
+   * Every store's available balance in a currency, for the stores where it is not zero
+   * (negative: a refund of money already paid out), by store id. Payout runs survey from it,
+   * so a store with money and no payout account is still seen. Administrators and jobs only.
+   */
+  async availableBalances(ctx: Ctx, currency: Currency): Promise<StoreAvailable[]> {
+    requireRole(ctx, 'admin')
+    // Grouped by account, then the `seller:<id>:available` ones kept here: after `$unwind` only
+    // the entry is left (FerretDB v1), and matching account names by pattern is not worth it
+    // for three rows per store.
+    const rows = await this.deps.journals.aggregate<{ _id: string; total: number }>([
+      { $match: { currency } },
+      { $unwind: '$entries' },
+      { $group: { _id: '$entries.account', total: { $sum: '$entries.amount' } } },
+    ])
+    const out: StoreAvailable[] = []
+    for (const row of rows) {
+      const parsed = parseAccount(row._id)
+      if (parsed?.owner !== 'seller' || parsed.bucket !== 'available') continue
+      const available = displayBalance(row._id, row.total)
+      if (available !== 0) out.push({ storeId: parsed.storeId, available })
+    }
+    return out.sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0))
   }
 
   /**

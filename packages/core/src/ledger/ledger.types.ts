@@ -12,9 +12,16 @@ export const JOURNAL_KINDS = [
   'payout_sent',
   'payout_settled',
   'payout_failed',
+  'payout_reversed',
   'adjustment',
 ] as const
 export type JournalKind = (typeof JOURNAL_KINDS)[number]
+
+/** A store's available balance, as people read it (negative: the seller owes the platform). */
+export interface StoreAvailable {
+  storeId: string
+  available: number
+}
 
 /** One line of a journal: a signed amount in minor units, positive = debit. */
 export interface LedgerEntry {

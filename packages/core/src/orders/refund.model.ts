@@ -2,6 +2,9 @@ import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import { REFUND_STATUSES, type RefundStatus } from './order.types.js'
 
+export const RESTOCK_STATES = ['pending', 'done'] as const
+export type RestockState = (typeof RESTOCK_STATES)[number]
+
 /**
  * One refund of (part of) a store order through Paystack. Created `pending` before Paystack is
  * called; settled once (compare-and-set on `status`) when Paystack says processed or failed.
@@ -21,7 +24,12 @@ export interface RefundDoc {
   paystackRefundId?: number
   /** Give the order's lines back to stock once processed (a cancelled order). */
   restock: boolean
-  restocked: boolean
+  /**
+   * Set `pending` with the processed status when there are lines to give back, `done` once every
+   * line's keyed restock has answered; a `pending` left behind by a crash is retried by the
+   * `retry-pending-restocks` job. Absent when nothing is to be restocked.
+   */
+  restockState?: RestockState
   requestedBy: string
   failureReason?: string
   processedAt?: Date
@@ -42,7 +50,7 @@ const refundSchema = new Schema<RefundDoc>(
     transactionReference: { type: String, required: true },
     paystackRefundId: Number,
     restock: { type: Boolean, required: true, default: false },
-    restocked: { type: Boolean, required: true, default: false },
+    restockState: { type: String, enum: RESTOCK_STATES },
     requestedBy: { type: String, required: true },
     failureReason: String,
     processedAt: Date,
@@ -50,6 +58,8 @@ const refundSchema = new Schema<RefundDoc>(
   { timestamps: true, collection: 'refunds' },
 )
 refundSchema.index({ transactionReference: 1, status: 1 })
+// The retry job's query: restocks left pending, oldest first.
+refundSchema.index({ restockState: 1, processedAt: 1 })
 
 export type RefundModel = Model<RefundDoc>
 

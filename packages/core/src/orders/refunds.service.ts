@@ -5,7 +5,7 @@ import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
-import { InvalidStateError } from '../shared/errors.js'
+import { AppError, type ErrorKind, InvalidStateError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
@@ -53,7 +53,9 @@ export interface RefundPreview {
  * `refund.failed` webhooks): processed posts the reversing ledger entries, restocks the lines of
  * a cancelled order and tells the buyer; failed gives the amount back to the refundable balance
  * and leaves the refund for an administrator. Each settlement is a compare-and-set on the
- * refund's status, so replays change nothing.
+ * refund's status, so replays change nothing. Restocking a cancelled order's lines is keyed per
+ * variant and tracked by `restockState` (pending -> done), so a crash part-way is finished by the
+ * `retry-pending-restocks` job.
  */
 export class RefundsService {
   constructor(private deps: RefundsDeps) {
@@ -180,7 +182,6 @@ export class RefundsService {
         status: 'pending',
         transactionReference: group.reference,
         restock,
-        restocked: false,
         requestedBy: describeActor(ctx.actor),
       })
     ).toObject()
@@ -243,15 +244,24 @@ export class RefundsService {
       currency: refund.currency,
       orderState: order.fundsReleased ? 'available_funds' : 'pending_funds',
     })
+    // `restockState: pending` rides on the status change, so a crash before the lines are back
+    // leaves a mark the retry job finds.
+    const toRestock = refund.restock && order.lines.length > 0
     const won = await refunds
       .findOneAndUpdate(
         { _id: refund._id, status: 'pending' },
-        { $set: { status: 'processed', processedAt: ctx.now } },
+        {
+          $set: {
+            status: 'processed',
+            processedAt: ctx.now,
+            ...(toRestock ? { restockState: 'pending' } : {}),
+          },
+        },
         { returnDocument: 'after' },
       )
       .lean()
     if (!won) return false
-    if (won.restock) await this.restockOnce(system, won, order)
+    if (won.restockState === 'pending') await this.restockLines(system, won, order)
     const noted = await records.note(
       system,
       order,
@@ -267,37 +277,81 @@ export class RefundsService {
   }
 
   /**
-   * Gives the order's lines back to stock, at most once per refund: the `restocked` claim stops
-   * a second settlement, and each variant's key (`refund:<refundId>:<variantId>`) stops a repeat
-   * of the same restock inside the catalog.
+   * The timed job (`retry-pending-restocks`): restocks again the processed refunds whose
+   * `restockState` is still `pending` a minute after processing (a crash or an error part-way).
+   * Safe to run any number of times: each line's restock is keyed.
    */
-  private async restockOnce(ctx: Ctx, refund: RefundDoc, order: OrderDoc): Promise<void> {
-    const claimed = await this.deps.refunds.updateOne(
-      { _id: refund._id, restocked: false },
-      { $set: { restocked: true } },
-    )
-    if (claimed.modifiedCount === 0) return
+  async retryPendingRestocks(
+    ctx: Ctx,
+    batch = 100,
+  ): Promise<{ retried: number; done: number; pending: number }> {
+    requireRole(ctx, 'admin')
+    const system = systemCtx('retry-pending-restocks', ctx.now)
+    const due = await this.deps.refunds
+      .find({
+        status: 'processed',
+        restockState: 'pending',
+        processedAt: op({ $lte: new Date(ctx.now.getTime() - RESTOCK_RETRY_AFTER_MS) }),
+      })
+      .sort({ processedAt: 1 })
+      .limit(batch)
+      .lean()
+    let done = 0
+    for (const refund of due) {
+      try {
+        const order = await this.deps.records.get(refund.orderId)
+        if (await this.restockLines(system, refund, order)) done++
+      } catch (error) {
+        this.deps.logger.error(
+          { err: error, refundId: String(refund._id) },
+          'restock retry failed; it stays pending',
+        )
+      }
+    }
+    return { retried: due.length, done, pending: due.length - done }
+  }
+
+  /**
+   * Gives the order's lines back to stock under one key per variant
+   * (`refund:<refundId>:<variantId>`), so a repeat after a crash or a replay restocks nothing
+   * twice, then moves `restockState` pending -> done (compare-and-set). A line that fails for a
+   * passing reason leaves the refund pending for the retry job; true when every line answered.
+   */
+  private async restockLines(ctx: Ctx, refund: RefundDoc, order: OrderDoc): Promise<boolean> {
     const refundId = String(refund._id)
     // One key per variant, so lines of the same variant are summed first.
     const quantities = new Map<string, number>()
     for (const line of order.lines)
       quantities.set(line.variantId, (quantities.get(line.variantId) ?? 0) + line.quantity)
+    let complete = true
     for (const [variantId, quantity] of quantities) {
-      await this.deps.inventory
-        .restock(ctx, {
+      try {
+        await this.deps.inventory.restock(ctx, {
           variantId,
           quantity,
           key: `refund:${refundId}:${variantId}`,
           reason: 'refund',
           refs: { orderGroupId: order.groupId },
         })
-        .catch((error: unknown) =>
-          this.deps.logger.error(
-            { err: error, variantId, refundId },
-            'restock after refund failed; recount the variant',
-          ),
+      } catch (error) {
+        // The catalog's own refusals (variant gone, key used for another restock) will not
+        // change on a retry; anything else (the database, the process) may.
+        const final = error instanceof AppError && FINAL_RESTOCK_ERRORS.has(error.kind)
+        if (!final) complete = false
+        this.deps.logger.error(
+          { err: error, variantId, refundId },
+          final
+            ? 'restock after refund refused; recount the variant'
+            : 'restock after refund failed; the retry job will try again',
         )
+      }
     }
+    if (!complete) return false
+    await this.deps.refunds.updateOne(
+      { _id: refund._id, restockState: 'pending' },
+      { $set: { restockState: 'done' } },
+    )
+    return true
   }
 
   /** A refund that did not happen: its amount becomes refundable again; administrators see it. */
@@ -335,6 +389,16 @@ export class RefundsService {
     return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
   }
 }
+
+/** How long a processed refund's restock may stay pending before the job takes it over. */
+const RESTOCK_RETRY_AFTER_MS = 60_000
+
+const FINAL_RESTOCK_ERRORS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'not_found',
+  'conflict',
+  'validation',
+  'forbidden',
+])
 
 const exceeds = (refundable: number) =>
   new InvalidStateError('The refund exceeds what is left of the payment', 'refund_exceeds_paid', {

@@ -11,7 +11,9 @@ import { CURRENCIES, type Currency } from '../shared/money.js'
  * - `paid`: Paystack says success; the ledger moved it from in transit to paid;
  * - `failed`: failed, reversed or refused; the ledger returned the money to available, and
  *   `kloset payouts retry` may send it again under a new reference;
- * - `cancelled`: the available balance shrank before anything was sent; nothing moved.
+ * - `cancelled`: the available balance shrank before anything was sent; nothing moved;
+ * - `reversed`: paid, then Paystack reversed the transfer; the ledger moved the money from paid
+ *   back to available, and `kloset payouts retry` may send it again under a new reference.
  */
 export const PAYOUT_STATUSES = [
   'created',
@@ -21,6 +23,7 @@ export const PAYOUT_STATUSES = [
   'paid',
   'failed',
   'cancelled',
+  'reversed',
 ] as const
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
 
@@ -82,7 +85,7 @@ export interface PayoutDoc {
   failureReason?: string
   /** The last error met while sending, when Paystack could not be asked or did not answer. */
   lastError?: string
-  /** Something an operator must look at (a transfer reversed after it was paid). */
+  /** Something an operator must look at (a transfer reversed after it was paid, to retry). */
   attention?: string
   balanceBefore: BalanceSnapshot
   covers: PayoutCoverage

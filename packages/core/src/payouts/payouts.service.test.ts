@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DatabaseLocks } from '../jobs/lock.js'
 import { MailService } from '../mail/mail.service.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import { aSignedUpSeller } from '../test-support/catalog-builders.js'
+import { A_PASSWORD, adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
-import { aReleasedSale, aSellerWithPayoutAccount } from '../test-support/payout-builders.js'
+import {
+  anAccountNumber,
+  aReleasedSale,
+  aSellerWithPayoutAccount,
+} from '../test-support/payout-builders.js'
 import { createPayoutModel } from './payout.model.js'
 import { nextPayoutRun, periodOf, transferReferenceOf } from './payout.period.js'
 import type { PayoutRunResult } from './payout.types.js'
@@ -258,6 +263,54 @@ describe('payouts retry', () => {
   })
 })
 
+describe('payouts run for stores that cannot be paid', () => {
+  it('reports a store with money and no payout account as skipped, and sends it nothing', async () => {
+    const { store } = await aSignedUpSeller(world)
+    await aReleasedSale(world, store.id, 150_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(run, store.id)).toMatchObject({
+      amount: 150_000,
+      outcome: 'skipped',
+      reason: 'no_payout_account',
+    })
+    expect((await world.core.payouts.list(admin(), { storeId: store.id })).items).toEqual([])
+    expect(await balancesOf(store.id)).toMatchObject({ available: 150_000, inTransit: 0 })
+  })
+
+  it('reports a store whose payouts are held after an account change as skipped', async () => {
+    const { store, seller } = await aSellerWithPayoutAccount(world)
+    await world.core.payoutAccounts.setOwn(seller, {
+      bankCode: '058',
+      accountNumber: anAccountNumber(),
+      password: A_PASSWORD,
+    })
+    await aReleasedSale(world, store.id, 160_000)
+    const run = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(run, store.id)).toMatchObject({ outcome: 'skipped', amount: 160_000 })
+    expect(itemFor(run, store.id)?.reason).toMatch(/^held_until \d{4}-/)
+    expect(await balancesOf(store.id)).toMatchObject({ available: 160_000, inTransit: 0 })
+  })
+
+  it('reports a suspended store with money as skipped', async () => {
+    const { store } = await aSignedUpSeller(world)
+    await aReleasedSale(world, store.id, 170_000)
+    await world.core.stores.suspend(admin(), store.id, { reason: 'Counterfeit listings' })
+    const run = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(run, store.id)).toMatchObject({ outcome: 'skipped', reason: 'store_suspended' })
+    expect(await balancesOf(store.id)).toMatchObject({ available: 170_000, inTransit: 0 })
+  })
+
+  it('lists a store without a payout account as skipped on a dry run too', async () => {
+    const { store } = await aSignedUpSeller(world)
+    await aReleasedSale(world, store.id, 180_000)
+    const run = await world.core.payouts.runPeriod(admin(), { dryRun: true })
+    expect(itemFor(run, store.id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'no_payout_account',
+    })
+  })
+})
+
 describe('payouts when Paystack requires an OTP', () => {
   const call = (path: string, body?: unknown) =>
     fetch(`${pw.sandbox.url}${path}`, {
@@ -319,5 +372,88 @@ describe('what sellers see', () => {
       nextPayoutAt: nextPayoutRun(seller.now).toISOString(),
       payoutAccount: { bankName: 'Guaranty Trust Bank' },
     })
+  })
+})
+
+describe('payouts reversed after they were paid', () => {
+  /** The payouts service, with Paystack reporting these references' transfers as reversed. */
+  const seeingReversed = (...references: string[]) =>
+    payoutsWith({
+      verifyTransfer: async (reference) => {
+        const transfer = await world.core.paystack.verifyTransfer(reference)
+        return references.includes(reference)
+          ? { ...transfer, status: 'reversed' as const }
+          : transfer
+      },
+    })
+
+  /** A store paid `amount` by this week's run, its transfer settled. */
+  async function aPaidPayout(amount: number) {
+    const made = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, made.store.id, amount)
+    const run = await world.core.payouts.runPeriod(admin())
+    await settle()
+    const item = itemFor(run, made.store.id)!
+    return { ...made, payoutId: item.payoutId!, reference: item.reference! }
+  }
+
+  const reversedEvent = (reference: string) => ({
+    paystackEvent: 'transfer.reversed',
+    reference,
+  })
+
+  it('returns the money to available and marks the payout reversed for a retry', async () => {
+    const { store, payoutId, reference } = await aPaidPayout(310_000)
+    await seeingReversed(reference).onPaystackEvent(reversedEvent(reference))
+    const payout = await world.core.payouts.get(admin(), payoutId)
+    expect(payout).toMatchObject({ status: 'reversed', paystackStatus: 'reversed' })
+    expect(payout.attention).toMatch(/kloset payouts retry/)
+    expect(await balancesOf(store.id)).toMatchObject({ available: 310_000, inTransit: 0, paid: 0 })
+  })
+
+  it('tells the seller the payout did not go through', async () => {
+    const { email, reference } = await aPaidPayout(320_000)
+    await seeingReversed(reference).onPaystackEvent(reversedEvent(reference))
+    await world.smtp.waitFor(email, /Payout of ₦3,200\.00 did not go through/)
+  })
+
+  it('returns the money once however often the reversal is replayed', async () => {
+    const { store, reference } = await aPaidPayout(330_000)
+    const reversing = seeingReversed(reference)
+    for (let i = 0; i < 3; i++) await reversing.onPaystackEvent(reversedEvent(reference))
+    expect(await balancesOf(store.id)).toMatchObject({ available: 330_000, paid: 0 })
+    expect(
+      await world.core.ledger.journalByKey(admin(), `payout:${reference}:reversed`),
+    ).toMatchObject({ kind: 'payout_reversed' })
+  })
+
+  it('pays a reversed payout again under a new reference with one transfer', async () => {
+    const { store, payoutId, reference } = await aPaidPayout(340_000)
+    const reversing = seeingReversed(reference)
+    await reversing.onPaystackEvent(reversedEvent(reference))
+    const { payout } = await reversing.retry(admin(), payoutId)
+    expect(payout).toMatchObject({ attempt: 2, reference: `${reference}_r2` })
+    expect(payout.attention).toBeUndefined()
+    expect(payout.attempts).toEqual([
+      expect.objectContaining({ attempt: 1, reference, status: 'reversed' }),
+    ])
+    await settle()
+    expect(transfersWith(`${reference}_r2`)).toHaveLength(1)
+    expect(await balancesOf(store.id)).toMatchObject({ available: 0, inTransit: 0, paid: 340_000 })
+  })
+
+  // Moves the clock a week on: kept last in the file, so the other tests' runs share a period.
+  it('pays a reversed payout’s money in the next week’s run, and a later retry sends nothing', async () => {
+    const { store, payoutId, reference } = await aPaidPayout(350_000)
+    const reversing = seeingReversed(reference)
+    await reversing.onPaystackEvent(reversedEvent(reference))
+    world.clock.advance(7 * 24 * 3600 * 1000)
+    const nextWeek = await world.core.payouts.runPeriod(admin())
+    expect(itemFor(nextWeek, store.id)).toMatchObject({ amount: 350_000 })
+    await settle()
+    const { item } = await reversing.retry(admin(), payoutId)
+    expect(item).toMatchObject({ outcome: 'cancelled' })
+    expect(transfersWith(`${reference}_r2`)).toHaveLength(0)
+    expect(await balancesOf(store.id)).toMatchObject({ available: 0, inTransit: 0, paid: 350_000 })
   })
 })

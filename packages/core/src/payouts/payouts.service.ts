@@ -69,6 +69,8 @@ export interface PayoutsDeps {
     | 'recordPayoutSent'
     | 'recordPayoutSettled'
     | 'recordPayoutFailed'
+    | 'recordPayoutReversedAfterSettlement'
+    | 'availableBalances'
     | 'listEntriesForStore'
     | 'journalByKey'
   >
@@ -110,7 +112,11 @@ const FAILED_STATUSES: readonly PaystackTransferStatus[] = [
 /** Accepted by Paystack, outcome not known yet. */
 const AWAITING_PAYSTACK: PayoutStatus[] = ['pending', 'otp_required']
 /** Payouts whose money did not go out (coverage starts after the last one that did). */
-const NOT_SENT: PayoutStatus[] = ['failed', 'cancelled']
+const NOT_SENT: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
+/** Payouts a retry may send again: their money is (or, cancelled, always was) in available. */
+const RETRYABLE: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
+/** A reversal after settlement may meet the payout already `paid`, or not yet marked so. */
+const REVERSIBLE: PayoutStatus[] = [...IN_FLIGHT_STATUSES, 'paid']
 
 const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 
@@ -220,8 +226,9 @@ export class PayoutsService {
   }
 
   /**
-   * Sends a failed (or cancelled) payout again under a new reference (`..._r2`, ...), once its
-   * money is back in the available balance and Paystack confirms the old transfer is over.
+   * Sends a failed, cancelled or reversed payout again under a new reference (`..._r2`, ...),
+   * once its money is back in the available balance and Paystack confirms the old transfer is
+   * over.
    * @throws InvalidStateError `payout_not_failed`, `payout_failure_not_booked`,
    *   `transfer_not_failed`, `no_payout_account`, `payouts_held`; NotFoundError.
    */
@@ -231,14 +238,14 @@ export class PayoutsService {
   ): Promise<{ payout: PayoutDetailDTO; item: PayoutRunItem }> {
     requireRole(ctx, 'admin')
     const doc = await this.find(idOrReference)
-    if (doc.status !== 'failed' && doc.status !== 'cancelled') {
+    if (!RETRYABLE.includes(doc.status)) {
       throw new InvalidStateError(
-        `Only a failed or cancelled payout can be retried; this one is ${doc.status}`,
+        `Only a failed, cancelled or reversed payout can be retried; this one is ${doc.status}`,
         'payout_not_failed',
       )
     }
     let amount = doc.amount
-    if (doc.status === 'failed') {
+    if (doc.status !== 'cancelled') {
       await this.assertFailureSettled(ctx, doc)
     } else {
       // Nothing was ever sent for a cancelled payout: pay what is available now.
@@ -282,7 +289,10 @@ export class PayoutsService {
           failureReason: 1,
           lastError: 1,
           sentAt: 1,
+          paidAt: 1,
           failedAt: 1,
+          // The note asked for this retry; a retried payout starts clean.
+          ...(doc.status === 'reversed' ? { attention: 1 } : {}),
         },
       },
       { returnDocument: 'after' },
@@ -473,47 +483,59 @@ export class PayoutsService {
 
   /**
    * Reads what a run would pay in the period and which stores it leaves out, with the reason
-   * (only stores with money available are mentioned). `handled` payouts are reported elsewhere.
+   * (only stores with money available are mentioned). The stores come from the ledger's
+   * available balances, not from payout accounts, so a store owed money that cannot be paid
+   * (`no_payout_account`, `held_until …`, `store_suspended`, `below_minimum`) is still reported.
+   * `handled` payouts are reported elsewhere.
    */
   private async survey(ctx: Ctx, period: string, handled: PayoutDoc[]) {
     const handledIds = new Set(handled.map((doc) => String(doc._id)))
-    const accounts = await this.deps.accounts.all()
-    const storeIds = accounts.map((account) => account.storeId)
+    const owed = (await this.deps.ledger.availableBalances(ctx, CURRENCY)).filter(
+      (row) => row.available > 0,
+    )
+    const thisPeriod = await this.deps.payouts.find({ period }).lean()
+    const storeIds = [
+      ...new Set([...thisPeriod.map((doc) => doc.storeId), ...owed.map((row) => row.storeId)]),
+    ]
     const stores = new Map(
       (await this.deps.stores.getStores(storeIds)).map((store) => [store.id, store]),
     )
-    const thisPeriod = new Map(
-      (await this.deps.payouts.find({ period, storeId: op({ $in: storeIds }) }).lean()).map(
-        (doc) => [doc.storeId, doc],
-      ),
+    const accounts = new Map(
+      (await this.deps.accounts.all()).map((account) => [account.storeId, account]),
     )
     const candidates: Candidate[] = []
     const items: PayoutRunItem[] = []
-    for (const account of accounts) {
-      const store = stores.get(account.storeId)
-      if (!store) continue
-      const existing = thisPeriod.get(store.id)
-      if (existing) {
-        if (!handledIds.has(String(existing._id))) {
-          items.push({ ...this.itemOf(existing), storeName: store.name, outcome: 'exists' })
-        }
-        continue
-      }
-      const balances = await this.deps.ledger.storeBalances(ctx, store.id, CURRENCY)
-      if (balances.available <= 0) continue
-      const skip = (reason: string) =>
+    for (const doc of thisPeriod) {
+      if (handledIds.has(String(doc._id))) continue
+      const storeName = stores.get(doc.storeId)?.name
+      items.push({ ...this.itemOf(doc), ...(storeName ? { storeName } : {}), outcome: 'exists' })
+    }
+    const paidThisPeriod = new Set(thisPeriod.map((doc) => doc.storeId))
+    for (const { storeId, available } of owed) {
+      if (paidThisPeriod.has(storeId)) continue
+      const store = stores.get(storeId)
+      const account = accounts.get(storeId)
+      const skip = (reason: string, amount = available) =>
         items.push({
-          storeId: store.id,
-          storeName: store.name,
-          amount: balances.available,
+          storeId,
+          ...(store ? { storeName: store.name } : {}),
+          amount,
           outcome: 'skipped',
           reason,
         })
-      if (store.status === 'suspended') skip('store_suspended')
+      if (!store) skip('store_not_found')
+      else if (store.status === 'suspended') skip('store_suspended')
+      else if (!account) skip('no_payout_account')
       else if (account.payoutsHeldUntil && account.payoutsHeldUntil > ctx.now) {
         skip(`held_until ${account.payoutsHeldUntil.toISOString()}`)
-      } else if (balances.available < this.deps.settings.minimumKobo) skip('below_minimum')
-      else candidates.push({ store, account, balances })
+      } else if (available < this.deps.settings.minimumKobo) skip('below_minimum')
+      else {
+        // The whole snapshot, read again: it is what the payout records and pays.
+        const balances = await this.deps.ledger.storeBalances(ctx, storeId, CURRENCY)
+        if (balances.available < this.deps.settings.minimumKobo) {
+          skip('below_minimum', balances.available)
+        } else candidates.push({ store, account, balances })
+      }
     }
     return { candidates, items }
   }
@@ -762,7 +784,8 @@ export class PayoutsService {
       })
     } catch (error) {
       if (!hasCode(error, 'payout_already_resolved')) throw error
-      // Paid, then reversed: the ledger has no journal for money coming back after settlement.
+      // The transfer settled: only a reversal brings money back after that.
+      if (paystackStatus === 'reversed') return this.reverseAfterSettlement(ctx, doc, reason)
       return this.flag(doc, `Paystack reports the transfer ${paystackStatus} after it was paid`)
     }
     const updated = await this.deps.payouts.findOneAndUpdate(
@@ -801,6 +824,59 @@ export class PayoutsService {
     return { ...this.itemOf(updated ?? (await this.reload(doc))), reason }
   }
 
+  /**
+   * Paid, then reversed by Paystack (the bank returned the money): the ledger moves it from paid
+   * back to available and from paid out back to cash, the payout becomes `reversed` with an
+   * attention note for a retry, and the seller is told as for a failure.
+   */
+  private async reverseAfterSettlement(
+    ctx: Ctx,
+    doc: PayoutDoc,
+    reason: string,
+  ): Promise<PayoutRunItem> {
+    await this.deps.ledger.recordPayoutReversedAfterSettlement(ctx, {
+      payoutId: doc.reference,
+      memo: reason.slice(0, 500),
+    })
+    const failureReason = `${reason} after it was paid`
+    const updated = await this.deps.payouts.findOneAndUpdate(
+      { _id: doc._id, reference: doc.reference, status: op({ $in: REVERSIBLE }) },
+      {
+        $set: {
+          status: 'reversed',
+          failureReason,
+          paystackStatus: 'reversed',
+          failedAt: ctx.now,
+          attention:
+            'Paystack reversed this transfer after it was paid; the amount is back in the ' +
+            'available balance. Send it again with `kloset payouts retry`.',
+        },
+      },
+      { returnDocument: 'after' },
+    )
+    if (updated) {
+      this.deps.logger.error(
+        { payoutId: String(doc._id), reference: doc.reference, reason },
+        'paid payout reversed; its amount is back in the available balance',
+      )
+      await this.tellSeller(updated, (store) =>
+        mailTemplates.payoutFailed({
+          storeName: store.name,
+          amount: formatMoney(updated.amount, updated.currency),
+          reason: failureReason,
+        }),
+      )
+      this.deps.events.emit('payout.failed', {
+        payoutId: String(doc._id),
+        storeId: doc.storeId,
+        amount: doc.amount,
+        reference: doc.reference,
+        reason: failureReason,
+      })
+    }
+    return { ...this.itemOf(updated ?? (await this.reload(doc))), reason: failureReason }
+  }
+
   /** Paystack could not be asked or did not answer: the payout stays `sending` for a re-run. */
   private async unconfirmed(doc: PayoutDoc, error: AppError): Promise<PayoutRunItem> {
     await this.deps.payouts.updateOne(
@@ -832,7 +908,8 @@ export class PayoutsService {
    * old transfer is over; a transfer Paystack does not know was never made.
    */
   private async assertFailureSettled(ctx: Ctx, doc: PayoutDoc): Promise<void> {
-    const returned = await this.deps.ledger.journalByKey(ctx, `payout:${doc.reference}:failed`)
+    const outcome = doc.status === 'reversed' ? 'reversed' : 'failed'
+    const returned = await this.deps.ledger.journalByKey(ctx, `payout:${doc.reference}:${outcome}`)
     if (!returned) {
       throw new InvalidStateError(
         'The failed transfer’s money is not back in the available balance',
@@ -945,7 +1022,7 @@ export class PayoutsService {
           ? 'sent'
           : doc.status === 'otp_required'
             ? 'otp_required'
-            : doc.status === 'failed'
+            : doc.status === 'failed' || doc.status === 'reversed'
               ? 'failed'
               : doc.status === 'cancelled'
                 ? 'cancelled'

@@ -3,9 +3,9 @@ import { Args, Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
 
 export default class PayoutsRetry extends KlosetCommand {
-  static override summary = 'Send a failed payout again, under a new reference'
+  static override summary = 'Send a failed or reversed payout again, under a new reference'
   static override description =
-    'Only for a failed (or cancelled) payout whose money is back in the available balance and whose transfer Paystack reports as over. Asks for confirmation unless --yes; under --json without --yes it refuses.'
+    'Only for a failed, reversed (or cancelled) payout whose money is back in the available balance and whose transfer Paystack reports as over. Asks for confirmation unless --yes; under --json without --yes it refuses.'
   static override examples = ['<%= config.bin %> payouts retry 6650c0ffee0ddba11ca7e001 --yes']
 
   static override args = {
