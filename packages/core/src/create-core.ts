@@ -347,7 +347,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     name: 'retry-pending-restocks',
     schedule: '*/5 * * * *',
     summary: 'Finish restocking refunded cancelled orders whose restock was interrupted',
-    run: (ctx) => refunds.retryPendingRestocks(ctx),
+    run: async (ctx) => ({
+      ...(await refunds.retryPendingRestocks(ctx)),
+      // Restocks cut off between their movement row and their $inc, which no retry can finish:
+      // an operator recounts those variants (docs/operations.md).
+      unconfirmedMovements: (await inventory.unconfirmedMovements(ctx, { limit: 1 })).total,
+    }),
   })
   jobs.register({
     name: 'sweep-idempotency-keys',

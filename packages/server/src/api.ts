@@ -11,6 +11,8 @@ import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
+import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
+import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
 import { adminProductRoutes } from './routes/admin-products.routes.js'
 import { adminStoreRoutes } from './routes/admin-stores.routes.js'
 import { adminUserRoutes } from './routes/admin-users.routes.js'
@@ -50,6 +52,8 @@ export const allRoutes: RouteDef[] = [
   ...orderRoutes,
   ...sellerOrderRoutes,
   ...adminOrderRoutes,
+  ...adminPayoutRoutes,
+  ...adminPaymentRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

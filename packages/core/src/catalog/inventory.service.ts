@@ -27,6 +27,8 @@ import {
   restockInput,
   type StockChangeBody,
   type StockMovementsQuery,
+  type UnconfirmedMovementsQuery,
+  unconfirmedMovementsQuery,
 } from './product.schemas.js'
 import type { MovementKind, ReservationDTO, StockMovementDTO, VariantDTO } from './product.types.js'
 import { refreshProductSummary } from './product-summary.js'
@@ -252,6 +254,24 @@ export class InventoryService {
     const previous = after.stock - quantity
     await this.changed(after, previous)
     return { applied: true, variant: toVariantDTO(after), previous }
+  }
+
+  /**
+   * Keyed restocks still marked `unconfirmed`, newest first, and how many there are in all. Each
+   * is a restock interrupted between its movement row and its `$inc` (or, harmlessly, one in
+   * flight): no retry finishes it, so its variant may be short and wants a recount.
+   * @throws ForbiddenError for sellers and buyers, ValidationError for a bad limit
+   */
+  async unconfirmedMovements(
+    ctx: Ctx,
+    query: UnconfirmedMovementsQuery = {},
+  ): Promise<{ items: StockMovementDTO[]; total: number }> {
+    requireRole(ctx, 'admin')
+    const { limit } = validateInput(unconfirmedMovementsQuery, query)
+    const filter = { unconfirmed: true }
+    const rows = await this.deps.movements.find(filter).sort({ _id: -1 }).limit(limit).lean()
+    const total = await this.deps.movements.countDocuments(filter)
+    return { items: rows.map(toMovementDTO), total }
   }
 
   /** A restock whose key is taken: the same request again changes nothing. */

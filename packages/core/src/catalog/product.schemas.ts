@@ -134,6 +134,10 @@ export type StockChangeBody = z.infer<typeof stockChangeBody>
 export const stockMovementsQuery = pageQuery
 export type StockMovementsQuery = z.infer<typeof stockMovementsQuery>
 
+/** `inventory.unconfirmedMovements`: how many of the newest to list (administrators, jobs). */
+export const unconfirmedMovementsQuery = z.strictObject({ limit: pageQuery.shape.limit })
+export type UnconfirmedMovementsQuery = z.input<typeof unconfirmedMovementsQuery>
+
 export const reserveItems = z
   .array(z.strictObject({ variantId: objectId, quantity: z.number().int().min(1).max(1000) }))
   .min(1)

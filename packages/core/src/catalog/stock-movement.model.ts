@@ -46,6 +46,8 @@ const stockMovementSchema = new Schema<StockMovementDoc>(
   { collection: 'stock_movements', versionKey: false },
 )
 stockMovementSchema.index({ variantId: 1, _id: -1 })
+// The recount list (`inventory.unconfirmedMovements`) and its count in a job every 5 minutes.
+stockMovementSchema.index({ unconfirmed: 1, _id: -1 })
 
 export type StockMovementModel = Model<StockMovementDoc>
 
