@@ -1,10 +1,11 @@
-import { join } from 'node:path'
 import {
   ConfigError,
   createCore,
   describeDemoSeed,
   EngineUnavailableError,
   loadConfig,
+  mailCaptureDir,
+  mediaDirOf,
   startScheduler,
 } from '@kloset/core'
 import { startLocalPaystack } from './host/paystack-sandbox.js'
@@ -28,7 +29,7 @@ async function main() {
       : undefined
   const running = await startServer(core, {
     port: config.port,
-    mediaDir: join(config.dataDir, 'media'),
+    mediaDir: mediaDirOf(config),
   })
   // The timed jobs run alongside the API; their locks keep a separate `kloset scheduler` safe.
   const scheduler = startScheduler(core.jobs, core.logger)
@@ -40,7 +41,7 @@ async function main() {
     `  WebSocket  ${base.replace(/^http/, 'ws')}/ws`,
     `  Health     ${base}/healthz   ${base}/readyz`,
     `  Database   ${core.engine === 'embedded' ? `embedded FerretDB under ${config.dataDir}` : 'MongoDB (MONGODB_URI)'}`,
-    `  Mail       ${config.smtpUrl ? 'SMTP (SMTP_URL)' : `captured under ${join(config.dataDir, 'mail')}: bin/kloset mail list`}`,
+    `  Mail       ${config.smtpUrl ? 'SMTP (SMTP_URL)' : `captured under ${mailCaptureDir(config)}: bin/kloset mail list`}`,
     `  Redis      ${config.redisUrl ? 'REDIS_URL' : 'in-process (set REDIS_URL to share limits and events)'}`,
     `  Paystack   ${paystack.banner}`,
     `  Jobs       ${scheduler.jobs.map((j) => j.name).join(', ')} (bin/kloset jobs list)`,

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
@@ -7,7 +6,7 @@ import { type Ctx, requireRole } from '../shared/ctx.js'
 import { InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import type { ListUsersQuery, OptionalReasonBody, ReasonBody } from './account.schemas.js'
 import type { UserDTO } from './account.types.js'
 import { toUserDTO } from './accounts.service.js'
@@ -22,8 +21,6 @@ export interface UsersDeps {
   events: EventBus
 }
 
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
-
 /** Administration of user accounts; every method is for administrators only. */
 export class UsersService {
   constructor(private deps: UsersDeps) {}
@@ -34,13 +31,13 @@ export class UsersService {
     const filter: Record<string, unknown> = {}
     if (query.role) filter.role = query.role
     if (query.status) filter.status = query.status
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.users
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, toUserDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, toUserDTO, idCursorOf)
   }
 
   private async find(idOrEmail: string): Promise<UserDoc> {

@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose'
-import { z } from 'zod'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
@@ -14,7 +13,7 @@ import {
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import { isId, newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
@@ -63,7 +62,6 @@ export interface RestockResult extends StockChangeResult {
 /** Longest a checkout may hold stock. */
 export const MAX_RESERVATION_SECONDS = 24 * 3600
 
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 const variantNotFound = () => new NotFoundError('Variant')
 const reservationNotFound = () => new NotFoundError('Reservation')
 const insufficient = (details: Record<string, unknown>) =>
@@ -200,13 +198,13 @@ export class InventoryService {
   ): Promise<Page<StockMovementDTO>> {
     const variant = await this.visibleVariant(ctx, variantId)
     const filter: Record<string, unknown> = { variantId: variant._id }
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.movements
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, toMovementDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, toMovementDTO, idCursorOf)
   }
 
   // ---- platform restocks (refunds, returns) ---------------------------------------------------

@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose'
-import { z } from 'zod'
 import type { OptionalReasonBody, ReasonBody } from '../accounts/account.schemas.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
@@ -14,7 +13,7 @@ import {
 } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreDTO, StoreLookup } from '../stores/store.types.js'
@@ -62,8 +61,6 @@ export interface ProductsDeps {
   mail: MailService
   events: EventBus
 }
-
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 
 const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -232,16 +229,13 @@ export class ProductsService implements ProductImageSlots {
     filter: Record<string, unknown>,
     query: { limit: number; cursor?: string | undefined },
   ): Promise<Page<ProductDTO>> {
-    if (query.cursor) {
-      const { id } = decodeCursor(query.cursor, idCursor)
-      filter._id = op({ $lt: id })
-    }
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.products
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, toProductDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, toProductDTO, idCursorOf)
   }
 
   /** One product with its variants: any product for administrators, their own for sellers. */

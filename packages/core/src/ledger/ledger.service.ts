@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { op } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, isAdmin, requireRole } from '../shared/ctx.js'
@@ -9,7 +8,7 @@ import {
   ValidationError,
 } from '../shared/errors.js'
 import { type Currency, shareOf } from '../shared/money.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import {
@@ -89,8 +88,6 @@ interface OrderHistory {
 const MAX_ATTEMPTS = 5
 
 const { cash, paidOut, commission, refunds, payoutsInTransit } = PLATFORM_ACCOUNTS
-
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 
@@ -807,20 +804,13 @@ export class LedgerService {
     query: StoreLedgerQuery,
   ): Promise<Page<StoreLedgerEntryDTO>> {
     const filter: Record<string, unknown> = { 'refs.storeId': storeId }
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.journals
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(
-      rows,
-      query.limit,
-      (row) => toStoreEntry(row, storeId),
-      (row) => ({
-        id: String(row._id),
-      }),
-    )
+    return toPage(rows, query.limit, (row) => toStoreEntry(row, storeId), idCursorOf)
   }
 
   /** Admins and jobs read any store; a seller only their own (others' look absent). */

@@ -34,12 +34,6 @@ export interface OrderTimers {
   returnWindowDays: number
 }
 
-export const DEFAULT_ORDER_TIMERS: OrderTimers = {
-  paymentWindowSeconds: 30 * 60,
-  autoDeliverAfterDays: 14,
-  returnWindowDays: 7,
-}
-
 export interface CheckoutDeps {
   records: OrderRecords
   cart: CartService

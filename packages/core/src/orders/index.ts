@@ -5,7 +5,6 @@ export { CatalogServiceView, type CatalogVariant, type CatalogView } from './cat
 export {
   type CheckoutDeps,
   CheckoutService,
-  DEFAULT_ORDER_TIMERS,
   type OrderTimers,
   type PaymentOutcome,
 } from './checkout.service.js'

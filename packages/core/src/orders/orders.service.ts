@@ -1,11 +1,10 @@
-import { z } from 'zod'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import { type Ctx, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
 import { AppError, InvalidStateError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import {
@@ -49,7 +48,6 @@ export interface OrdersDeps {
   timers: OrderTimers
 }
 
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 const DAY_MS = 24 * 3600 * 1000
 const TIMER_BATCH = 200
 
@@ -455,13 +453,13 @@ export class OrdersService {
   ): Promise<Page<T>> {
     const filter: Record<string, unknown> = { ...scope }
     if (query.status) filter.status = query.status
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.records.orders
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, map, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, map, idCursorOf)
   }
 }
 

@@ -1,10 +1,8 @@
-import { z } from 'zod'
-import { op } from '../db/query.js'
 import { type Ctx, requireRole } from '../shared/ctx.js'
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { issuesToDetails } from '../shared/validate.js'
 import { type ParsedPaystackEvent, paystackEventKey } from './payment-event.keys.js'
 import type { PaymentEventDoc, PaymentEventModel } from './payment-event.model.js'
@@ -36,7 +34,6 @@ export interface PaystackWebhookDelivery {
 }
 
 const isDuplicateKey = (error: unknown) => (error as { code?: unknown }).code === 11000
-const cursorShape = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 // IPv4 clients on a dual-stack socket show up as `::ffff:a.b.c.d`.
@@ -137,13 +134,13 @@ export class PaymentEventsService {
     const filter: Record<string, unknown> = {}
     if (query.reference) filter.reference = query.reference
     if (query.event) filter.event = query.event
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, cursorShape).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.paymentEvents
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, toDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, toDTO, idCursorOf)
   }
 
   private decode(rawBody: Uint8Array): string {

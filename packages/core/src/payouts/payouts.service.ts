@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { Locks } from '../jobs/lock.js'
@@ -26,7 +25,7 @@ import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { type Currency, formatMoney } from '../shared/money.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreDTO, StoreLookup } from '../stores/store.types.js'
@@ -117,8 +116,6 @@ const NOT_SENT: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
 const RETRYABLE: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
 /** A reversal after settlement may meet the payout already `paid`, or not yet marked so. */
 const REVERSIBLE: PayoutStatus[] = [...IN_FLIGHT_STATUSES, 'paid']
-
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 const hasCode = (error: unknown, code: string) => isAppError(error) && error.code === code
@@ -990,13 +987,13 @@ export class PayoutsService {
     if (storeId) filter.storeId = storeId
     if (q.period) filter.period = q.period
     if (q.status) filter.status = q.status
-    if (q.cursor) filter._id = op({ $lt: decodeCursor(q.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(q.cursor))
     const rows = await this.deps.payouts
       .find(filter)
       .sort({ _id: -1 })
       .limit(q.limit + 1)
       .lean()
-    return toPage(rows, q.limit, toPayoutDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, q.limit, toPayoutDTO, idCursorOf)
   }
 
   /** By id, or by a transfer reference (current or earlier attempt). @throws NotFoundError */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { op } from '../db/query.js'
 import { ValidationError } from './errors.js'
 
 /** A page of a list: `nextCursor` is absent on the last page. */
@@ -44,3 +45,17 @@ export function toPage<R, T>(
     ...(more && last ? { nextCursor: encodeCursor(cursorOf(last)) } : {}),
   }
 }
+
+const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
+
+/**
+ * Most lists run newest first by `_id`: this is the filter for the page after `cursor` (nothing
+ * on the first page). Pair it with `idCursorOf` when building the page.
+ * @throws ValidationError for a cursor we did not issue.
+ */
+export function afterIdCursor(cursor: string | undefined): { _id?: unknown } {
+  return cursor ? { _id: op({ $lt: decodeCursor(cursor, idCursor).id }) } : {}
+}
+
+/** The cursor position of a row in a newest-first-by-`_id` list. */
+export const idCursorOf = (row: { _id: unknown }): { id: string } => ({ id: String(row._id) })

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { z } from 'zod'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
@@ -13,7 +12,7 @@ import {
 } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
-import { decodeCursor, type Page, toPage } from '../shared/paging.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
 import type { StoreDoc, StoreModel } from './store.model.js'
 import type {
@@ -66,8 +65,6 @@ const decisions: Record<Decision, { to: StoreStatus; from?: StoreStatus }> = {
   reinstated: { to: 'approved', from: 'suspended' },
   closed: { to: 'closed' },
 }
-
-const idCursor = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -294,13 +291,13 @@ export class StoresService implements StoreLookup {
     requireRole(ctx, 'admin')
     const filter: Record<string, unknown> = {}
     if (query.status) filter.status = query.status
-    if (query.cursor) filter._id = op({ $lt: decodeCursor(query.cursor, idCursor).id })
+    Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.stores
       .find(filter)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
-    return toPage(rows, query.limit, toStoreDTO, (row) => ({ id: String(row._id) }))
+    return toPage(rows, query.limit, toStoreDTO, idCursorOf)
   }
 
   /** One store by id or slug. @throws NotFoundError */

@@ -27,6 +27,14 @@ export function jsonBytes(body: string, status = 200, headers: Record<string, st
   return new Response(body, { status, headers: { ...JSON_HEADERS, ...headers } })
 }
 
+/**
+ * The answer of an Idempotency-Key operation: its stored status and body, flagged when it is a
+ * replay of an earlier request.
+ */
+export function idempotentJson(result: { status: number; body: unknown; replayed: boolean }) {
+  return json(result.body, result.status, result.replayed ? { 'idempotent-replayed': 'true' } : {})
+}
+
 export const noContent = (): Response => new Response(null, { status: 204 })
 
 export function errorBody(code: string, message: string, requestId: string, details?: unknown) {

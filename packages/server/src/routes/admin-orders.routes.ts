@@ -1,6 +1,6 @@
 import { adminOrdersQuery, refundOrderBody, resolveDisputeBody } from '@kloset/core'
 import { parseBody, parseQuery } from '../http/parse.js'
-import { json } from '../http/respond.js'
+import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
 const tag = 'Admin: orders'
@@ -50,11 +50,7 @@ export const adminOrderRoutes = [
         await parseBody(req, refundOrderBody),
         req.headers.get('idempotency-key'),
       )
-      return json(
-        result.body,
-        result.status,
-        result.replayed ? { 'idempotent-replayed': 'true' } : {},
-      )
+      return idempotentJson(result)
     },
   }),
   route({

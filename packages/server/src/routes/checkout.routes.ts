@@ -1,6 +1,6 @@
 import { checkoutBody } from '@kloset/core'
 import { parseBody } from '../http/parse.js'
-import { json } from '../http/respond.js'
+import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
 const tag = 'Checkout'
@@ -30,11 +30,7 @@ export const checkoutRoutes = [
         await parseBody(req, checkoutBody),
         req.headers.get('idempotency-key'),
       )
-      return json(
-        result.body,
-        result.status,
-        result.replayed ? { 'idempotent-replayed': 'true' } : {},
-      )
+      return idempotentJson(result)
     },
   }),
   route({
