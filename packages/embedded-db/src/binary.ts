@@ -1,7 +1,17 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import {
+  appendFile,
+  copyFile,
+  cp,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,11 +36,28 @@ export function engineCacheDir(): string {
   return base
 }
 
-async function sourceFingerprint(): Promise<string> {
-  const hash = createHash('sha256')
+/**
+ * Which engine to build: `patched` (the default, FerretDB with `patches/`) or `upstream`
+ * (FerretDB as published, kept buildable so the benchmarks can compare the two).
+ */
+export type EngineVariant = 'patched' | 'upstream'
+
+const patchDir = resolve(goSourceDir, '..', 'patches')
+export const ENGINE_PATCH = join(patchDir, `ferretdb-${FERRETDB_VERSION}-kloset.patch`)
+
+/**
+ * The build cache key: the wrapper's sources, the variant and, when patched, the patch itself,
+ * so a changed patch always builds a new engine and an old binary is never picked up.
+ */
+export async function engineFingerprint(
+  variant: EngineVariant,
+  patchFile = ENGINE_PATCH,
+): Promise<string> {
+  const hash = createHash('sha256').update(variant)
   for (const file of ['go.mod', 'go.sum', 'main.go']) {
     hash.update(file).update(await readFile(join(goSourceDir, file)))
   }
+  if (variant === 'patched') hash.update('patch').update(await readFile(patchFile))
   return hash.digest('hex').slice(0, 12)
 }
 
@@ -62,11 +89,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * @throws EngineUnavailableError when Go is missing or the build fails.
  */
 export async function ensureEngineBinary(
-  options: { cacheDir?: string; goCandidates?: readonly string[] } = {},
+  options: {
+    cacheDir?: string
+    goCandidates?: readonly string[]
+    variant?: EngineVariant
+    /** Another patch than `patches/`: for tests of the build itself. */
+    patchFile?: string
+  } = {},
 ): Promise<string> {
+  const variant = options.variant ?? 'patched'
+  const patchFile = options.patchFile ?? ENGINE_PATCH
+  const suffix = variant === 'patched' ? '' : `-${variant}`
   const dir = join(
     options.cacheDir ?? engineCacheDir(),
-    `ferretdb-${FERRETDB_VERSION}-${await sourceFingerprint()}`,
+    `ferretdb-${FERRETDB_VERSION}${suffix}-${await engineFingerprint(variant, patchFile)}`,
   )
   const binary = join(dir, 'kloset-ferretdb')
   if (existsSync(binary)) return binary
@@ -97,13 +133,10 @@ export async function ensureEngineBinary(
     await mkdir(tmp, { recursive: true })
     process.stderr.write(`Building the embedded engine (FerretDB ${FERRETDB_VERSION}) once...\n`)
     try {
-      await run(go, ['build', '-trimpath', '-mod=mod', '-o', join(tmp, 'kloset-ferretdb'), '.'], {
-        cwd: goSourceDir,
-        env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
-        maxBuffer: 16 * 1024 * 1024,
-      })
+      await buildEngine(go, variant === 'patched' ? patchFile : null, tmp)
     } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr ?? String(error)
+      await rm(tmp, { recursive: true, force: true })
+      const stderr = (error as { stderr?: string }).stderr || String(error)
       throw new EngineUnavailableError(
         `Building the embedded engine failed:\n${stderr.trim()}\n` +
           'Check that the Go module proxy is reachable, or set MONGODB_URI to a MongoDB server.',
@@ -116,6 +149,46 @@ export async function ensureEngineBinary(
     await rm(lock, { recursive: true, force: true })
     await cleanupStaleTemps(dirname(dir))
   }
+}
+
+/**
+ * Builds the wrapper in `out/src/engine` into `out/kloset-ferretdb`. For the patched variant,
+ * FerretDB's module source is copied to `out/src/ferretdb`, the patch applied to the copy, and the
+ * wrapper's go.mod pointed at it with a `replace` directive; the module cache stays untouched.
+ */
+async function buildEngine(go: string, patchFile: string | null, out: string): Promise<void> {
+  const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' }
+  const src = join(out, 'src')
+  const wrapper = join(src, 'engine')
+  await mkdir(wrapper, { recursive: true })
+  for (const file of ['go.mod', 'go.sum', 'main.go']) {
+    await copyFile(join(goSourceDir, file), join(wrapper, file))
+  }
+  if (patchFile) {
+    const { stdout } = await run(
+      go,
+      ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`],
+      { cwd: wrapper, env },
+    )
+    const module = join(src, 'ferretdb')
+    await cp((JSON.parse(stdout) as { Dir: string }).Dir, module, { recursive: true })
+    await run('chmod', ['-R', 'u+w', module])
+    // The ceiling keeps git from treating an enclosing repository as the patch's root.
+    await run('git', ['apply', '--whitespace=nowarn', patchFile], {
+      cwd: module,
+      env: { ...env, GIT_CEILING_DIRECTORIES: src },
+    })
+    await appendFile(
+      join(wrapper, 'go.mod'),
+      '\nreplace github.com/FerretDB/FerretDB => ../ferretdb\n',
+    )
+  }
+  await run(go, ['build', '-trimpath', '-mod=mod', '-o', join(out, 'kloset-ferretdb'), '.'], {
+    cwd: wrapper,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  })
+  await rm(src, { recursive: true, force: true })
 }
 
 async function cleanupStaleTemps(parent: string): Promise<void> {

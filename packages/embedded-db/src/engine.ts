@@ -3,7 +3,12 @@ import { existsSync, openSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, Socket } from 'node:net'
 import { join, resolve } from 'node:path'
-import { EngineUnavailableError, ensureEngineBinary, isAlive } from './binary.js'
+import {
+  EngineUnavailableError,
+  type EngineVariant,
+  ensureEngineBinary,
+  isAlive,
+} from './binary.js'
 
 /** A running engine: its MongoDB URI (no database name) and how to let go of it. */
 export interface EngineHandle {
@@ -107,10 +112,16 @@ function borrowed(uri: string): EngineHandle {
   return { uri, owned: false, stop: async () => {} }
 }
 
-/** Starts a private engine on a fresh directory; used by tests and benchmarks. */
-export async function startEngine(dir: string): Promise<EngineHandle> {
+/**
+ * Starts a private engine on a fresh directory; used by tests and benchmarks. The benchmarks
+ * also start the `upstream` variant, to compare it with the patched engine in one run.
+ */
+export async function startEngine(
+  dir: string,
+  options: { variant?: EngineVariant } = {},
+): Promise<EngineHandle> {
   await mkdir(join(dir, 'sqlite'), { recursive: true })
-  return launch(await ensureEngineBinary(), dir, join(dir, 'engine.json'))
+  return launch(await ensureEngineBinary(options), dir, join(dir, 'engine.json'))
 }
 
 async function launch(binary: string, dir: string, stateFile: string): Promise<EngineHandle> {

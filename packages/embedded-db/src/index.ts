@@ -1,6 +1,9 @@
 export {
+  ENGINE_PATCH,
   EngineUnavailableError,
+  type EngineVariant,
   engineCacheDir,
+  engineFingerprint,
   ensureEngineBinary,
   FERRETDB_VERSION,
 } from './binary.js'

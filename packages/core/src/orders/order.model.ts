@@ -182,8 +182,11 @@ const orderSchema = new Schema<OrderDoc>(
   },
   { timestamps: true, collection: 'orders' },
 )
-// Buyer, seller and admin lists (newest first), and the timer jobs.
+// Buyer, seller and admin lists (newest first), and the timer jobs. A list filtered by store
+// alone needs its own (storeId, _id): with only (storeId, status, _id) the newest-first page of
+// a busy store is a sort of all its orders.
 orderSchema.index({ buyerId: 1, _id: -1 })
+orderSchema.index({ storeId: 1, _id: -1 })
 orderSchema.index({ storeId: 1, status: 1, _id: -1 })
 orderSchema.index({ status: 1, _id: -1 })
 orderSchema.index({ status: 1, 'shipment.shippedAt': 1 })
