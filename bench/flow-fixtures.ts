@@ -117,6 +117,8 @@ export interface PreparedFlows {
   fillCarts(shoppers: number[]): Promise<number>
   /** Counts of what payment confirmations did so far. */
   settled(): Settled
+  /** Starts the counts again (after the preload, whose template checkout is paid too). */
+  resetSettled(): void
 }
 
 /** Prepares the flows: `shoppers` verified buyers and the cart they buy. Needs the demo seed. */
@@ -151,6 +153,10 @@ export async function prepareFlows(core: Core, shoppers: number): Promise<Prepar
       return added.reduce((sum, n) => sum + n, 0)
     },
     settled: () => ({ ...counts }),
+    resetSettled: () => {
+      counts.ordersPaid = 0
+      counts.paymentIssues = 0
+    },
   }
 }
 

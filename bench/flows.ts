@@ -25,6 +25,7 @@ import type {
   FlowReplyMessage,
   FlowSettings,
 } from './flow-protocol.js'
+import { SHIPPING } from './preload.js'
 
 /** Where a target's time goes on the database, from the driver's events in the servers process. */
 export interface DbShare {
@@ -202,15 +203,6 @@ function measurement(
     ...(failures[0] ? { firstFailure: failures[0].slice(0, 300) } : {}),
     db: dbShareOf(db, operations, latencyShare ? total : null),
   }
-}
-
-const SHIPPING = {
-  name: 'Bench Buyer',
-  phone: '+234 803 555 0101',
-  line1: '4 Admiralty Way',
-  city: 'Lekki',
-  state: 'Lagos',
-  country: 'NG',
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)

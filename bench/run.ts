@@ -7,6 +7,11 @@
  * BENCH_CONNECTIONS (default 10) tune it. docs/benchmarks.md explains how to read the numbers.
  * The checkout and webhook flows (flows.ts) run after the routes, on the same servers;
  * BENCH_ONLY picks targets, BENCH_CHECKOUTS and BENCH_FLOW_CONCURRENCY size the flows.
+ *
+ * Everything runs once per scenario, each with its own servers process, engine and data:
+ * BENCH_ORDERS (default 1000,10000,50000) lists the data sizes on the patched embedded engine,
+ * BENCH_UPSTREAM_ORDERS (default 1000; `none` to skip) the sizes on FerretDB as published, for
+ * the comparison the patch is judged by. preload.ts fills each database before the load starts.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -80,7 +85,7 @@ interface Ratio {
 }
 
 function startServers(
-  env: Record<string, string> = {},
+  env: Record<string, string>,
 ): Promise<{ child: ChildProcess; ready: ServersReady }> {
   const child = fork(join(here, 'servers.js'), [], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
@@ -135,7 +140,7 @@ function load(base: string, route: BenchRoute, fixtures: Fixtures, seconds: numb
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        connections: settings.connections,
+        connections: route.connections ?? settings.connections,
         duration: seconds,
       },
       (error: unknown, result) => {
@@ -220,61 +225,109 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
-async function main(): Promise<void> {
-  const started = new Date()
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: round(totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    // Other work on the machine skews every target; the ratios within a run less so.
-    loadAverage1m: round(loadavg()[0] ?? 0, 2),
+/** One engine at one data size: its own servers process, engine, data and sandbox. */
+interface Scenario {
+  variant: 'patched' | 'upstream'
+  orders: number
+}
+
+interface ScenarioResult extends Scenario {
+  engine: string
+  preload: ServersReady['preload']
+  measurements: Measurement[]
+  ratios: Ratio[]
+  flows: FlowMeasurement[]
+}
+
+/** `BENCH_ORDERS` (patched engine) and `BENCH_UPSTREAM_ORDERS` (upstream engine, or `none`). */
+function scenarios(): Scenario[] {
+  const sizes = (name: string, fallback: string) => {
+    const raw = (process.env[name] ?? fallback).trim()
+    if (raw === 'none' || raw === '') return []
+    return raw.split(',').map((word) => {
+      const value = Number(word.trim())
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new Error(`${name} must list order counts, e.g. 1000,10000,50000`)
+      }
+      return value
+    })
   }
-  if (machine.loadAverage1m > machine.cpus / 2) {
-    process.stdout.write(
-      `Note: load average ${machine.loadAverage1m} on ${machine.cpus} CPUs before starting; expect noise.\n`,
-    )
-  }
-  process.stdout.write(
-    `Starting the servers (the first run on a machine builds the embedded engine)...\n`,
-  )
+  return [
+    ...sizes('BENCH_ORDERS', '1000,10000,50000').map((orders) => ({
+      variant: 'patched' as const,
+      orders,
+    })),
+    ...sizes('BENCH_UPSTREAM_ORDERS', '1000').map((orders) => ({
+      variant: 'upstream' as const,
+      orders,
+    })),
+  ]
+}
+
+/**
+ * The upstream engine is there for checkout and `/me`: its lists take seconds a request, so a
+ * timed window of them measures its backlog, and the cached catalog routes queue behind it.
+ */
+function routesOf(scenario: Scenario, selected: BenchRoute[]): BenchRoute[] {
+  if (scenario.variant === 'patched') return selected
+  return selected.filter((r) => r.name === 'GET /healthz' || r.name.includes('/api/v1/me'))
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`)
+
+async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const selection = selectTargets(routes)
   const flowsWanted = selection.checkout || selection.webhook
   // Paystack's stand-in runs here, not next to the server: the real one is another machine.
-  const sandbox: SandboxHandle | null = flowsWanted
-    ? await startSandbox({
-        secretKey: `sk_test_${randomBytes(20).toString('hex')}`,
-        webhookUrl: null,
-        feeModel: 'none',
-      })
-    : null
-  const { child, ready } = await startServers(
-    sandbox ? { [SANDBOX_ENV.secretKey]: sandbox.secretKey, [SANDBOX_ENV.url]: sandbox.url } : {},
-  )
+  // The preload pays its template checkout on it too.
+  const sandbox: SandboxHandle | null =
+    flowsWanted || scenario.orders > 0
+      ? await startSandbox({
+          secretKey: `sk_test_${randomBytes(20).toString('hex')}`,
+          webhookUrl: null,
+          feeModel: 'none',
+        })
+      : null
+  say(`\n== ${scenario.variant} engine, ${scenario.orders} orders: starting the servers...`)
+  const { child, ready } = await startServers({
+    BENCH_ENGINE_VARIANT: scenario.variant,
+    BENCH_PRELOAD_ORDERS: String(scenario.orders),
+    ...(sandbox
+      ? { [SANDBOX_ENV.secretKey]: sandbox.secretKey, [SANDBOX_ENV.url]: sandbox.url }
+      : {}),
+  })
+  if (ready.preload) {
+    say(
+      `  loaded ${ready.preload.orders} orders in ${ready.preload.seconds} s: ` +
+        Object.entries(ready.preload.documents)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', '),
+    )
+  }
   const call = flowCaller(child)
   const measurements: Measurement[] = []
   const flows: FlowMeasurement[] = []
   try {
-    for (const route of selection.routes) {
+    for (const route of routesOf(scenario, selection.routes)) {
       for (const host of HOSTS) {
-        process.stdout.write(`  ${route.name} on ${host}...\n`)
+        say(`  ${route.name} on ${host}...`)
         measurements.push(await measure(host, ready.urls[host], route, ready.fixtures, call))
       }
     }
-    if (sandbox && ready.flows) {
+    if (sandbox && ready.flows && flowsWanted) {
       const flow = {
         base: ready.urls.kloset,
         sandbox,
         fixtures: ready.flows,
         settings: flowSettings(),
         call,
-        say: (line: string) => process.stdout.write(`${line}\n`),
+        say,
       }
       const checkout = await runCheckoutFlow(flow)
       flows.push(checkout.measurement)
-      if (selection.webhook) {
-        process.stdout.write('  webhooks: paying the groups on the sandbox, then delivering...\n')
+      // Upstream confirms about one group in five seconds: its checkout is the comparison.
+      if (selection.webhook && scenario.variant === 'patched') {
+        say('  webhooks: paying the groups on the sandbox, then delivering...')
         flows.push(...(await runWebhookFlow(flow, checkout.references)))
       }
     }
@@ -282,14 +335,22 @@ async function main(): Promise<void> {
     await stopServers(child)
     await sandbox?.stop()
   }
-  const ratios = ratiosOf(measurements)
+  return {
+    ...scenario,
+    engine: ready.engine,
+    preload: ready.preload,
+    measurements,
+    ratios: ratiosOf(measurements),
+    flows,
+  }
+}
 
-  process.stdout.write(
-    `\n${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}; ${settings.connections} connections, ` +
-      `${settings.durationSeconds} s per target after ${settings.warmupSeconds} s warm-up; ` +
-      `database: ${ready.engine}. The load generator shares the CPUs.\n\n`,
+function printScenario(result: ScenarioResult): void {
+  const { measurements, ratios, flows } = result
+  say(
+    `\n== ${result.variant} engine, ${result.preload?.orders ?? 0} orders (database: ${result.engine})\n`,
   )
-  process.stdout.write(
+  say(
     `${table([
       ['route', 'host', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
       ...measurements.map((m) => [
@@ -302,9 +363,9 @@ async function main(): Promise<void> {
         String(m.non2xx),
         String(m.errors),
       ]),
-    ])}\n\n`,
+    ])}\n`,
   )
-  process.stdout.write(
+  say(
     `${table([
       ['route', 'kloset vs', 'throughput', 'p50 latency'],
       ...ratios.map((r) => [
@@ -313,44 +374,110 @@ async function main(): Promise<void> {
         `${r.throughput}x`,
         r.p50Latency === null ? 'n/a' : `${r.p50Latency}x`,
       ]),
-    ])}\n\n`,
+    ])}\n`,
   )
+  if (flows.length === 0 && !measurements.some((m) => m.db)) return
+  const flowSizes = flowSettings()
+  say(
+    `Database time (driver command monitoring in the server process)` +
+      (flows.length > 0
+        ? `; flows: ${flowSizes.checkouts} checkouts in rounds of ${flowSizes.shoppers}, ` +
+          `${flowSizes.concurrency} in flight`
+        : '') +
+      `.\n`,
+  )
+  const routeRows = measurements.flatMap((m) =>
+    m.db
+      ? [
+          {
+            name: m.route,
+            perSecond: m.requestsPerSecond,
+            p50: m.latencyMs.p50,
+            p99: m.latencyMs.p99,
+            failures: m.non2xx + m.errors,
+            db: m.db,
+          },
+        ]
+      : [],
+  )
+  const flowRowsInput = flows.map((f) => ({
+    name: f.name,
+    perSecond: f.perSecond,
+    ...(f.settledPerSecond === undefined ? {} : { settledPerSecond: f.settledPerSecond }),
+    p50: f.latencyMs.p50,
+    p99: f.latencyMs.p99,
+    failures: f.failures,
+    db: f.db,
+  }))
+  say(`${table(flowRows([...routeRows, ...flowRowsInput]))}\n`)
+}
 
-  if (flows.length > 0 || measurements.some((m) => m.db)) {
-    const flowSizes = flowSettings()
-    process.stdout.write(
-      `Database time (driver command monitoring in the server process)` +
-        (flows.length > 0
-          ? `; flows: ${flowSizes.checkouts} checkouts in rounds of ${flowSizes.shoppers}, ` +
-            `${flowSizes.concurrency} in flight`
-          : '') +
-        `.\n\n`,
-    )
-    const routeRows = measurements.flatMap((m) =>
-      m.db
-        ? [
-            {
-              name: m.route,
-              perSecond: m.requestsPerSecond,
-              p50: m.latencyMs.p50,
-              p99: m.latencyMs.p99,
-              failures: m.non2xx + m.errors,
-              db: m.db,
-            },
-          ]
-        : [],
-    )
-    const flowRowsInput = flows.map((f) => ({
-      name: f.name,
-      perSecond: f.perSecond,
-      ...(f.settledPerSecond === undefined ? {} : { settledPerSecond: f.settledPerSecond }),
-      p50: f.latencyMs.p50,
-      p99: f.latencyMs.p99,
-      failures: f.failures,
-      db: f.db,
-    }))
-    process.stdout.write(`${table(flowRows([...routeRows, ...flowRowsInput]))}\n\n`)
+/** The figures the engine issue sets goals for, one row per scenario. */
+function summaryRows(results: ScenarioResult[]): string[][] {
+  const kloset = (r: ScenarioResult, word: string) =>
+    r.measurements.find((m) => m.host === 'kloset' && m.route.includes(word))
+  const ratio = (r: ScenarioResult, word: string) =>
+    r.ratios.find((x) => x.baseline === 'express' && x.route.includes(word))?.throughput
+  const flow = (r: ScenarioResult, word: string) => r.flows.find((f) => f.name.includes(word))
+  const cell = (value: number | undefined, suffix = '') =>
+    value === undefined ? '-' : `${value}${suffix}`
+  return [
+    [
+      'engine',
+      'orders',
+      '/me req/s',
+      '/me vs Express',
+      'buyer list p50',
+      'seller list p50',
+      'admin list p50',
+      'checkout/s',
+      'DB ms/checkout',
+      'confirmed/s',
+      'DB ms/confirmation',
+    ],
+    ...results.map((r) => [
+      r.variant,
+      String(r.preload?.orders ?? 0),
+      cell(kloset(r, '/me')?.requestsPerSecond),
+      cell(ratio(r, '/me'), 'x'),
+      cell(kloset(r, '/api/v1/orders (buyer')?.latencyMs.p50, ' ms'),
+      cell(kloset(r, '/seller/orders')?.latencyMs.p50, ' ms'),
+      cell(kloset(r, '/admin/orders')?.latencyMs.p50, ' ms'),
+      cell(flow(r, 'checkout')?.perSecond),
+      cell(flow(r, 'checkout')?.db.dbMsPerOp),
+      cell(flow(r, 'first delivery')?.settledPerSecond),
+      cell(flow(r, 'first delivery')?.db.dbMsPerOp),
+    ]),
+  ]
+}
+
+async function main(): Promise<void> {
+  const started = new Date()
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    // Other work on the machine skews every target; the ratios within a run less so.
+    loadAverage1m: round(loadavg()[0] ?? 0, 2),
   }
+  if (machine.loadAverage1m > machine.cpus / 2) {
+    say(
+      `Note: load average ${machine.loadAverage1m} on ${machine.cpus} CPUs before starting; expect noise.`,
+    )
+  }
+  say('The first run on a machine builds the embedded engines (patched and upstream) from Go.')
+  const results: ScenarioResult[] = []
+  for (const scenario of scenarios()) results.push(await runScenario(scenario))
+
+  say(
+    `\n${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}; ${settings.connections} connections, ` +
+      `${settings.durationSeconds} s per target after ${settings.warmupSeconds} s warm-up. ` +
+      'The load generator shares the CPUs.',
+  )
+  for (const result of results) printScenario(result)
+  say(`== Summary: the engine goals (docs/benchmarks.md)\n\n${table(summaryRows(results))}\n`)
 
   const resultsDir = join(benchDir, 'results')
   await mkdir(resultsDir, { recursive: true })
@@ -359,32 +486,32 @@ async function main(): Promise<void> {
     date: started.toISOString(),
     machine,
     settings,
-    database: ready.engine,
-    measurements,
-    ratios,
-    flowSettings: flows.length > 0 ? flowSettings() : null,
-    flows,
+    flowSettings: flowSettings(),
+    scenarios: results,
   }
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
-  process.stdout.write(`Results written to ${file}\n`)
+  say(`Results written to ${file}`)
 
-  const failedFlows = flows.filter((f) => f.failures > 0)
-  if (failedFlows.length > 0) {
-    process.stderr.write(
-      `Some flow requests failed, so those numbers do not measure the flow:\n${failedFlows
-        .map((f) => `  ${f.name}: ${f.failures} failed, first: ${f.firstFailure}`)
-        .join('\n')}\n`,
-    )
-    process.exitCode = 1
-  }
-  const failed = measurements.filter((m) => m.non2xx > 0 || m.errors > 0)
-  if (failed.length > 0) {
-    process.stderr.write(
-      `Some targets answered errors, so their numbers do not measure the route:\n${failed
-        .map((m) => `  ${m.route} on ${m.host}: ${m.non2xx} non-2xx, ${m.errors} errors`)
-        .join('\n')}\n`,
-    )
-    process.exitCode = 1
+  for (const result of results) {
+    const label = `${result.variant} engine, ${result.orders} orders`
+    const failedFlows = result.flows.filter((f) => f.failures > 0)
+    if (failedFlows.length > 0) {
+      process.stderr.write(
+        `${label}: some flow requests failed, so those numbers do not measure the flow:\n${failedFlows
+          .map((f) => `  ${f.name}: ${f.failures} failed, first: ${f.firstFailure}`)
+          .join('\n')}\n`,
+      )
+      process.exitCode = 1
+    }
+    const failed = result.measurements.filter((m) => m.non2xx > 0 || m.errors > 0)
+    if (failed.length > 0) {
+      process.stderr.write(
+        `${label}: some targets answered errors, so their numbers do not measure the route:\n${failed
+          .map((m) => `  ${m.route} on ${m.host}: ${m.non2xx} non-2xx, ${m.errors} errors`)
+          .join('\n')}\n`,
+      )
+      process.exitCode = 1
+    }
   }
 }
 

@@ -13,18 +13,23 @@ import {
   type CatalogProductDTO,
   type Core,
   catalogQuery,
+  connectDatabase,
   createCore,
   createLogger,
+  type DemoSeedResult,
+  EMBEDDED_POOL_SIZE,
   loadConfig,
   makeCtx,
-  openDatabase,
+  type Session,
   validateInput,
 } from '@kloset/core'
+import { type EngineVariant, startEngine } from '@kloset/embedded-db'
 import { startServer } from '@kloset/server'
 import express from 'express'
 import { DbTimer } from './db-time.js'
 import { answerFlowCalls, prepareFlows } from './flow-fixtures.js'
 import { flowSettings, SANDBOX_ENV, selectTargets } from './flow-protocol.js'
+import { preloadOrders } from './preload.js'
 import {
   type BenchRoute,
   type Fixtures,
@@ -50,10 +55,10 @@ const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as Addre
 async function verificationToken(core: Core, email: string): Promise<string> {
   const admin = makeCtx({ kind: 'admin-cli', id: 'bench', osUser: 'bench' }, new Date())
   for (let attempt = 0; attempt < 100; attempt++) {
-    const [summary] = await core.mailbox.list(admin, { to: email, limit: 1 })
-    if (summary) {
+    // A seeded seller's newest mails are store and product decisions: look further back.
+    for (const summary of await core.mailbox.list(admin, { to: email, limit: 50 })) {
       const mail = await core.mailbox.show(admin, summary.id)
-      const link = mail.links.find((l) => l.includes('token='))
+      const link = mail.links.find((l) => l.includes('verify-email?token='))
       const token = link ? new URL(link).searchParams.get('token') : null
       if (token) return token
     }
@@ -63,30 +68,56 @@ async function verificationToken(core: Core, email: string): Promise<string> {
 }
 
 /** The demo marketplace (stores, products, photos), made through core services, and one of its products. */
-async function demoProduct(core: Core): Promise<string> {
-  await core.seed.demo()
+async function demoProduct(core: Core): Promise<{ productId: string; seed: DemoSeedResult }> {
+  const seed = await core.seed.demo()
   const query = validateInput(catalogQuery, { category: 'accessories', sort: 'price_asc' })
   const answer = await core.catalog.listProducts(makeCtx({ kind: 'anonymous' }, new Date()), query)
   const [first] = (JSON.parse(answer.body) as { items: CatalogProductDTO[] }).items
   if (!first) throw new Error('The demo seed left no accessories in the catalog')
-  return first.id
+  return { productId: first.id, seed }
 }
 
-/** The demo catalog, and a verified, signed-in buyer made through the same services the API calls. */
-async function makeFixtures(core: Core): Promise<Fixtures> {
-  // The seed only runs on an empty database, so it goes before the buyer signs up.
-  const productId = await demoProduct(core)
+const anon = () => makeCtx({ kind: 'anonymous' }, new Date(), undefined, '127.0.0.1')
+
+/** Verifies a seeded account through its captured mail and signs it in. */
+async function signIn(core: Core, email: string, password: string): Promise<Session> {
+  await core.accounts.verifyEmail(anon(), { token: await verificationToken(core, email) })
+  return core.accounts.login(anon(), { email, password })
+}
+
+/** The demo administrator and a seller of a store with orders (the first one with any). */
+async function staffTokens(
+  core: Core,
+  seed: DemoSeedResult,
+): Promise<{ sellerToken: string; adminToken: string }> {
+  const admin = await core.accounts.login(anon(), seed.admin)
+  const withOrders = await core.connection.db?.collection('orders').findOne({})
+  let sellerToken: string | undefined
+  for (const seller of seed.sellers) {
+    const session = await signIn(core, seller.email, seller.password)
+    sellerToken ??= session.accessToken
+    const ctx = makeCtx({ kind: 'user', id: session.user.id, role: 'seller' }, new Date())
+    const store = await core.stores.requireOwnStore(ctx).catch(() => null)
+    if (withOrders && store?.id === withOrders.storeId) {
+      sellerToken = session.accessToken
+      break
+    }
+  }
+  if (!sellerToken) throw new Error('The demo seed made no sellers')
+  return { sellerToken, adminToken: admin.accessToken }
+}
+
+/** A verified, signed-in buyer, made through the same services the API calls. */
+async function benchBuyer(core: Core): Promise<{ id: string; token: string }> {
   const email = `bench.${Date.now().toString(36)}@example.test`
-  const anon = () => makeCtx({ kind: 'anonymous' }, new Date(), undefined, '127.0.0.1')
   await core.accounts.signup(anon(), {
     email,
     password: PASSWORD,
     name: 'Bench Buyer',
     role: 'buyer',
   })
-  await core.accounts.verifyEmail(anon(), { token: await verificationToken(core, email) })
-  const session = await core.accounts.login(anon(), { email, password: PASSWORD })
-  return { buyerToken: session.accessToken, productId }
+  const session = await signIn(core, email, PASSWORD)
+  return { id: session.user.id, token: session.accessToken }
 }
 
 /** Calls each route once on the real server; the baselines will answer with these bytes. */
@@ -160,6 +191,22 @@ function expressBaseline(canned: Canned[]): Server {
   return createServer(app)
 }
 
+/**
+ * BENCH_ENGINE_VARIANT and BENCH_PRELOAD_ORDERS, set by run.ts for each scenario, and
+ * BENCH_DB_POOL (connections to the engine; default: what the server uses, or 1 on the upstream
+ * engine, which loses updates over more than one).
+ */
+function scenario(): { variant: EngineVariant; orders: number; pool: number } {
+  const variant = process.env.BENCH_ENGINE_VARIANT ?? 'patched'
+  if (variant !== 'patched' && variant !== 'upstream') {
+    throw new Error(`BENCH_ENGINE_VARIANT must be patched or upstream, not ${variant}`)
+  }
+  const pool = Number(
+    process.env.BENCH_DB_POOL || (variant === 'upstream' ? 1 : EMBEDDED_POOL_SIZE),
+  )
+  return { variant, orders: Number(process.env.BENCH_PRELOAD_ORDERS ?? 0), pool }
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kloset-bench-'))
   const config = loadConfig({
@@ -170,8 +217,16 @@ async function main(): Promise<void> {
     PAYSTACK_SECRET_KEY: process.env[SANDBOX_ENV.secretKey],
     PAYSTACK_BASE_URL: process.env[SANDBOX_ENV.url],
   })
-  // Command monitoring lets the flows measure the time spent waiting on the database.
-  const database = await openDatabase(config, { monitorCommands: true })
+  const { variant, orders, pool } = scenario()
+  // What openDatabase does for the embedded engine, with the engine variant chosen here, and
+  // command monitoring, so the flows can measure the time spent waiting on the database.
+  const engine = await startEngine(join(dataDir, 'engine'), { variant })
+  const database = await connectDatabase(engine.uri, config.databaseName, {
+    embedded: true,
+    poolSize: pool,
+    monitorCommands: true,
+    onClose: () => engine.stop(),
+  })
   const core = await createCore(config, {
     logger: createLogger({ level: config.logLevel, pretty: false }),
     database,
@@ -182,7 +237,30 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     mediaDir: join(dataDir, 'media'),
   })
-  const fixtures = await makeFixtures(core)
+  // The seed only runs on an empty database, so it goes before anyone signs up.
+  const { productId, seed } = await demoProduct(core)
+  const buyer = await benchBuyer(core)
+  const selection = selectTargets(routes)
+  const flows =
+    selection.checkout || selection.webhook || orders > 0
+      ? await prepareFlows(core, flowSettings().shoppers)
+      : null
+  const sandboxUrl = process.env[SANDBOX_ENV.url]
+  const preload =
+    orders > 0 && flows && sandboxUrl
+      ? await preloadOrders(core, {
+          orders,
+          buyerId: buyer.id,
+          cart: flows.fixtures.cart,
+          sandboxUrl,
+        })
+      : null
+  flows?.resetSettled()
+  const fixtures: Fixtures = {
+    buyerToken: buyer.token,
+    productId,
+    ...(await staffTokens(core, seed)),
+  }
   const kloset = urlOf(real.server)
   const canned = await capture(kloset, fixtures)
   const baselines = { 'node-http': nodeBaseline(canned), express: expressBaseline(canned) }
@@ -191,18 +269,14 @@ async function main(): Promise<void> {
     'node-http': await listen(baselines['node-http']),
     express: await listen(baselines.express),
   }
-  const selection = selectTargets(routes)
-  const flows =
-    selection.checkout || selection.webhook
-      ? await prepareFlows(core, flowSettings().shoppers)
-      : null
   answerFlowCalls(core, timer, flows)
   const ready: ServersReady = {
     kind: 'ready',
     urls,
     fixtures,
-    engine: core.engine,
+    engine: `${core.engine} (${variant}, ${pool} connection${pool === 1 ? '' : 's'})`,
     flows: flows?.fixtures ?? null,
+    preload,
   }
   process.send?.(ready)
 

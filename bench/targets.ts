@@ -5,6 +5,7 @@
  */
 
 import type { FlowFixtures } from './flow-protocol.js'
+import type { PreloadReport } from './preload.js'
 
 /** Data the routes need, made once through core services before any load is sent. */
 export interface Fixtures {
@@ -12,6 +13,10 @@ export interface Fixtures {
   buyerToken: string
   /** A live product of the demo seed (the catalog's product page). */
   productId: string
+  /** Access token of the seller of a store the preloaded orders are from. */
+  sellerToken: string
+  /** Access token of the demo administrator. */
+  adminToken: string
 }
 
 export interface BenchRoute {
@@ -23,9 +28,17 @@ export interface BenchRoute {
   headers?: (fixtures: Fixtures) => Record<string, string>
   /** JSON request body for POST routes. */
   body?: (fixtures: Fixtures) => unknown
+  /**
+   * Connections for this route on every host, instead of BENCH_CONNECTIONS. The order lists are
+   * latency targets: at one connection their p50 is the time a request takes, not the time it
+   * waits behind nine others.
+   */
+  connections?: number
 }
 
 const signedIn = (f: Fixtures) => ({ authorization: `Bearer ${f.buyerToken}` })
+const asSeller = (f: Fixtures) => ({ authorization: `Bearer ${f.sellerToken}` })
+const asAdmin = (f: Fixtures) => ({ authorization: `Bearer ${f.adminToken}` })
 
 /** Adding a route to the benchmark is one line here (and a fixture, if it needs data). */
 export const routes: BenchRoute[] = [
@@ -35,6 +48,29 @@ export const routes: BenchRoute[] = [
     method: 'GET',
     path: () => '/api/v1/me',
     headers: signedIn,
+  },
+  // The order lists grow with BENCH_ORDERS: the bench buyer holds 1 in 1,000 of the orders, the
+  // seller's store half of them, and the admin filter a quarter.
+  {
+    name: 'GET /api/v1/orders (buyer, 1 connection)',
+    method: 'GET',
+    path: () => '/api/v1/orders',
+    headers: signedIn,
+    connections: 1,
+  },
+  {
+    name: 'GET /api/v1/seller/orders (seller, 1 connection)',
+    method: 'GET',
+    path: () => '/api/v1/seller/orders',
+    headers: asSeller,
+    connections: 1,
+  },
+  {
+    name: 'GET /api/v1/admin/orders?status=shipped (admin, 1 connection)',
+    method: 'GET',
+    path: () => '/api/v1/admin/orders?status=shipped',
+    headers: asAdmin,
+    connections: 1,
   },
   {
     name: 'GET /api/v1/products?category&sort=price_asc (cache warm)',
@@ -60,6 +96,8 @@ export interface ServersReady {
   urls: Record<HostName, string>
   fixtures: Fixtures
   engine: string
+  /** What BENCH_ORDERS loaded before any load was sent; null for none. */
+  preload: PreloadReport | null
   /** Buyers and the cart of the checkout and webhook flows; null when BENCH_ONLY skips them. */
   flows: FlowFixtures | null
 }

@@ -28,7 +28,12 @@ export {
 } from './catalog/public-catalog.service.js'
 export type * from './catalog/public-catalog.types.js'
 export { type Core, type CoreOverrides, createCore, mailCaptureDir } from './create-core.js'
-export { connectDatabase, type Database, openDatabase } from './db/connection.js'
+export {
+  connectDatabase,
+  type Database,
+  EMBEDDED_POOL_SIZE,
+  openDatabase,
+} from './db/connection.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,

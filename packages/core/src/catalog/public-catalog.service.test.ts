@@ -386,7 +386,7 @@ describe('visibility', () => {
     const { seller, store } = await aSellerWithStore(world)
     await aProduct(seller, { title: 'Suspended elsewhere' })
     expect(titles(await list({ store: store.slug }))).toEqual(['Suspended elsewhere'])
-    const database = await connectDatabase(testMongoUri(), world.dbName, { singleConnection: true })
+    const database = await connectDatabase(testMongoUri(), world.dbName, { embedded: true })
     const cli = await createCore(world.config, {
       database,
       clock: world.clock,
@@ -545,7 +545,7 @@ describe('cache', () => {
     const prefix = `t${Date.now().toString(36)}:`
     const shared = await createTestWorld({ kv: 'memory' })
     const database = await connectDatabase(testMongoUri(), shared.dbName, {
-      singleConnection: true,
+      embedded: true,
     })
     const other = await createCore(shared.config, {
       database,
@@ -554,7 +554,7 @@ describe('cache', () => {
       logger: createLogger({ level: 'silent', pretty: false }),
     })
     const database2 = await connectDatabase(testMongoUri(), shared.dbName, {
-      singleConnection: true,
+      embedded: true,
     })
     const reader = await createCore(shared.config, {
       database: database2,

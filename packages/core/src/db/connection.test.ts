@@ -7,7 +7,7 @@ const open: Database[] = []
 
 async function connect(monitorCommands?: boolean): Promise<Database> {
   const database = await connectDatabase(testMongoUri(), `conn_${randomBytes(6).toString('hex')}`, {
-    singleConnection: true,
+    embedded: true,
     ...(monitorCommands === undefined ? {} : { monitorCommands }),
   })
   open.push(database)

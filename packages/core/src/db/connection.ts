@@ -16,18 +16,30 @@ export interface Database {
 }
 
 /**
- * Connects to a MongoDB-compatible server. With `singleConnection` the pool holds exactly one
- * connection: FerretDB v1 does not lock between the read and the write of an update, so one
- * connection per process serializes our writes (DESIGN.md section 3).
+ * Connections per process to the embedded engine. Upstream FerretDB v1 read and wrote an update
+ * in two unlocked steps, so we used exactly one; our patch makes each write command atomic across
+ * connections (docs/ferretdb-facts.md), and a small pool lets reads overlap (docs/benchmarks.md).
+ */
+export const EMBEDDED_POOL_SIZE = 4
+
+/**
+ * Connects to a MongoDB-compatible server: with `embedded`, our FerretDB engine, over a pool of
+ * `poolSize` (default EMBEDDED_POOL_SIZE) connections; otherwise MongoDB with the driver's pool.
  */
 export async function connectDatabase(
   uri: string,
   dbName: string,
-  options: { singleConnection: boolean; monitorCommands?: boolean; onClose?: () => Promise<void> },
+  options: {
+    embedded: boolean
+    poolSize?: number
+    monitorCommands?: boolean
+    onClose?: () => Promise<void>
+  },
 ): Promise<Database> {
+  const pool = options.poolSize ?? EMBEDDED_POOL_SIZE
   const connection = mongoose.createConnection(uri, {
     dbName,
-    ...(options.singleConnection ? { maxPoolSize: 1, minPoolSize: 1 } : {}),
+    ...(options.embedded ? { maxPoolSize: pool, minPoolSize: 1 } : {}),
     // Off by default: the driver then builds no event per command (the bench turns it on).
     ...(options.monitorCommands ? { monitorCommands: true } : {}),
     serverSelectionTimeoutMS: 10_000,
@@ -41,7 +53,7 @@ export async function connectDatabase(
   }
   return {
     connection,
-    engine: options.singleConnection ? 'embedded' : 'mongodb',
+    engine: options.embedded ? 'embedded' : 'mongodb',
     async close() {
       await connection.close()
       await options.onClose?.()
@@ -60,14 +72,14 @@ export async function openDatabase(
 ): Promise<Database> {
   if (config.mongodbUri) {
     return connectDatabase(config.mongodbUri, config.databaseName, {
-      singleConnection: false,
+      embedded: false,
       ...options,
     })
   }
   const engine: EngineHandle = await ensureEngine(config.dataDir)
   return connectDatabase(engine.uri, config.databaseName, {
     ...options,
-    singleConnection: true,
+    embedded: true,
     onClose: () => engine.stop(),
   })
 }

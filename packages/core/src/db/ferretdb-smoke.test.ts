@@ -27,7 +27,7 @@ let database: Database
 let conn: Connection
 
 beforeAll(async () => {
-  database = await connectDatabase(testMongoUri(), dbName, { singleConnection: true })
+  database = await connectDatabase(testMongoUri(), dbName, { embedded: true })
   conn = database.connection
 })
 
@@ -146,8 +146,8 @@ describe('the embedded FerretDB v1.24.2 engine (ferretdb.md section 5)', () => {
     }
   })
 
-  it('keeps every concurrent $inc on one document over a single connection', async () => {
-    // Our mitigation (connectDatabase with singleConnection): one connection, one command at a time.
+  it('keeps every concurrent $inc on one document over the pool our code uses', async () => {
+    // connectDatabase({ embedded: true }): EMBEDDED_POOL_SIZE connections to the patched engine.
     const Counter = conn.model('SingleCounter', new Schema({ n: Number }))
     const { _id } = await Counter.create({ n: 0 })
     await Promise.all(

@@ -63,7 +63,7 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     LOG_LEVEL: 'silent',
   })
   const config: Config = { ...base, auth: { ...defaultAuthSettings }, ...options.config }
-  const database = await connectDatabase(testMongoUri(), dbName, { singleConnection: true })
+  const database = await connectDatabase(testMongoUri(), dbName, { embedded: true })
   const overrides: CoreOverrides = {
     database,
     kv: testKv(options.kv ?? 'memory', () => clock.now().getTime()),
