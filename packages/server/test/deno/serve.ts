@@ -45,8 +45,8 @@ const config = loadConfig({
   MONGODB_URI: `${engineUri}${dbName}`,
   SMTP_URL: Deno.env.get('SMTP_URL'),
 })
-// The engine is the shared FerretDB: one connection per process, as on Node (DESIGN.md §3).
-const database = await connectDatabase(engineUri, dbName, { singleConnection: true })
+// The engine is the shared FerretDB: the embedded pool size, as on Node (DESIGN.md §3).
+const database = await connectDatabase(engineUri, dbName, { embedded: true })
 const core = await createCore(config, { database })
 const api = createApi(core)
 
