@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
+import { forgetRecentUsersOn, RecentUsers } from './accounts/recent-users.js'
 import { createOneTimeTokenModel, createRefreshTokenModel } from './accounts/token.model.js'
 import { createUserModel } from './accounts/user.model.js'
 import { UsersService } from './accounts/users.service.js'
@@ -167,8 +168,11 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   })
 
+  const recentUsers = new RecentUsers()
+  forgetRecentUsersOn(events, recentUsers)
   const accounts = new AccountsService({
     ...models,
+    recentUsers,
     hasher: new PasswordHasher(config.auth.argon2),
     accessTokens,
     limiter,
@@ -179,7 +183,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     settings: config.auth,
     publicUrl: config.publicUrl,
   })
-  const users = new UsersService({ ...models, audit, mail, events })
+  const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
     stores: models.stores,
     owners: users,

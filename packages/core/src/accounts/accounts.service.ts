@@ -30,6 +30,7 @@ import type {
 import type { Session, TokenPair, UserDTO } from './account.types.js'
 import { isCommonPassword } from './common-passwords.js'
 import type { PasswordHasher } from './password-hasher.js'
+import type { RecentUsers } from './recent-users.js'
 import type { OneTimePurpose, OneTimeTokenModel, RefreshTokenModel } from './token.model.js'
 import type { UserDoc, UserModel } from './user.model.js'
 
@@ -40,6 +41,8 @@ export interface AccountsDeps {
   hasher: PasswordHasher
   accessTokens: AccessTokens
   limiter: RateLimiter
+  /** Recently authenticated users; forgotten on every write to one (recent-users.ts). */
+  recentUsers: RecentUsers
   mail: MailService
   audit: AuditService
   events: EventBus
@@ -192,6 +195,7 @@ export class AccountsService {
       user.emailVerifiedAt = ctx.now
       if (user.status === 'unverified') user.status = 'active'
       await user.save()
+      this.deps.recentUsers.forget(String(user._id))
       this.deps.events.emit('user.verified', { userId: String(user._id) })
     }
     return toUserDTO(user)
@@ -330,6 +334,7 @@ export class AccountsService {
       { returnDocument: 'after' },
     )
     if (!user) throw invalidToken()
+    this.deps.recentUsers.forget(String(user._id))
     if (!user.emailVerifiedAt) {
       await this.deps.users.updateOne(
         { _id: userId, status: 'unverified' },
@@ -353,7 +358,11 @@ export class AccountsService {
     const claims = this.deps.accessTokens.verify(accessToken, now)
     if (!isId(claims.sub))
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
-    const user = await this.deps.users.findById(claims.sub).lean()
+    let user = this.deps.recentUsers.get(claims.sub)
+    if (!user) {
+      user = (await this.deps.users.findById(claims.sub).lean()) ?? undefined
+      if (user) this.deps.recentUsers.remember(claims.sub, user)
+    }
     if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') {
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
     }
@@ -375,6 +384,7 @@ export class AccountsService {
       { returnDocument: 'after' },
     )
     if (!user) throw new NotFoundError('User')
+    this.deps.recentUsers.forget(String(user._id))
     return toUserDTO(user)
   }
 
