@@ -34,6 +34,7 @@ export {
   EMBEDDED_POOL_SIZE,
   openDatabase,
 } from './db/connection.js'
+export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,

@@ -1,6 +1,7 @@
 import {
   type Core,
   type Ctx,
+  databaseUnavailable,
   isAppError,
   makeCtx,
   newRequestId,
@@ -155,7 +156,8 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       const seen: { userId?: string } = {}
       try {
         response = await handle(request, url, requestId, info, seen)
-      } catch (error) {
+      } catch (thrown) {
+        const error = databaseUnavailable(thrown) ?? thrown
         if (isAppError(error)) {
           response = appErrorResponse(error, requestId)
         } else {
