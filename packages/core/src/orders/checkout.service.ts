@@ -1,6 +1,6 @@
 import { Types } from 'mongoose'
 import type { InventoryService } from '../catalog/inventory.service.js'
-import { op } from '../db/query.js'
+import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import { PaystackRejectedError } from '../payments/paystack/paystack.errors.js'
@@ -21,7 +21,14 @@ import type { OrderDoc, OrderGroupDoc, OrderLineDoc } from './order.model.js'
 import type { OrderRecords } from './order.records.js'
 import { type CheckoutBody, checkoutBody } from './order.schemas.js'
 import { assertOrderMove, orderActorOf } from './order.transitions.js'
-import type { CheckoutResult, CheckoutStatus, OrderGroupStatus } from './order.types.js'
+import type { CheckoutResult, CheckoutStatus } from './order.types.js'
+import {
+  awaitsPayment,
+  isUnpaidGroup,
+  orderGroupTransitions,
+  UNPAID_GROUP_STATUSES,
+  type UnpaidGroupStatus,
+} from './order-group.transitions.js'
 import type { OrderMail, People } from './order-mail.js'
 
 /** The clocks of the order lifecycle; each can be changed (tests, operations). */
@@ -63,7 +70,6 @@ export type PaymentOutcome =
 
 const CURRENCY: Currency = 'NGN'
 const SWEEP_BATCH = 200
-const UNPAID: OrderGroupStatus[] = ['creating', 'awaiting_payment']
 
 const groupNotFound = () => new NotFoundError('Order group')
 const isCommitted = (error: unknown) =>
@@ -247,7 +253,7 @@ export class CheckoutService {
         })),
       )
       await records.groups.updateOne(
-        { _id: groupId, status: 'creating' },
+        { _id: groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
         { $set: { reservationId: reservation.id } },
       )
     } catch (error) {
@@ -269,7 +275,7 @@ export class CheckoutService {
     }
     const group = await records.groups
       .findOneAndUpdate(
-        { _id: groupId, status: 'creating' },
+        { _id: groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
         { $set: { status: 'awaiting_payment', authorizationUrl: checkout.authorizationUrl } },
         { returnDocument: 'after' },
       )
@@ -303,7 +309,7 @@ export class CheckoutService {
     const buyerId = requireRole(ctx, 'buyer', 'seller')
     const found = await this.deps.records.groups.findOne({ reference }).lean()
     if (!found || found.buyerId !== buyerId) throw groupNotFound()
-    if (found.status === 'awaiting_payment') await this.confirmPayment(ctx, reference, 'poll')
+    if (awaitsPayment(found.status)) await this.confirmPayment(ctx, reference, 'poll')
     const group = (await this.deps.records.groups.findById(found._id).lean()) ?? found
     const orders = await this.deps.records.orders
       .find({ groupId: String(group._id) })
@@ -369,13 +375,13 @@ export class CheckoutService {
       )
       return 'mismatch'
     }
-    if (group.status !== 'awaiting_payment') {
+    if (!awaitsPayment(group.status)) {
       await this.refundUnwanted(group, transaction)
       return 'flagged'
     }
     const won = await records.groups
       .findOneAndUpdate(
-        { _id: group._id, status: 'awaiting_payment' },
+        { _id: group._id, status: movableTo(orderGroupTransitions, 'paid') },
         { $set: { status: 'paid', paidAt: ctx.now, paystackTransactionId: transaction.id } },
         { returnDocument: 'after' },
       )
@@ -528,7 +534,7 @@ export class CheckoutService {
   async cancelGroup(
     ctx: Ctx,
     groupId: string,
-    from: 'creating' | 'awaiting_payment',
+    from: UnpaidGroupStatus,
     reason: string,
     reservationId?: string,
   ): Promise<boolean> {
@@ -579,7 +585,7 @@ export class CheckoutService {
     requireRole(ctx, 'admin')
     const due = await this.deps.records.groups
       .find({
-        status: op({ $in: UNPAID }),
+        status: op({ $in: UNPAID_GROUP_STATUSES }),
         expiresAt: op({ $lte: ctx.now }),
       })
       .sort({ expiresAt: 1 })
@@ -587,7 +593,7 @@ export class CheckoutService {
       .lean()
     const counts = { expired: 0, paid: 0, skipped: 0 }
     for (const group of due) {
-      if (group.status === 'awaiting_payment') {
+      if (awaitsPayment(group.status)) {
         let transaction: PaystackTransaction | undefined
         try {
           transaction = await this.paidTransaction(group.reference)
@@ -606,7 +612,8 @@ export class CheckoutService {
         }
       }
       assertOrderMove(orderActorOf(ctx), 'pending', 'cancelled')
-      const from = group.status === 'creating' ? 'creating' : 'awaiting_payment'
+      // The filter above found it unpaid; a group paid since is left to the compare-and-set.
+      const from = isUnpaidGroup(group.status) ? group.status : 'awaiting_payment'
       if (await this.cancelGroup(ctx, String(group._id), from, 'payment_expired')) counts.expired++
     }
     return counts
@@ -618,7 +625,7 @@ export class CheckoutService {
    * @throws InvalidStateError `already_paid`
    */
   async cancelUnpaid(ctx: Ctx, group: OrderGroupDoc, reason: string): Promise<void> {
-    if (group.status === 'awaiting_payment') {
+    if (awaitsPayment(group.status)) {
       const transaction = await this.paidTransaction(group.reference)
       if (transaction) {
         await this.confirmPayment(ctx, group.reference, 'cancel')
@@ -628,7 +635,7 @@ export class CheckoutService {
         )
       }
     }
-    if (group.status !== 'awaiting_payment' && group.status !== 'creating') {
+    if (!isUnpaidGroup(group.status)) {
       throw new InvalidStateError(`The order group is ${group.status}`, 'invalid_transition')
     }
     const done = await this.cancelGroup(ctx, String(group._id), group.status, reason)

@@ -1,5 +1,5 @@
 import type { AuditService } from '../audit/audit.service.js'
-import { op } from '../db/query.js'
+import { movableTo, op } from '../db/query.js'
 import type { Locks } from '../jobs/lock.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { MailService } from '../mail/mail.service.js'
@@ -29,14 +29,12 @@ import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.j
 import { validateInput } from '../shared/validate.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreDTO, StoreLookup } from '../stores/store.types.js'
-import {
-  IN_FLIGHT_STATUSES,
-  type PayoutAttempt,
-  type PayoutCoverage,
-  type PayoutDoc,
-  type PayoutModel,
-  type PayoutStatus,
-  UNFINISHED_STATUSES,
+import type {
+  PayoutAttempt,
+  PayoutCoverage,
+  PayoutDoc,
+  PayoutModel,
+  PayoutStatus,
 } from './payout.model.js'
 import { comparePeriods, nextPayoutRun, periodOf, transferReferenceOf } from './payout.period.js'
 import {
@@ -49,6 +47,13 @@ import {
   type SellerPayoutsQuery,
   sellerPayoutsQuery,
 } from './payout.schemas.js'
+import {
+  AWAITING_PAYSTACK,
+  payoutTransitions,
+  RETRYABLE_STATUSES,
+  runOutcomeOf,
+  UNFINISHED_STATUSES,
+} from './payout.transitions.js'
 import type {
   PayoutDetailDTO,
   PayoutDTO,
@@ -107,15 +112,6 @@ const FAILED_STATUSES: readonly PaystackTransferStatus[] = [
   'blocked',
   'rejected',
 ]
-
-/** Accepted by Paystack, outcome not known yet. */
-const AWAITING_PAYSTACK: PayoutStatus[] = ['pending', 'otp_required']
-/** Payouts whose money did not go out (coverage starts after the last one that did). */
-const NOT_SENT: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
-/** Payouts a retry may send again: their money is (or, cancelled, always was) in available. */
-const RETRYABLE: PayoutStatus[] = ['failed', 'cancelled', 'reversed']
-/** A reversal after settlement may meet the payout already `paid`, or not yet marked so. */
-const REVERSIBLE: PayoutStatus[] = [...IN_FLIGHT_STATUSES, 'paid']
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 const hasCode = (error: unknown, code: string) => isAppError(error) && error.code === code
@@ -235,7 +231,7 @@ export class PayoutsService {
   ): Promise<{ payout: PayoutDetailDTO; item: PayoutRunItem }> {
     requireRole(ctx, 'admin')
     const doc = await this.find(idOrReference)
-    if (!RETRYABLE.includes(doc.status)) {
+    if (!RETRYABLE_STATUSES.includes(doc.status)) {
       throw new InvalidStateError(
         `Only a failed, cancelled or reversed payout can be retried; this one is ${doc.status}`,
         'payout_not_failed',
@@ -597,7 +593,11 @@ export class PayoutsService {
     } catch (error) {
       if (!hasCode(error, 'insufficient_available')) throw error
       await this.deps.payouts.updateOne(
-        { _id: doc._id, reference: doc.reference, status: 'created' },
+        {
+          _id: doc._id,
+          reference: doc.reference,
+          status: movableTo(payoutTransitions, 'cancelled'),
+        },
         {
           $set: {
             status: 'cancelled',
@@ -608,7 +608,7 @@ export class PayoutsService {
       return this.reload(doc)
     }
     await this.deps.payouts.updateOne(
-      { _id: doc._id, reference: doc.reference, status: 'created' },
+      { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, 'sending') },
       { $set: { status: 'sending' } },
     )
     return this.reload(doc)
@@ -710,9 +710,8 @@ export class PayoutsService {
     paystackStatus: string,
     transferCode: string,
   ): Promise<void> {
-    const from: PayoutStatus[] = to === 'pending' ? ['sending', 'otp_required'] : ['sending']
     const updated = await this.deps.payouts.findOneAndUpdate(
-      { _id: doc._id, reference: doc.reference, status: op({ $in: from }) },
+      { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, to) },
       {
         $set: {
           status: to,
@@ -743,7 +742,7 @@ export class PayoutsService {
       return this.flag(doc, 'Paystack reports success for a transfer the ledger booked as failed')
     }
     const updated = await this.deps.payouts.findOneAndUpdate(
-      { _id: doc._id, reference: doc.reference, status: op({ $in: IN_FLIGHT_STATUSES }) },
+      { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, 'paid') },
       { $set: { status: 'paid', paystackStatus: 'success', paidAt: ctx.now } },
       { returnDocument: 'after' },
     )
@@ -786,7 +785,7 @@ export class PayoutsService {
       return this.flag(doc, `Paystack reports the transfer ${paystackStatus} after it was paid`)
     }
     const updated = await this.deps.payouts.findOneAndUpdate(
-      { _id: doc._id, reference: doc.reference, status: op({ $in: IN_FLIGHT_STATUSES }) },
+      { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, 'failed') },
       {
         $set: {
           status: 'failed',
@@ -837,7 +836,7 @@ export class PayoutsService {
     })
     const failureReason = `${reason} after it was paid`
     const updated = await this.deps.payouts.findOneAndUpdate(
-      { _id: doc._id, reference: doc.reference, status: op({ $in: REVERSIBLE }) },
+      { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, 'reversed') },
       {
         $set: {
           status: 'reversed',
@@ -933,7 +932,7 @@ export class PayoutsService {
    */
   private async coverage(ctx: Ctx, storeId: string): Promise<PayoutCoverage> {
     const previous = await this.deps.payouts
-      .findOne({ storeId, status: op({ $nin: NOT_SENT }) })
+      .findOne({ storeId, status: op({ $nin: RETRYABLE_STATUSES }) })
       .sort({ _id: -1 })
       .lean()
     const after = previous?.covers.throughJournalId
@@ -1012,22 +1011,10 @@ export class PayoutsService {
   }
 
   private itemOf(doc: PayoutDoc): PayoutRunItem {
-    const outcome: PayoutRunItem['outcome'] =
-      doc.status === 'paid'
-        ? 'paid'
-        : doc.status === 'pending'
-          ? 'sent'
-          : doc.status === 'otp_required'
-            ? 'otp_required'
-            : doc.status === 'failed' || doc.status === 'reversed'
-              ? 'failed'
-              : doc.status === 'cancelled'
-                ? 'cancelled'
-                : 'unconfirmed'
     return {
       storeId: doc.storeId,
       amount: doc.amount,
-      outcome,
+      outcome: runOutcomeOf[doc.status],
       ...(doc.failureReason ? { reason: doc.failureReason } : {}),
       payoutId: String(doc._id),
       period: doc.period,
