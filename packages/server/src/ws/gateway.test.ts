@@ -1,3 +1,4 @@
+import { type Socket, connect as tcpConnect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
@@ -118,5 +119,105 @@ describe('the WebSocket gateway', () => {
       { reason: 'abuse of chat' },
     )
     expect(await closed).toBe(4001)
+  })
+})
+
+/** A raw TCP connection that completes the WebSocket handshake by hand (to send broken frames). */
+async function rawUpgrade(token: string): Promise<Socket> {
+  const { port } = new URL(server.url)
+  const socket = tcpConnect(Number(port), '127.0.0.1')
+  await new Promise<void>((done) => socket.once('connect', () => done()))
+  socket.write(
+    [
+      'GET /ws HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      `Sec-WebSocket-Protocol: bearer, ${token}`,
+      '',
+      '',
+    ].join('\r\n'),
+  )
+  return socket
+}
+
+/** Reads a raw socket until the server's close frame and returns its close code. */
+function readUntilCloseFrame(socket: Socket): Promise<number> {
+  let bytes = Buffer.alloc(0)
+  return new Promise((done, fail) => {
+    socket.on('error', fail)
+    socket.on('data', (chunk: Buffer) => {
+      bytes = Buffer.concat([bytes, chunk])
+      const at = bytes.indexOf(Buffer.from([0x88, 0x02]), bytes.indexOf('\r\n\r\n') + 4)
+      if (at >= 0 && bytes.length >= at + 4) done(bytes.readUInt16BE(at + 2))
+    })
+  })
+}
+
+/** The server still answers HTTP and still accepts and welcomes a new socket. */
+async function expectServerStillServing(token: string) {
+  const health = await fetch(`${server.url}/healthz`)
+  expect(health.status).toBe(200)
+  const client = connect(wsUrl(), ['bearer', token])
+  await client.opened
+  expect(await client.next()).toMatchObject({ type: 'welcome' })
+  client.socket.close()
+}
+
+describe('the WebSocket gateway under hostile clients', () => {
+  it('closes a socket that sends a frame over 64 KiB with 1009 and keeps serving', async () => {
+    const { session } = await aVerifiedUser(world, 'buyer')
+    for (let i = 0; i < 3; i++) {
+      const client = connect(wsUrl(), ['bearer', session.accessToken])
+      await client.opened
+      await client.next()
+      const closed = new Promise<number>((done) =>
+        client.socket.once('close', (code) => done(code)),
+      )
+      client.socket.send('x'.repeat(64 * 1024 + 1))
+      expect(await closed).toBe(1009)
+    }
+    await expectServerStillServing(session.accessToken)
+  })
+
+  it('answers garbage text with an error and survives binary and invalid UTF-8 frames', async () => {
+    const { session } = await aVerifiedUser(world, 'buyer')
+    const client = connect(wsUrl(), ['bearer', session.accessToken])
+    await client.opened
+    await client.next()
+    client.socket.send('{not json')
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'invalid_json' })
+    const closed = new Promise<number>((done) => client.socket.once('close', (code) => done(code)))
+    // A text frame with bytes that are not UTF-8: the protocol says close 1007.
+    const raw = await rawUpgrade(session.accessToken)
+    const received = readUntilCloseFrame(raw)
+    raw.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]))
+    expect(await received).toBe(1007)
+    raw.destroy()
+    client.socket.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]))
+    expect(await client.next()).toMatchObject({ type: 'error' })
+    client.socket.close()
+    await closed
+    await expectServerStillServing(session.accessToken)
+  })
+
+  it('keeps serving after clients vanish mid-frame and mid-handshake', async () => {
+    const { session } = await aVerifiedUser(world, 'buyer')
+    // Gone in the middle of a frame: a header announcing 100 masked bytes, then 10 of them.
+    const midFrame = await rawUpgrade(session.accessToken)
+    await new Promise((done) => midFrame.once('data', done))
+    midFrame.write(Buffer.concat([Buffer.from([0x81, 0xe4, 1, 2, 3, 4]), Buffer.alloc(10)]))
+    midFrame.resetAndDestroy()
+    // Gone (with a TCP reset) while the server is still checking the token.
+    const midHandshake = await rawUpgrade(session.accessToken)
+    midHandshake.resetAndDestroy()
+    // Gone before sending anything at all.
+    tcpConnect(Number(new URL(server.url).port), '127.0.0.1')
+      .on('error', () => {})
+      .destroy()
+    await new Promise((done) => setTimeout(done, 200))
+    await expectServerStillServing(session.accessToken)
   })
 })

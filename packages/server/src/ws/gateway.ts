@@ -44,6 +44,9 @@ export function attachGateway(server: Server, core: Core) {
   const clients = new Set<Client>()
 
   server.on('upgrade', (request, socket, head) => {
+    // The HTTP server stops watching a socket once it is handed to us: a reset while we
+    // authenticate would otherwise be an unhandled 'error' that kills the process.
+    socket.on('error', () => socket.destroy())
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname !== '/ws') {
       socket.destroy()
@@ -65,6 +68,10 @@ export function attachGateway(server: Server, core: Core) {
             alive: true,
           }
           clients.add(client)
+          // Oversized or malformed frames (RangeError: Max payload size exceeded, invalid UTF-8,
+          // bad opcodes) arrive here after `ws` has already sent the close code (1009, 1002,
+          // 1007) and is closing; without a listener the 'error' event would crash the process.
+          ws.on('error', (error) => core.logger.debug({ err: error }, 'websocket error'))
           ws.on('pong', () => {
             client.alive = true
           })
