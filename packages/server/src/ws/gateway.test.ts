@@ -5,6 +5,7 @@ import {
   anonCtx,
   aPaidOrder,
   aSellerWithStore,
+  aSignedUpSeller,
   aVerifiedUser,
   createPaystackWorld,
   type PaystackWorld,
@@ -250,6 +251,9 @@ describe('recovery on resubscribe', () => {
     for (let n = 2; n <= 5; n++) server.gateway.publish(channel, 'test.note', { n })
 
     const again = await signedIn(session.accessToken)
+    // Already on its user: channel, the new socket gets this one live, before it resubscribes.
+    server.gateway.publish(channel, 'test.note', { n: 6 })
+    expect(await again.next()).toMatchObject({ data: { n: 6 }, seq: (seen.seq as number) + 5 })
     again.send({ type: 'subscribe', id: 's', channel, since: { seq: seen.seq, epoch: seen.epoch } })
     const reply = await again.next()
     expect(reply).toMatchObject({ type: 'subscribed', id: 's', recovered: true })
@@ -258,19 +262,44 @@ describe('recovery on resubscribe', () => {
     expect(replayed.map((p) => p.seq)).toEqual(
       [2, 3, 4, 5].map((i) => (seen.seq as number) + i - 1),
     )
-    server.gateway.publish(channel, 'test.note', { n: 6 })
-    expect(await again.next()).toMatchObject({ data: { n: 6 }, seq: (seen.seq as number) + 5 })
+    server.gateway.publish(channel, 'test.note', { n: 7 })
+    expect(await again.next()).toMatchObject({ data: { n: 7 }, seq: (seen.seq as number) + 6 })
+    again.socket.close()
+  })
+
+  it('replays the gap on a newly joined channel and then delivers live', async () => {
+    const { store, token } = await aSignedUpSeller(world)
+    const channel = `store:${store.id}`
+    const first = await signedIn(token)
+    first.send({ type: 'subscribe', id: 1, channel })
+    const position = await first.next()
+    first.socket.close()
+    await first.closed
+    for (let n = 1; n <= 3; n++) server.gateway.publish(channel, 'test.note', { n })
+    const again = await signedIn(token)
+    again.send({
+      type: 'subscribe',
+      id: 2,
+      channel,
+      since: { seq: position.seq, epoch: position.epoch },
+    })
+    const reply = await again.next()
+    expect(reply).toMatchObject({ recovered: true, seq: (position.seq as number) + 3 })
+    expect((reply.publications as Frame[]).map((p) => (p.data as { n: number }).n)).toEqual([
+      1, 2, 3,
+    ])
+    server.gateway.publish(channel, 'test.note', { n: 4 })
+    expect(await again.next()).toMatchObject({ data: { n: 4 }, seq: (position.seq as number) + 4 })
     again.socket.close()
   })
 
   it('says recovered: false when the gap is older than the history or the epoch changed', async () => {
     const { session, user } = await aVerifiedUser(world, 'buyer')
     const channel = `user:${user.id}`
-    const client = await signedIn(session.accessToken)
     const first = server.gateway.publish(channel, 'test.note', { n: 0 })
-    await client.next()
+    // While the user has no socket, more than the 100 kept publications go by.
     for (let n = 1; n <= 101; n++) server.gateway.publish(channel, 'test.note', { n })
-    for (let n = 1; n <= 101; n++) await client.next()
+    const client = await signedIn(session.accessToken)
     client.send({
       type: 'subscribe',
       id: 1,
@@ -282,6 +311,8 @@ describe('recovery on resubscribe', () => {
     expect(await client.next()).toMatchObject({ recovered: false, publications: [] })
     client.send({ type: 'subscribe', id: 3, channel, since: { seq: 102, epoch: first.epoch } })
     expect(await client.next()).toMatchObject({ recovered: true, publications: [] })
+    client.send({ type: 'subscribe', id: 4, channel, since: { seq: 103, epoch: first.epoch } })
+    expect(await client.next()).toMatchObject({ recovered: false, publications: [] })
     client.socket.close()
   })
 })

@@ -86,7 +86,8 @@ interface ChannelState {
 interface Client {
   socket: WebSocket
   principal: Principal
-  channels: Set<string>
+  /** The channels it is subscribed to, each with the channel's `seq` when it joined. */
+  channels: Map<string, number>
   missedPongs: number
   /** Token bucket of the message rate limit. */
   tokens: number
@@ -190,7 +191,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     const client: Client = {
       socket,
       principal,
-      channels: new Set(),
+      channels: new Map(),
       missedPongs: 0,
       tokens: limits.messageBurst,
       refilledAt: Date.now(),
@@ -206,7 +207,8 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     socket.on('close', () => {
       clients.delete(client)
       clearTimeout(client.expiry)
-      for (const channel of client.channels) channels.get(channel)?.subscribers.delete(client)
+      for (const channel of client.channels.keys())
+        channels.get(channel)?.subscribers.delete(client)
     })
     socket.on('message', (data, isBinary) => {
       if (socket.readyState !== socket.OPEN) return
@@ -334,14 +336,21 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     const state = join(client, channel)
     const position = { channel, seq: state.seq, epoch: state.epoch }
     if (!since) return reply(client, id, { type: 'subscribed', ...position })
+    // Publications after the socket joined the channel were sent live (a resubscribe to a
+    // channel it already had, like its user: channel): the replay stops where live began.
+    const liveAfter = client.channels.get(channel) ?? state.seq
     const oldest = state.history[0]?.seq ?? state.seq + 1
     const recovered =
-      since.epoch === state.epoch && since.seq <= state.seq && since.seq + 1 >= oldest
+      since.epoch === state.epoch &&
+      since.seq <= state.seq &&
+      (since.seq >= liveAfter || since.seq + 1 >= oldest)
     reply(client, id, {
       type: 'subscribed',
       ...position,
       recovered,
-      publications: recovered ? state.history.filter((p) => p.seq > since.seq) : [],
+      publications: recovered
+        ? state.history.filter((p) => p.seq > since.seq && p.seq <= liveAfter)
+        : [],
     })
   }
 
@@ -363,7 +372,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
 
   function join(client: Client, channel: string): ChannelState {
     const state = stateOf(channel)
-    client.channels.add(channel)
+    if (!client.channels.has(channel)) client.channels.set(channel, state.seq)
     state.subscribers.add(client)
     return state
   }
