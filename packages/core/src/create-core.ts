@@ -50,6 +50,7 @@ import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from './payouts/payout.period.js'
 import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
+import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -116,6 +117,8 @@ export interface Core {
   refunds: RefundsService
   /** Idempotency keys for money-moving requests. */
   idempotency: IdempotencyService
+  /** WebSocket tickets and who may subscribe to which channel. */
+  realtime: RealtimeService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -448,6 +451,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orders,
     refunds,
     idempotency,
+    realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     async close() {
       await events.drain()
       mailer.close()

@@ -54,6 +54,7 @@ export type { CapturedMail, CapturedMailSummary } from './mail/mailbox.service.j
 export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
+export * from './realtime/index.js'
 export {
   type DemoSeedOptions,
   type DemoSeedResult,

@@ -23,6 +23,7 @@ import { catalogRoutes } from './routes/catalog.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
+import { realtimeRoutes } from './routes/realtime.routes.js'
 import { sellerBalanceRoutes } from './routes/seller-balance.routes.js'
 import { sellerOrderRoutes } from './routes/seller-orders.routes.js'
 import { sellerPayoutRoutes } from './routes/seller-payouts.routes.js'
@@ -55,6 +56,7 @@ export const allRoutes: RouteDef[] = [
   ...adminOrderRoutes,
   ...adminPayoutRoutes,
   ...adminPaymentRoutes,
+  ...realtimeRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

@@ -9,6 +9,11 @@ export interface AccessClaims {
   tv: number
 }
 
+/** Verified claims, with the moment the token stops being accepted. */
+export interface VerifiedClaims extends AccessClaims {
+  expiresAt: Date
+}
+
 /** Signs and checks access tokens: HS256 pinned, issuer and audience checked, short-lived. */
 export class AccessTokens {
   constructor(
@@ -30,7 +35,7 @@ export class AccessTokens {
   }
 
   /** @throws UnauthorizedError for anything but a valid, unexpired token of ours. */
-  verify(token: string, now: Date): AccessClaims {
+  verify(token: string, now: Date): VerifiedClaims {
     try {
       const payload = jwt.verify(token, this.options.secret, {
         algorithms: ['HS256'],
@@ -39,9 +44,10 @@ export class AccessTokens {
         clockTimestamp: Math.floor(now.getTime() / 1000),
       })
       if (typeof payload === 'string' || typeof payload.sub !== 'string') throw new Error('shape')
-      const { role, tv } = payload as { role?: unknown; tv?: unknown }
-      if (typeof role !== 'string' || typeof tv !== 'number') throw new Error('shape')
-      return { sub: payload.sub, role: role as Role, tv }
+      const { role, tv, exp } = payload as { role?: unknown; tv?: unknown; exp?: unknown }
+      if (typeof role !== 'string' || typeof tv !== 'number' || typeof exp !== 'number')
+        throw new Error('shape')
+      return { sub: payload.sub, role: role as Role, tv, expiresAt: new Date(exp * 1000) }
     } catch {
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
     }

@@ -55,6 +55,10 @@ export interface AccountsDeps {
 export interface Principal {
   actor: Extract<Actor, { kind: 'user' }>
   user: UserDTO
+  /** The user's token version the credential was issued at (a reset or suspension moves it). */
+  tokenVersion: number
+  /** When the credential behind this principal (the access token) stops being accepted. */
+  expiresAt: Date
 }
 
 export function toUserDTO(user: UserDoc): UserDTO {
@@ -355,18 +359,32 @@ export class AccountsService {
    * @throws UnauthorizedError
    */
   async authenticate(accessToken: string, now: Date = this.deps.clock.now()): Promise<Principal> {
-    const claims = this.deps.accessTokens.verify(accessToken, now)
-    if (!isId(claims.sub))
-      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    return this.principalOf(this.deps.accessTokens.verify(accessToken, now), now)
+  }
+
+  /**
+   * The user behind already verified credentials (an access token's claims, or a realtime
+   * ticket made from them): still unexpired, same token version, not suspended.
+   * @throws UnauthorizedError
+   */
+  async principalOf(
+    claims: { sub: string; tv: number; expiresAt: Date },
+    now: Date = this.deps.clock.now(),
+  ): Promise<Principal> {
+    const invalid = () => new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    if (!isId(claims.sub) || claims.expiresAt <= now) throw invalid()
     let user = this.deps.recentUsers.get(claims.sub)
     if (!user) {
       user = (await this.deps.users.findById(claims.sub).lean()) ?? undefined
       if (user) this.deps.recentUsers.remember(claims.sub, user)
     }
-    if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') {
-      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') throw invalid()
+    return {
+      actor: { kind: 'user', id: String(user._id), role: user.role },
+      user: toUserDTO(user),
+      tokenVersion: claims.tv,
+      expiresAt: claims.expiresAt,
     }
-    return { actor: { kind: 'user', id: String(user._id), role: user.role }, user: toUserDTO(user) }
   }
 
   /** The signed-in user's own account. */
