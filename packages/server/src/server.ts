@@ -9,8 +9,16 @@ export interface RunningServer {
   api: Api
   gateway: Gateway
   url: string
-  close(): Promise<void>
+  /**
+   * Stops gracefully: readiness turns false, new connections and WebSocket upgrades are refused,
+   * open sockets get 1012, requests in flight finish; whatever is still open after `graceMs`
+   * (default SHUTDOWN_GRACE_MS) is cut.
+   */
+  close(graceMs?: number): Promise<void>
 }
+
+/** How long requests in flight may take to finish once the server is stopping. */
+export const SHUTDOWN_GRACE_MS = 8_000
 
 /** Serves the API and the WebSocket gateway on one port. */
 export async function startServer(
@@ -32,10 +40,20 @@ export async function startServer(
     api,
     gateway,
     url: `http://localhost:${port}`,
-    async close() {
+    async close(graceMs = SHUTDOWN_GRACE_MS) {
+      core.health.startDraining()
       gateway.close()
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      // Keep-alive connections between requests hold close() open: close each as it goes idle.
+      server.closeIdleConnections()
+      const idle = setInterval(() => server.closeIdleConnections(), 50)
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<void>((done) => (timer = setTimeout(done, graceMs)))
+      await Promise.race([closed, late])
+      clearInterval(idle)
+      clearTimeout(timer)
       server.closeAllConnections()
-      await new Promise<void>((done) => server.close(() => done()))
+      await closed
     },
   }
 }
