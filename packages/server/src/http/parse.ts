@@ -1,4 +1,4 @@
-import { ValidationError, validateInput } from '@kloset/core'
+import { TooLargeError, ValidationError, validateInput } from '@kloset/core'
 import type { z } from 'zod'
 
 export const MAX_JSON_BYTES = 1024 * 1024
@@ -23,12 +23,7 @@ export async function parseBody<S extends z.ZodType>(
       'unsupported_media_type',
     )
   }
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > MAX_JSON_BYTES)
-    throw new ValidationError('Body too large', undefined, 'payload_too_large')
-  const raw = await request.text()
-  if (raw.length > MAX_JSON_BYTES)
-    throw new ValidationError('Body too large', undefined, 'payload_too_large')
+  const raw = await readText(request, MAX_JSON_BYTES)
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -36,6 +31,32 @@ export async function parseBody<S extends z.ZodType>(
     throw new ValidationError('Body is not valid JSON', undefined, 'invalid_json')
   }
   return validate(schema, value)
+}
+
+const tooLarge = (max: number) => new TooLargeError(`Body larger than ${max} bytes`)
+
+/**
+ * The body as text, read no further than `max` bytes: a declared length over it is refused
+ * before reading, and a chunked body (no content-length) is cut off as soon as it passes it.
+ * @throws TooLargeError (413 payload_too_large)
+ */
+export async function readText(request: Request, max: number): Promise<string> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** Validates the query string; repeated keys keep their last value. */
