@@ -23,7 +23,7 @@ export async function parseBody<S extends z.ZodType>(
       'unsupported_media_type',
     )
   }
-  const raw = await readText(request, MAX_JSON_BYTES)
+  const raw = new TextDecoder().decode(await readBytes(request, MAX_JSON_BYTES))
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -36,13 +36,13 @@ export async function parseBody<S extends z.ZodType>(
 const tooLarge = (max: number) => new TooLargeError(`Body larger than ${max} bytes`)
 
 /**
- * The body as text, read no further than `max` bytes: a declared length over it is refused
- * before reading, and a chunked body (no content-length) is cut off as soon as it passes it.
+ * The exact request bytes, at most `max` of them: a declared length over it is refused before
+ * reading, and a chunked or lying body is cut off as soon as it passes it.
  * @throws TooLargeError (413 payload_too_large)
  */
-export async function readText(request: Request, max: number): Promise<string> {
+export async function readBytes(request: Request, max: number): Promise<Uint8Array> {
   if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
-  if (!request.body) return ''
+  if (!request.body) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -56,7 +56,14 @@ export async function readText(request: Request, max: number): Promise<string> {
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  // Web-standard bytes, not Buffer: the API also runs under `deno serve`.
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
 }
 
 /** Validates the query string; repeated keys keep their last value. */
