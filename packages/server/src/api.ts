@@ -12,6 +12,7 @@ import { buildOpenApi } from './http/openapi.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
+import { adminAuditRoutes } from './routes/admin-audit.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
@@ -39,6 +40,7 @@ export const allRoutes: RouteDef[] = [
   ...systemRoutes,
   ...authRoutes,
   ...adminUserRoutes,
+  ...adminAuditRoutes,
   ...sellerStoreRoutes,
   ...publicStoreRoutes,
   ...catalogRoutes,
