@@ -8,6 +8,7 @@ import {
   type Principal,
   ValidationError,
 } from '@kloset/core'
+import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
@@ -108,6 +109,8 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
     return openapiBody
   }
 
+  const cors = createCors(core.config.cors?.allowedOrigins)
+
   async function handle(
     request: Request,
     url: URL,
@@ -167,7 +170,7 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       let response: Response
       const seen: { userId?: string } = {}
       try {
-        response = await handle(request, url, requestId, info, seen)
+        response = cors.preflight(request) ?? (await handle(request, url, requestId, info, seen))
       } catch (thrown) {
         const error = databaseUnavailable(thrown) ?? thrown
         if (isAppError(error)) {
@@ -183,6 +186,7 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
           )
         }
       }
+      cors.decorate(request, response)
       try {
         response.headers.set('x-request-id', requestId)
       } catch {

@@ -54,6 +54,21 @@ const commaList = z.string().transform((value) =>
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(emptyToUndefined, schema.optional())
 
+/** Browser origins (`https://shop.example.com`: scheme, host, port; no path), comma-separated. */
+const originList = commaList.refine(
+  (origins) =>
+    origins.length > 0 &&
+    origins.every((origin) => {
+      try {
+        const parsed = new URL(origin)
+        return ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === origin
+      } catch {
+        return false
+      }
+    }),
+  { message: 'must be comma-separated origins like https://shop.example.com (no path)' },
+)
+
 /** Every environment variable the project reads, in one place. docs/configuration.md lists them. */
 export const envSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -132,22 +147,10 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(0).max(365).default(7),
   ),
-  /** Comma-separated origins allowed to open the WebSocket from a browser; unset allows any. */
-  WS_ALLOWED_ORIGINS: optional(
-    commaList.refine(
-      (origins) =>
-        origins.length > 0 &&
-        origins.every((origin) => {
-          try {
-            const parsed = new URL(origin)
-            return ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === origin
-          } catch {
-            return false
-          }
-        }),
-      { message: 'must be comma-separated origins like https://shop.example.com (no path)' },
-    ),
-  ),
+  /** Comma-separated browser origins allowed to call the API (CORS); unset: no CORS headers. */
+  CORS_ALLOWED_ORIGINS: optional(originList),
+  /** Comma-separated origins allowed to open the WebSocket; unset: CORS_ALLOWED_ORIGINS, or any. */
+  WS_ALLOWED_ORIGINS: optional(originList),
   PAYSTACK_WEBHOOK_IPS: optional(
     commaList.refine((ips) => ips.length > 0 && ips.every((ip) => isIP(ip) !== 0), {
       message: 'must be a comma-separated list of IP addresses',
@@ -189,9 +192,16 @@ export interface Config {
   payouts: PayoutSettings
   orders: OrderSettings
   realtime: RealtimeSettings
+  cors: CorsSettings
 }
 
 /** The WebSocket endpoint; docs/realtime.md. */
+/** Browser access to the API; docs/configuration.md. */
+export interface CorsSettings {
+  /** CORS_ALLOWED_ORIGINS: origins that get CORS headers; unset, none do (same origin only). */
+  allowedOrigins?: string[]
+}
+
 export interface RealtimeSettings {
   /** WS_ALLOWED_ORIGINS: browser origins allowed to upgrade; unset allows any. */
   allowedOrigins?: string[]
@@ -401,6 +411,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       autoDeliverDays: env.ORDER_AUTO_DELIVER_DAYS,
       returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
     },
-    realtime: env.WS_ALLOWED_ORIGINS ? { allowedOrigins: env.WS_ALLOWED_ORIGINS } : {},
+    realtime: (env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS)
+      ? { allowedOrigins: env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS }
+      : {},
+    cors: env.CORS_ALLOWED_ORIGINS ? { allowedOrigins: env.CORS_ALLOWED_ORIGINS } : {},
   }
 }
