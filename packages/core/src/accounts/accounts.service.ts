@@ -175,7 +175,7 @@ export class AccountsService {
       throw error
     }
     await this.sendVerification(user, ctx.now)
-    this.deps.events.emit('user.signed_up', {
+    await this.deps.events.emit('user.signed_up', {
       userId: String(user._id),
       email: user.email,
       role: user.role,
@@ -192,7 +192,7 @@ export class AccountsService {
       user.emailVerifiedAt = ctx.now
       if (user.status === 'unverified') user.status = 'active'
       await user.save()
-      this.deps.events.emit('user.verified', { userId: String(user._id) })
+      await this.deps.events.emit('user.verified', { userId: String(user._id) })
     }
     return toUserDTO(user)
   }
@@ -341,7 +341,7 @@ export class AccountsService {
       { $set: { revokedAt: ctx.now } },
     )
     await this.deps.mail.send(user.email, mailTemplates.passwordChanged({ name: user.name }))
-    this.deps.events.emit('user.password_reset', { userId: String(user._id) })
+    await this.deps.events.emit('user.password_reset', { userId: String(user._id) })
   }
 
   /**

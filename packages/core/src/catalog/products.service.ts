@@ -2,6 +2,7 @@ import type { Types } from 'mongoose'
 import type { OptionalReasonBody, ReasonBody } from '../accounts/account.schemas.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
+import { outboxSourceOf } from '../events/outbox.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { type Ctx, describeActor, isAdmin, requireRole } from '../shared/ctx.js'
@@ -11,7 +12,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { EventBus, OutboxEntry, OutboxSource } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
@@ -129,7 +130,11 @@ const comboKey = (pairs: OptionValueDoc[]) =>
  * later edits (revisions). Stock is InventoryService's. Implements the images port.
  */
 export class ProductsService implements ProductImageSlots {
-  constructor(private deps: ProductsDeps) {}
+  private outbox: OutboxSource
+
+  constructor(private deps: ProductsDeps) {
+    this.outbox = outboxSourceOf(deps.products)
+  }
 
   // ---- loading with authorization -------------------------------------------------------------
 
@@ -372,13 +377,16 @@ export class ProductsService implements ProductImageSlots {
       { type: 'product', id: String(product._id) },
       input,
     )
-    this.deps.events.emit('product.archived', {
+    await this.deps.events.emit('product.archived', {
       productId: String(product._id),
       storeId: String(product.storeId),
     })
     // A pending revision dies with the archive; images only it used are no longer needed.
     if (product.pendingRevision) {
-      this.imagesDropped(updated, droppedImages(product.pendingRevision.images, product.images))
+      await this.imagesDropped(
+        updated,
+        droppedImages(product.pendingRevision.images, product.images),
+      )
     }
     return toProductDTO(updated)
   }
@@ -387,15 +395,22 @@ export class ProductsService implements ProductImageSlots {
     product: ProductDoc,
     to: ProductStatus,
     extra: { $set?: Record<string, unknown>; $unset?: Record<string, 1> },
+    event?: OutboxEntry,
   ): Promise<ProductDoc> {
     const updated = await this.deps.products
       .findOneAndUpdate(
         { _id: product._id, status: product.status },
-        { $set: { status: to, ...extra.$set }, ...(extra.$unset ? { $unset: extra.$unset } : {}) },
+        {
+          $set: { status: to, ...extra.$set },
+          ...(extra.$unset ? { $unset: extra.$unset } : {}),
+          // The decision's event rides in the same single-document update (docs/architecture.md).
+          ...(event ? { $push: { outbox: event } } : {}),
+        },
         { returnDocument: 'after' },
       )
       .lean()
     if (!updated) throw changedMeanwhile()
+    if (event) await this.deps.events.publishOutbox(this.outbox, updated._id, [event])
     return updated
   }
 
@@ -405,18 +420,26 @@ export class ProductsService implements ProductImageSlots {
   async approve(ctx: Ctx, productId: string, input: OptionalReasonBody = {}): Promise<ProductDTO> {
     const product = await this.anyProduct(ctx, productId)
     assertTransition(productTransitions, product.status, 'approved', 'Product')
-    const updated = await this.setStatus(product, 'approved', {
-      $set: {
-        approvedAt: ctx.now,
-        approvedBy: describeActor(ctx.actor),
-        publishedAt: product.publishedAt ?? ctx.now,
-      },
-      $unset: { statusReason: 1 },
+    const event = this.deps.events.outboxEntry('product.approved', {
+      productId: String(product._id),
+      storeId: String(product.storeId),
     })
+    const updated = await this.setStatus(
+      product,
+      'approved',
+      {
+        $set: {
+          approvedAt: ctx.now,
+          approvedBy: describeActor(ctx.actor),
+          publishedAt: product.publishedAt ?? ctx.now,
+        },
+        $unset: { statusReason: 1 },
+      },
+      event,
+    )
     await this.decided(ctx, updated, 'product.approved', input.reason, (store) =>
       mailTemplates.productApproved({ storeName: store.name, title: updated.title }),
     )
-    this.deps.events.emit('product.approved', { productId, storeId: String(updated.storeId) })
     return toProductDTO(updated)
   }
 
@@ -424,9 +447,17 @@ export class ProductsService implements ProductImageSlots {
   async reject(ctx: Ctx, productId: string, input: ReasonBody): Promise<ProductDTO> {
     const product = await this.anyProduct(ctx, productId)
     assertTransition(productTransitions, product.status, 'rejected', 'Product')
-    const updated = await this.setStatus(product, 'rejected', {
-      $set: { statusReason: input.reason },
+    const event = this.deps.events.outboxEntry('product.rejected', {
+      productId: String(product._id),
+      storeId: String(product.storeId),
+      reason: input.reason,
     })
+    const updated = await this.setStatus(
+      product,
+      'rejected',
+      { $set: { statusReason: input.reason } },
+      event,
+    )
     await this.decided(ctx, updated, 'product.rejected', input.reason, (store) =>
       mailTemplates.productRejected({
         storeName: store.name,
@@ -434,11 +465,6 @@ export class ProductsService implements ProductImageSlots {
         reason: input.reason,
       }),
     )
-    this.deps.events.emit('product.rejected', {
-      productId,
-      storeId: String(updated.storeId),
-      reason: input.reason,
-    })
     return toProductDTO(updated)
   }
 
@@ -478,9 +504,9 @@ export class ProductsService implements ProductImageSlots {
       mailTemplates.productRevisionApproved({ storeName: store.name, title: updated.title }),
     )
     const storeId = String(updated.storeId)
-    this.deps.events.emit('product.revision_approved', { productId, storeId })
-    this.deps.events.emit('product.updated', { productId, storeId })
-    this.imagesDropped(updated, droppedImages(product.images, updated.images))
+    await this.deps.events.emit('product.revision_approved', { productId, storeId })
+    await this.deps.events.emit('product.updated', { productId, storeId })
+    await this.imagesDropped(updated, droppedImages(product.images, updated.images))
     return toProductDTO(updated)
   }
 
@@ -510,7 +536,7 @@ export class ProductsService implements ProductImageSlots {
         reason: input.reason,
       }),
     )
-    this.imagesDropped(updated, droppedImages(revision.images, product.images))
+    await this.imagesDropped(updated, droppedImages(revision.images, product.images))
     return toProductDTO(updated)
   }
 
@@ -533,9 +559,9 @@ export class ProductsService implements ProductImageSlots {
   }
 
   /** Tells the images feature which stored images no version of the product uses any more. */
-  private imagesDropped(product: ProductDoc, images: ProductImage[]): void {
+  private async imagesDropped(product: ProductDoc, images: ProductImage[]): Promise<void> {
     if (!images.length) return
-    this.deps.events.emit('product.images_dropped', {
+    await this.deps.events.emit('product.images_dropped', {
       productId: String(product._id),
       storeId: String(product.storeId),
       images,
@@ -664,7 +690,7 @@ export class ProductsService implements ProductImageSlots {
       .lean()
     if (!updated) throw variantNotFound()
     if (updated.price !== variant.price) {
-      this.deps.events.emit('variant.price_changed', {
+      await this.deps.events.emit('variant.price_changed', {
         variantId: String(updated._id),
         productId: String(updated.productId),
         storeId: String(updated.storeId),
@@ -705,7 +731,7 @@ export class ProductsService implements ProductImageSlots {
   private async summaryChanged(product: ProductDoc): Promise<void> {
     await refreshProductSummary(this.deps, product._id)
     if (product.status === 'approved') {
-      this.deps.events.emit('product.updated', {
+      await this.deps.events.emit('product.updated', {
         productId: String(product._id),
         storeId: String(product.storeId),
       })

@@ -8,7 +8,7 @@ import type { PaystackTransaction } from '../payments/paystack/paystack.types.js
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { assertMinorUnits, type Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
@@ -125,15 +125,16 @@ function draftOrders(priced: PricedCartLine[]): OrderDraft[] {
  * same charge (in any order, concurrently) credit once.
  */
 export class CheckoutService {
-  constructor(private deps: CheckoutDeps) {
-    deps.events.on('paystack.event_received', async (event) => {
-      if (event.paystackEvent !== 'charge.success' || !event.reference) return
-      await this.confirmPayment(
-        systemCtx('payments.charge_success', deps.clock.now()),
-        event.reference,
-        'webhook',
-      )
-    })
+  constructor(private deps: CheckoutDeps) {}
+
+  /** The `paystack.event_received` subscriber: a charge.success confirms its checkout. */
+  async onPaystackEvent(event: DomainEvents['paystack.event_received']): Promise<void> {
+    if (event.paystackEvent !== 'charge.success' || !event.reference) return
+    await this.confirmPayment(
+      systemCtx('payments.charge_success', this.deps.clock.now()),
+      event.reference,
+      'webhook',
+    )
   }
 
   /**
@@ -241,7 +242,6 @@ export class CheckoutService {
               actor,
               reason: 'checkout',
               at: ctx.now,
-              published: false,
             },
           ],
         })),
@@ -515,7 +515,10 @@ export class CheckoutService {
         { reference: group.reference, code },
         `order group flagged: ${message}`,
       )
-      this.deps.events.emit('order_group.payment_issue', { orderGroupId: String(group._id), code })
+      await this.deps.events.emit('order_group.payment_issue', {
+        orderGroupId: String(group._id),
+        code,
+      })
     }
     return result.modifiedCount > 0
   }

@@ -1,4 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import { outboxField } from '../events/outbox.js'
+import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import { REFUND_STATUSES, type RefundStatus } from './order.types.js'
 
@@ -33,6 +35,8 @@ export interface RefundDoc {
   requestedBy: string
   failureReason?: string
   processedAt?: Date
+  /** The settlement's event, recorded with the status change until the bus copies it. */
+  outbox: OutboxEntry[]
   createdAt: Date
   updatedAt: Date
 }
@@ -54,6 +58,7 @@ const refundSchema = new Schema<RefundDoc>(
     requestedBy: { type: String, required: true },
     failureReason: String,
     processedAt: Date,
+    outbox: outboxField,
   },
   { timestamps: true, collection: 'refunds' },
 )

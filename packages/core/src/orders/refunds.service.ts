@@ -1,12 +1,13 @@
 import type { AuditService } from '../audit/audit.service.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import { op } from '../db/query.js'
+import { outboxSourceOf } from '../events/outbox.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { AppError, type ErrorKind, InvalidStateError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
@@ -58,13 +59,14 @@ export interface RefundPreview {
  * `retry-pending-restocks` job.
  */
 export class RefundsService {
-  constructor(private deps: RefundsDeps) {
-    deps.events.on('paystack.event_received', async (event) => {
-      if (!event.reference) return
-      if (event.paystackEvent !== 'refund.processed' && event.paystackEvent !== 'refund.failed')
-        return
-      await this.settle(systemCtx('payments.refund_event', deps.clock.now()), event.reference)
-    })
+  constructor(private deps: RefundsDeps) {}
+
+  /** The `paystack.event_received` subscriber: a refund event settles the refunds it names. */
+  async onPaystackEvent(event: DomainEvents['paystack.event_received']): Promise<void> {
+    if (!event.reference) return
+    if (event.paystackEvent !== 'refund.processed' && event.paystackEvent !== 'refund.failed')
+      return
+    await this.settle(systemCtx('payments.refund_event', this.deps.clock.now()), event.reference)
   }
 
   /**
@@ -247,6 +249,11 @@ export class RefundsService {
     // `restockState: pending` rides on the status change, so a crash before the lines are back
     // leaves a mark the retry job finds.
     const toRestock = refund.restock && order.lines.length > 0
+    const event = this.deps.events.outboxEntry('refund.processed', {
+      refundId: String(refund._id),
+      orderId: refund.orderId,
+      amount: refund.amount,
+    })
     const won = await refunds
       .findOneAndUpdate(
         { _id: refund._id, status: 'pending' },
@@ -256,6 +263,8 @@ export class RefundsService {
             processedAt: ctx.now,
             ...(toRestock ? { restockState: 'pending' } : {}),
           },
+          // The event rides on the status change; the relay's sweep publishes it after a crash.
+          $push: { outbox: event },
         },
         { returnDocument: 'after' },
       )
@@ -268,11 +277,7 @@ export class RefundsService {
       `refund of ${formatMoney(won.amount, won.currency)} processed`,
     )
     await this.deps.mail.refunded(noted ?? order, won.amount)
-    this.deps.events.emit('refund.processed', {
-      refundId: String(won._id),
-      orderId: won.orderId,
-      amount: won.amount,
-    })
+    await this.deps.events.publishOutbox(outboxSourceOf(refunds), won._id, [event])
     return true
   }
 
@@ -357,10 +362,18 @@ export class RefundsService {
   /** A refund that did not happen: its amount becomes refundable again; administrators see it. */
   private async fail(ctx: Ctx, refund: RefundDoc, why: string): Promise<boolean> {
     const { records, refunds } = this.deps
+    const event = this.deps.events.outboxEntry('refund.failed', {
+      refundId: String(refund._id),
+      orderId: refund.orderId,
+      amount: refund.amount,
+    })
     const won = await refunds
       .findOneAndUpdate(
         { _id: refund._id, status: 'pending' },
-        { $set: { status: 'failed', failureReason: why, processedAt: ctx.now } },
+        {
+          $set: { status: 'failed', failureReason: why, processedAt: ctx.now },
+          $push: { outbox: event },
+        },
         { returnDocument: 'after' },
       )
       .lean()
@@ -376,11 +389,7 @@ export class RefundsService {
       `refund of ${formatMoney(won.amount, won.currency)} failed: ${why}`,
     )
     this.deps.logger.error({ refundId: String(won._id), orderId: won.orderId }, 'refund failed')
-    this.deps.events.emit('refund.failed', {
-      refundId: String(won._id),
-      orderId: won.orderId,
-      amount: won.amount,
-    })
+    await this.deps.events.publishOutbox(outboxSourceOf(refunds), won._id, [event])
     return true
   }
 

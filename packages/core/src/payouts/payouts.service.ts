@@ -725,7 +725,7 @@ export class PayoutsService {
       { returnDocument: 'after' },
     )
     if (updated && to === 'pending') {
-      this.deps.events.emit('payout.sent', {
+      await this.deps.events.emit('payout.sent', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -756,7 +756,7 @@ export class PayoutsService {
           last4: updated.accountNumberLast4,
         }),
       )
-      this.deps.events.emit('payout.paid', {
+      await this.deps.events.emit('payout.paid', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -810,7 +810,7 @@ export class PayoutsService {
           reason,
         }),
       )
-      this.deps.events.emit('payout.failed', {
+      await this.deps.events.emit('payout.failed', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -863,7 +863,7 @@ export class PayoutsService {
           reason: failureReason,
         }),
       )
-      this.deps.events.emit('payout.failed', {
+      await this.deps.events.emit('payout.failed', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,

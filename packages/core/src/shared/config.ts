@@ -135,6 +135,16 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(0).max(365).default(7),
   ),
+  /** How often the event relay tails the event log and claims pending events (ms). */
+  EVENTS_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(50).max(60_000).default(250),
+  ),
+  /** Days a published event stays in the event log before the sweep deletes it. */
+  EVENTS_RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(3650).default(7),
+  ),
   PAYSTACK_WEBHOOK_IPS: optional(
     z
       .string()
@@ -183,6 +193,15 @@ export interface Config {
   paystack: PaystackSettings
   payouts: PayoutSettings
   orders: OrderSettings
+  events: EventSettings
+}
+
+/** The event log and its relay (docs/architecture.md, "Events"). */
+export interface EventSettings {
+  /** EVENTS_POLL_MS: how often the relay tails the log and claims pending events. */
+  pollMs: number
+  /** EVENTS_RETENTION_DAYS: published events older than this are deleted by a job. */
+  retentionDays: number
 }
 
 /** Order lifecycle clocks; create-core turns them into the orders services' timers. */
@@ -388,6 +407,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reservationMinutes: env.ORDER_RESERVATION_MINUTES,
       autoDeliverDays: env.ORDER_AUTO_DELIVER_DAYS,
       returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
+    },
+    events: {
+      pollMs: env.EVENTS_POLL_MS,
+      retentionDays: env.EVENTS_RETENTION_DAYS,
     },
   }
 }
