@@ -369,6 +369,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     }),
   })
   jobs.register({
+    name: 'recheck-pending-refunds',
+    schedule: '*/5 * * * *',
+    summary: `Ask Paystack about refunds pending over ${config.events.refundRecheckMinutes} min (a lost webhook) and settle them`,
+    run: (ctx) => refunds.recheckPending(ctx, config.events.refundRecheckMinutes),
+  })
+  jobs.register({
     name: 'sweep-event-log',
     schedule: '41 3 * * *',
     summary: `Delete published events older than ${config.events.retentionDays} days from the event log`,

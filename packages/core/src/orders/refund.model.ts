@@ -63,6 +63,8 @@ const refundSchema = new Schema<RefundDoc>(
   { timestamps: true, collection: 'refunds' },
 )
 refundSchema.index({ transactionReference: 1, status: 1 })
+// The re-check job's scan for refunds left pending.
+refundSchema.index({ status: 1 })
 // The retry job's query: restocks left pending, oldest first.
 refundSchema.index({ restockState: 1, processedAt: 1 })
 

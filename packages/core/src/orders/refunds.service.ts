@@ -153,6 +153,48 @@ export class RefundsService {
     return { settled }
   }
 
+  /**
+   * The timed job (`recheck-pending-refunds`): asks Paystack about refunds still pending
+   * `olderThanMinutes` after they were requested and settles them, for when the
+   * `refund.processed` / `refund.failed` webhook never came. A refund whose Paystack id was never
+   * saved (a crash right after Paystack accepted it) cannot be asked about: it is counted in
+   * `unknown` for an administrator.
+   */
+  async recheckPending(
+    ctx: Ctx,
+    olderThanMinutes: number,
+    batch = 100,
+  ): Promise<{ checked: number; settled: number; stillPending: number; unknown: number }> {
+    requireRole(ctx, 'admin')
+    const system = systemCtx('recheck-pending-refunds', ctx.now)
+    const due = await this.deps.refunds
+      .find({
+        status: 'pending',
+        createdAt: op({ $lte: new Date(ctx.now.getTime() - olderThanMinutes * 60_000) }),
+      })
+      .sort({ createdAt: 1 })
+      .limit(batch)
+      .lean()
+    const result = { checked: 0, settled: 0, stillPending: 0, unknown: 0 }
+    for (const refund of due) {
+      if (refund.paystackRefundId === undefined) {
+        result.unknown++
+        continue
+      }
+      result.checked++
+      const settled = await this.settleOne(system, refund).catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, refundId: String(refund._id) },
+          'refund re-check failed',
+        )
+        return false
+      })
+      if (settled) result.settled++
+      else result.stillPending++
+    }
+    return result
+  }
+
   private async start(
     ctx: Ctx,
     order: OrderDoc,

@@ -145,6 +145,16 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(1).max(3650).default(7),
   ),
+  /** A refund still pending after this many minutes is re-checked against Paystack. */
+  REFUND_RECHECK_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(15),
+  ),
   PAYSTACK_WEBHOOK_IPS: optional(
     z
       .string()
@@ -202,6 +212,8 @@ export interface EventSettings {
   pollMs: number
   /** EVENTS_RETENTION_DAYS: published events older than this are deleted by a job. */
   retentionDays: number
+  /** REFUND_RECHECK_MINUTES: refunds pending longer are re-checked against Paystack. */
+  refundRecheckMinutes: number
 }
 
 /** Order lifecycle clocks; create-core turns them into the orders services' timers. */
@@ -411,6 +423,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     events: {
       pollMs: env.EVENTS_POLL_MS,
       retentionDays: env.EVENTS_RETENTION_DAYS,
+      refundRecheckMinutes: env.REFUND_RECHECK_MINUTES,
     },
   }
 }
