@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Types } from 'mongoose'
 import { RedisStore } from '../adapters/kv.js'
 import { catalogQuery } from '../catalog/public-catalog.schemas.js'
 import { type Core, createCore } from '../create-core.js'
@@ -7,7 +8,12 @@ import { connectDatabase, type Database } from '../db/connection.js'
 import type { Delivered } from '../shared/events.js'
 import { createLogger } from '../shared/logger.js'
 import { validateInput } from '../shared/validate.js'
-import { aProductInput, aSellerWithStore, aVariantInput } from '../test-support/catalog-builders.js'
+import {
+  aProductIn,
+  aProductInput,
+  aSellerWithStore,
+  aVariantInput,
+} from '../test-support/catalog-builders.js'
 import {
   adminCliCtx,
   anonCtx,
@@ -104,5 +110,40 @@ describe('events across processes', () => {
     await cli.products.approve(adminCliCtx(world.clock.now()), product.id)
     await until(async () => heard.length > 0)
     expect(heard.map((e) => e.productId)).toEqual([product.id])
+  })
+
+  it('delivers an event recorded by a process that died before delivering it, once', async () => {
+    const { seller, email } = await aSellerWithStore(world)
+    const { product, variant } = await aProductIn(world, seller, 'approved')
+    // What `emit('stock.low', ...)` leaves in the log when its process dies right after the
+    // insert: pending, its subscribers not run, its claim (here) already run out.
+    const id = new Types.ObjectId()
+    await world.core.connection.collection('events').insertOne({
+      _id: id,
+      name: 'stock.low',
+      payload: {
+        variantId: variant.id,
+        productId: product.id,
+        storeId: product.storeId,
+        sku: variant.sku,
+        stock: 2,
+        threshold: 3,
+      },
+      createdAt: world.clock.now(),
+      second: Math.floor(id.getTimestamp().getTime() / 1000),
+      status: 'pending',
+      attempts: 1,
+      lockedUntil: new Date(),
+      done: [],
+    })
+    // Two processes start their relays; the low-stock mail (a subscriber) goes out once.
+    await Promise.all([aServer(), aServer()])
+    await world.smtp.waitFor(email, new RegExp(`Low stock: .*${variant.sku}`))
+    const event = world.core.connection.collection('events')
+    await until(async () => (await event.findOne({ _id: id }))?.status === 'published')
+    await new Promise((resolve) => setTimeout(resolve, 500)) // a few more relay passes
+    const lowStockMails = world.smtp.to(email).filter((m) => m.subject.includes(variant.sku))
+    expect(lowStockMails).toHaveLength(1)
+    expect(await event.findOne({ _id: id })).toMatchObject({ done: ['inventory.low-stock-mail'] })
   })
 })

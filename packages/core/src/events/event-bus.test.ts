@@ -52,6 +52,16 @@ function aProcess(settings: Partial<EventRelaySettings> = fast) {
   return { bus, handled }
 }
 
+/** Compile-time checks (tsc runs in `npm run typecheck`): the catalog is closed. */
+export function catalogIsClosed(bus: DurableEventBus) {
+  // @ts-expect-error 'store.teleported' is not in DomainEvents
+  void bus.emit('store.teleported', { storeId: 's' })
+  // @ts-expect-error a payload must have its event's shape
+  void bus.emit('store.approved', { productId: 'p' })
+  // @ts-expect-error no listening to names outside the catalog either
+  bus.on('*', () => {})
+}
+
 const until = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
   const end = Date.now() + ms
   while (!(await check())) {

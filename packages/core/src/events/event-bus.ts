@@ -38,6 +38,7 @@ const TAIL_OVERLAP_SECONDS = 3
 const TAIL_MAX_BACKLOG_SECONDS = 60
 /** How long an event id is remembered as seen by this process's listeners. */
 const SEEN_FOR_MS = 5 * 60_000
+const MAX_SEEN = 50_000
 const PUBSUB_CHANNEL = 'events'
 const EPOCH = new Date(0)
 const DUPLICATE_KEY = 11000
@@ -231,7 +232,12 @@ export class DurableEventBus implements EventBus, EventRelay {
 
   /** Runs the subscribers of events whose claim ran out (a crash, a failed subscriber). */
   private async claimPending(): Promise<void> {
-    const candidates = await this.log.find({ status: 'pending' }).limit(100).toArray()
+    // Soonest claimable first, so events backing off never crowd out ones that are due.
+    const candidates = await this.log
+      .find({ status: 'pending' })
+      .sort({ lockedUntil: 1 })
+      .limit(100)
+      .toArray()
     const now = new Date()
     for (const candidate of candidates.sort((a, b) =>
       a._id.toHexString().localeCompare(b._id.toHexString()),
@@ -321,6 +327,8 @@ export class DurableEventBus implements EventBus, EventRelay {
     const eventId = row._id.toHexString()
     if (this.seen.has(eventId)) return
     this.seen.set(eventId, Date.now())
+    // A process that runs no relay (a test, a one-shot command) never tails, so trims here.
+    if (this.seen.size > MAX_SEEN) this.forgetOldSeen()
     const event = this.delivered(row)
     for (const handler of [...(this.listeners.get(row.name) ?? []), ...this.anyListeners]) {
       this.track(
