@@ -18,6 +18,7 @@ import {
   adminCliCtx,
   anonCtx,
   createTestWorld,
+  eventually,
   type TestWorld,
   testMongoUri,
   testRedisUrl,
@@ -64,14 +65,6 @@ async function aProductInReview(core: Core) {
   return { product, store }
 }
 
-const until = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
 describe('events across processes', () => {
   it("drops the server's cached catalog when a CLI command approves a product (no Redis)", async () => {
     const server = await aServer()
@@ -85,7 +78,7 @@ describe('events across processes', () => {
 
     await world.core.products.approve(adminCliCtx(world.clock.now()), product.id)
     // The clock stands still: only the invalidation can make the server list the product.
-    await until(listed)
+    await eventually(listed)
   })
 
   it("reaches another instance's listeners through Redis", async () => {
@@ -108,7 +101,7 @@ describe('events across processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     const { product } = await aProductInReview(cli)
     await cli.products.approve(adminCliCtx(world.clock.now()), product.id)
-    await until(async () => heard.length > 0)
+    await eventually(async () => heard.length > 0)
     expect(heard.map((e) => e.productId)).toEqual([product.id])
   })
 
@@ -140,7 +133,7 @@ describe('events across processes', () => {
     await Promise.all([aServer(), aServer()])
     await world.smtp.waitFor(email, new RegExp(`Low stock: .*${variant.sku}`))
     const event = world.core.connection.collection('events')
-    await until(async () => (await event.findOne({ _id: id }))?.status === 'published')
+    await eventually(async () => (await event.findOne({ _id: id }))?.status === 'published')
     await new Promise((resolve) => setTimeout(resolve, 500)) // a few more relay passes
     const lowStockMails = world.smtp.to(email).filter((m) => m.subject.includes(variant.sku))
     expect(lowStockMails).toHaveLength(1)

@@ -5,7 +5,7 @@ import { connectDatabase, type Database } from '../db/connection.js'
 import { systemClock } from '../shared/clock.js'
 import type { Delivered } from '../shared/events.js'
 import { createLogger } from '../shared/logger.js'
-import { testMongoUri } from '../test-support/harness.js'
+import { eventually, testMongoUri } from '../test-support/harness.js'
 import { DurableEventBus, type EventRelaySettings } from './event-bus.js'
 import { createEventLogModel, type EventLogModel } from './event-log.model.js'
 import { outboxField, outboxSourceOf, type WithOutbox } from './outbox.js'
@@ -60,14 +60,6 @@ export function catalogIsClosed(bus: DurableEventBus) {
   void bus.emit('store.approved', { productId: 'p' })
   // @ts-expect-error no listening to names outside the catalog either
   bus.on('*', () => {})
-}
-
-const until = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }
 
 describe('the durable event bus', () => {
@@ -149,7 +141,7 @@ describe('the durable event bus', () => {
     await server.bus.start()
     try {
       await cli.bus.emit('store.approved', { storeId: 'from-cli' })
-      await until(() => heard.length > 0)
+      await eventually(() => heard.length > 0)
       await cli.bus.drain()
       // A few more polls: the tail overlaps seconds, yet each event is heard once.
       await new Promise((resolve) => setTimeout(resolve, 300))
