@@ -130,6 +130,19 @@ export class DurableEventBus implements EventBus, EventRelay {
   }
 
   async publishOutbox(source: OutboxSource, id: unknown, entries: OutboxEntry[]): Promise<void> {
+    try {
+      await this.copyOutbox(source, id, entries)
+    } catch (error) {
+      // The state change is done and its events are safe in the aggregate's outbox: the relay's
+      // sweep copies them later. The caller's operation succeeded, so this does not throw.
+      this.deps.logger.warn(
+        { err: error, collection: source.name, id: String(id) },
+        'outbox left for the relay',
+      )
+    }
+  }
+
+  private async copyOutbox(source: OutboxSource, id: unknown, entries: OutboxEntry[]) {
     for (const entry of entries) {
       const row = this.newRow(entry._id, entry.name, entry.payload, entry.at)
       try {
@@ -264,7 +277,7 @@ export class DurableEventBus implements EventBus, EventRelay {
         .toArray()
       for (const doc of docs) {
         const entries = (doc.outbox ?? []) as OutboxEntry[]
-        if (entries.length > 0) await this.publishOutbox(source, doc._id, entries)
+        if (entries.length > 0) await this.copyOutbox(source, doc._id, entries)
       }
     }
   }

@@ -134,8 +134,8 @@ export interface EventBus {
   outboxEntry<E extends EventName>(name: E, payload: DomainEvents[E]): OutboxEntry
   /**
    * After the aggregate's update succeeded: copies its outbox entries to the event log
-   * (idempotently), removes them from the aggregate and delivers them. If the process dies
-   * first, the relay's outbox sweep does the same later.
+   * (idempotently), removes them from the aggregate and delivers them. Never throws: if the copy
+   * fails or the process dies first, the relay's outbox sweep does the same later.
    */
   publishOutbox(source: OutboxSource, id: unknown, entries: OutboxEntry[]): Promise<void>
   /**
