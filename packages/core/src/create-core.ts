@@ -346,6 +346,13 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     run: (ctx) => checkout.expireUnpaid(ctx),
   })
   jobs.register({
+    name: 'recheck-unconfirmed-payments',
+    schedule: '*/5 * * * *',
+    summary:
+      'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones',
+    run: (ctx) => checkout.recheckUnconfirmed(ctx),
+  })
+  jobs.register({
     name: 'auto-deliver-shipped-orders',
     schedule: '7 * * * *',
     summary: 'Count orders shipped longer ago than the delivery window as delivered',

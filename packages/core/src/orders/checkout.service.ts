@@ -51,7 +51,7 @@ export interface CheckoutDeps {
   timers: OrderTimers
 }
 
-export type PaymentSource = 'webhook' | 'poll' | 'expiry' | 'cancel'
+export type PaymentSource = 'webhook' | 'poll' | 'expiry' | 'cancel' | 'recheck'
 
 export type PaymentOutcome =
   | 'paid'
@@ -63,6 +63,8 @@ export type PaymentOutcome =
 
 const CURRENCY: Currency = 'NGN'
 const SWEEP_BATCH = 200
+/** A checkout unconfirmed this long after it started is asked about at Paystack (a lost webhook). */
+export const PAYMENT_RECHECK_AFTER_MINUTES = 5
 const UNPAID: OrderGroupStatus[] = ['creating', 'awaiting_payment']
 
 const groupNotFound = () => new NotFoundError('Order group')
@@ -611,6 +613,44 @@ export class CheckoutService {
       assertOrderMove(orderActorOf(ctx), 'pending', 'cancelled')
       const from = group.status === 'creating' ? 'creating' : 'awaiting_payment'
       if (await this.cancelGroup(ctx, String(group._id), from, 'payment_expired')) counts.expired++
+    }
+    return counts
+  }
+
+  /**
+   * The timed job (`recheck-unconfirmed-payments`): checkouts still awaiting payment
+   * `PAYMENT_RECHECK_AFTER_MINUTES` after they started, and not yet expired, are asked about at
+   * Paystack, so a paid checkout whose `charge.success` webhook was lost is confirmed without
+   * waiting for its payment window to close. Unreachable Paystack: the next run tries again.
+   */
+  async recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
+    requireRole(ctx, 'admin')
+    // Started before `ctx.now - N min` <=> expires before that plus the payment window.
+    const startedBefore = ctx.now.getTime() - PAYMENT_RECHECK_AFTER_MINUTES * 60_000
+    const due = await this.deps.records.groups
+      .find({
+        status: 'awaiting_payment',
+        expiresAt: op({
+          $gt: ctx.now,
+          $lte: new Date(startedBefore + this.deps.timers.paymentWindowSeconds * 1000),
+        }),
+      })
+      .sort({ expiresAt: 1 })
+      .limit(SWEEP_BATCH)
+      .lean()
+    const counts = { checked: 0, paid: 0, skipped: 0 }
+    for (const group of due) {
+      try {
+        const outcome = await this.confirmPayment(ctx, group.reference, 'recheck')
+        counts.checked++
+        if (outcome === 'paid') counts.paid++
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, reference: group.reference },
+          'payment re-check: Paystack unreachable; next run',
+        )
+        counts.skipped++
+      }
     }
     return counts
   }

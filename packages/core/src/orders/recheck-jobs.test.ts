@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import {
+  aBuyer,
+  aCheckout,
   anIdempotencyKey,
   aPaidOrder,
+  aStoreSelling,
   createPaystackWorld,
   type PaystackWorld,
+  payOnCheckoutPage,
 } from '../test-support/order-builders.js'
+import { PAYMENT_RECHECK_AFTER_MINUTES } from './checkout.service.js'
 
-// Refunds stay pending in this sandbox until the test settles them, and their webhooks are lost.
+// Jobs that ask Paystack when its webhook never came. Refunds stay pending in this sandbox until
+// the test settles them.
 let pw: PaystackWorld
 let world: TestWorld
 beforeAll(async () => {
@@ -99,5 +105,31 @@ describe('the recheck-pending-refunds job', () => {
     expect((run.result as { stillPending: number }).stillPending).toBeGreaterThanOrEqual(1)
     const [after] = await world.core.refunds.forOrder(order.id)
     expect(after?.status).toBe('pending')
+  })
+})
+
+describe('the recheck-unconfirmed-payments job', () => {
+  it('confirms a paid checkout whose charge.success webhook was lost, once it is old enough', async () => {
+    const store = await aStoreSelling(world)
+    const buyer = await aBuyer(world)
+    const checkout = await aCheckout(world, buyer.ctx, [
+      { variantId: store.variant.id, quantity: 1 },
+    ])
+    const orderId = checkout.orders[0]!.id
+    pw.sandbox.setWebhookUrl(null)
+    try {
+      await payOnCheckoutPage(checkout.payment.authorizationUrl)
+      await pw.sandbox.idle()
+    } finally {
+      pw.sandbox.setWebhookUrl(pw.webhookUrl)
+    }
+    const status = async () => (await world.core.orders.get(admin(), orderId)).status
+    await world.core.jobs.run(admin(), 'recheck-unconfirmed-payments')
+    expect(await status()).toBe('pending') // too young: its webhook may still come
+
+    world.clock.advance((PAYMENT_RECHECK_AFTER_MINUTES + 1) * 60_000)
+    const run = await world.core.jobs.run(admin(), 'recheck-unconfirmed-payments')
+    expect((run.result as { paid: number }).paid).toBeGreaterThanOrEqual(1)
+    expect(await status()).toBe('processing')
   })
 })
