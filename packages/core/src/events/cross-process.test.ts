@@ -123,7 +123,6 @@ describe('events across processes', () => {
         threshold: 3,
       },
       createdAt: world.clock.now(),
-      second: Math.floor(id.getTimestamp().getTime() / 1000),
       status: 'pending',
       attempts: 1,
       lockedUntil: new Date(),

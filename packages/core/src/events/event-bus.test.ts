@@ -143,7 +143,7 @@ describe('the durable event bus', () => {
       await cli.bus.emit('store.approved', { storeId: 'from-cli' })
       await eventually(() => heard.length > 0)
       await cli.bus.drain()
-      // A few more polls: the tail overlaps seconds, yet each event is heard once.
+      // A few more polls: the tail reads recent seconds again, yet each event is heard once.
       await new Promise((resolve) => setTimeout(resolve, 300))
       expect(heard).toEqual(['from-cli'])
       // The subscriber ran in the process that recorded the event, not again in the server.

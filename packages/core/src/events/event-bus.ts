@@ -32,7 +32,10 @@ export const defaultEventRelaySettings: EventRelaySettings = {
   outboxSweepMs: 10_000,
 }
 
-/** Seconds of the log tailed again on every poll: an insert can land after its id's second. */
+/**
+ * Seconds of the log read again on every poll: ids are made before their insert lands, and by
+ * several processes, so an event can appear behind the cursor. Seen ids dedupe the overlap.
+ */
 const TAIL_OVERLAP_SECONDS = 3
 /** After a stall, the tail catches up at most this far back (pending events are claimed anyway). */
 const TAIL_MAX_BACKLOG_SECONDS = 60
@@ -81,7 +84,7 @@ const errorText = (error: unknown) =>
  * Delivery has two kinds of handler:
  * - listeners (`on`, `onAny`) run in every process that registered them, once per process,
  *   for events from any process: at once for this process's own events, through Redis pub/sub
- *   when configured, and through the relay's tail of the log (by `second`) otherwise;
+ *   when configured, and through the relay's tail of the log (`_id` > a cursor) otherwise;
  * - subscribers (`subscribe`) run once for the whole marketplace, in the process that holds the
  *   event's claim (the emitter at first, any relay after the lease runs out); each finished
  *   subscriber is noted in `done`, and the event is `published` when all are.
@@ -235,10 +238,11 @@ export class DurableEventBus implements EventBus, EventRelay {
     const now = Math.floor(Date.now() / 1000)
     if (this.tailFrom === 0) this.tailFrom = now
     const from = Math.max(this.tailFrom - TAIL_OVERLAP_SECONDS, now - TAIL_MAX_BACKLOG_SECONDS)
-    for (let second = from; second <= now; second++) {
-      const rows = await this.log.find({ second }).sort({ _id: 1 }).toArray()
-      for (const row of rows) this.notify(row)
-    }
+    const rows = await this.log
+      .find({ _id: { $gt: Types.ObjectId.createFromTime(from) } })
+      .sort({ _id: 1 })
+      .toArray()
+    for (const row of rows) this.notify(row)
     this.tailFrom = now
     this.forgetOldSeen()
   }
@@ -296,7 +300,6 @@ export class DurableEventBus implements EventBus, EventRelay {
       name,
       payload,
       createdAt,
-      second: Math.floor(id.getTimestamp().getTime() / 1000),
       // With no subscriber there is nothing to run once: published as it is recorded.
       status: claimed ? 'pending' : 'published',
       attempts: claimed ? 1 : 0,

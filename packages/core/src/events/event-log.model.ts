@@ -5,16 +5,13 @@ export type EventStatus = (typeof EVENT_STATUSES)[number]
 
 /**
  * One recorded domain event: the outbox and the event log in one collection. `_id` is the event
- * id (an ObjectId, so ids sort by time); `second` is the wall-clock second of that id, indexed,
- * because the embedded engine serves equality on an indexed field from its index but scans for
- * `_id > x` (reference/ferretdb.md §7): the relay tails the log second by second.
+ * id (an ObjectId, so ids sort by time and the relay tails the log by `_id > cursor`).
  */
 export interface EventLogDoc {
   _id: Types.ObjectId
   name: string
   payload: Record<string, unknown>
   createdAt: Date
-  second: number
   /** pending until every subscriber has handled it; failed after the last attempt. */
   status: EventStatus
   attempts: number
@@ -31,7 +28,6 @@ const eventLogSchema = new Schema<EventLogDoc>(
     name: { type: String, required: true },
     payload: { type: Schema.Types.Mixed, required: true },
     createdAt: { type: Date, required: true },
-    second: { type: Number, required: true, index: true },
     status: { type: String, required: true, enum: EVENT_STATUSES, index: true },
     attempts: { type: Number, required: true },
     lockedUntil: { type: Date, required: true },
