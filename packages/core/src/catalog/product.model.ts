@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
-import { outboxField } from '../events/outbox.js'
+import { outboxFields } from '../events/outbox.js'
 import type { OutboxEntry } from '../shared/events.js'
 import { type OptionAxis, PRODUCT_STATUSES, type ProductStatus } from './product.types.js'
 import type { ProductImage } from './product-images.port.js'
@@ -28,6 +28,8 @@ export interface ProductDoc extends ContentDoc {
   revisionRejection?: { reason: string; at: Date }
   /** Decision events recorded with the status change, until the bus copies them to the log. */
   outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   /**
    * Denormalized for the public catalog (docs/catalog.md), kept up to date by the catalog
    * services whenever the live content, the variants, their prices or stock crossing zero change.
@@ -104,7 +106,7 @@ const productSchema = new Schema<ProductDoc>(
     approvedBy: String,
     publishedAt: Date,
     archivedAt: Date,
-    outbox: outboxField,
+    ...outboxFields,
   },
   { timestamps: true, collection: 'products' },
 )

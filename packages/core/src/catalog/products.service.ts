@@ -2,7 +2,7 @@ import type { Types } from 'mongoose'
 import type { OptionalReasonBody, ReasonBody } from '../accounts/account.schemas.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
-import { outboxSourceOf } from '../events/outbox.js'
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { type Ctx, describeActor, isAdmin, requireRole } from '../shared/ctx.js'
@@ -401,7 +401,7 @@ export class ProductsService implements ProductImageSlots {
       .findOneAndUpdate(
         { _id: product._id, status: product.status },
         {
-          $set: { status: to, ...extra.$set },
+          $set: { status: to, ...extra.$set, ...(event ? OUTBOX_PENDING : {}) },
           ...(extra.$unset ? { $unset: extra.$unset } : {}),
           // The decision's event rides in the same single-document update (docs/architecture.md).
           ...(event ? { $push: { outbox: event } } : {}),

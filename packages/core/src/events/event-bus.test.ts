@@ -8,7 +8,7 @@ import { createLogger } from '../shared/logger.js'
 import { eventually, testMongoUri } from '../test-support/harness.js'
 import { DurableEventBus, type EventRelaySettings } from './event-bus.js'
 import { createEventLogModel, type EventLogModel } from './event-log.model.js'
-import { outboxField, outboxSourceOf, type WithOutbox } from './outbox.js'
+import { OUTBOX_PENDING, outboxFields, outboxSourceOf, type WithOutbox } from './outbox.js'
 
 // Each bus stands for one process; they share the database as the server and a CLI command do.
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   log = createEventLogModel(database.connection)
   widgets = database.connection.model<WidgetDoc>(
     'Widget',
-    new Schema<WidgetDoc>({ status: String, outbox: outboxField }, { collection: 'widgets' }),
+    new Schema<WidgetDoc>({ status: String, ...outboxFields }, { collection: 'widgets' }),
   )
   await Promise.all([log.init(), widgets.init()])
 })
@@ -85,7 +85,7 @@ describe('the durable event bus', () => {
     const widget = await widgets.create({ status: 'draft', outbox: [] })
     await widgets.updateOne(
       { _id: widget._id },
-      { $set: { status: 'approved' }, $push: { outbox: entry } },
+      { $set: { status: 'approved', ...OUTBOX_PENDING }, $push: { outbox: entry } },
     )
     expect(crashed.handled).toHaveLength(0)
 
@@ -100,7 +100,8 @@ describe('the durable event bus', () => {
     expect(handled.map((e) => [e.storeId, e.eventId])).toEqual([
       ['crashed', entry._id.toHexString()],
     ])
-    expect((await widgets.findById(widget._id).lean())?.outbox).toEqual([])
+    expect(await widgets.findById(widget._id).lean()).toMatchObject({ outbox: [] })
+    expect((await widgets.findById(widget._id).lean())?.outboxState).toBeUndefined()
     expect(await log.findById(entry._id).lean()).toMatchObject({ status: 'published' })
   })
 

@@ -158,8 +158,11 @@ export class DurableEventBus implements EventBus, EventRelay {
       this.deliver(row, true)
     }
     // The exact stored values: `$pull` by condition is a no-op on the embedded engine.
+    const _id = id as Types.ObjectId
     const pull = { $pullAll: { outbox: entries } } as unknown as mongo.UpdateFilter<mongo.Document>
-    await source.collection.updateOne({ _id: id as Types.ObjectId }, pull)
+    await source.collection.updateOne({ _id }, pull)
+    // Unmarked only once empty: an entry pushed meanwhile keeps the mark for the sweep.
+    await source.collection.updateOne({ _id, outbox: { $size: 0 } }, { $unset: { outboxState: 1 } })
   }
 
   on<E extends EventName>(name: E, handler: Handler<E>): () => void {
@@ -275,10 +278,7 @@ export class DurableEventBus implements EventBus, EventRelay {
   /** Copies outbox entries a crash left in aggregates to the log, and delivers them. */
   private async sweepOutboxes(): Promise<void> {
     for (const source of this.sources) {
-      const docs = await source.collection
-        .find({ 'outbox._id': { $exists: true } })
-        .limit(100)
-        .toArray()
+      const docs = await source.collection.find({ outboxState: 'pending' }).limit(100).toArray()
       for (const doc of docs) {
         const entries = (doc.outbox ?? []) as OutboxEntry[]
         if (entries.length > 0) await this.copyOutbox(source, doc._id, entries)

@@ -1,6 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import type { OptionValueDoc } from '../catalog/variant.model.js'
-import { outboxField } from '../events/outbox.js'
+import { outboxFields } from '../events/outbox.js'
 import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import {
@@ -72,6 +72,8 @@ export interface OrderDoc {
   timeline: TimelineEntryDoc[]
   /** Events recorded with a status change, until the bus copies them to the event log. */
   outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   createdAt: Date
   updatedAt: Date
 }
@@ -184,7 +186,7 @@ const orderSchema = new Schema<OrderDoc>(
     saleRecorded: { type: Boolean, required: true, default: false },
     fundsReleased: { type: Boolean, required: true, default: false },
     timeline: { type: [timelineSchema], default: [] },
-    outbox: outboxField,
+    ...outboxFields,
   },
   { timestamps: true, collection: 'orders' },
 )

@@ -1,4 +1,4 @@
-import { outboxSourceOf } from '../events/outbox.js'
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import { type Ctx, describeActor } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
 import type { EventBus, OutboxSource } from '../shared/events.js'
@@ -77,7 +77,7 @@ export class OrderRecords {
       .findOneAndUpdate(
         { _id: order._id, status: from },
         {
-          $set: { status: to, ...options.set },
+          $set: { status: to, ...options.set, ...OUTBOX_PENDING },
           $push: {
             timeline: {
               kind: 'transition',

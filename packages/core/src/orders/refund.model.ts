@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
-import { outboxField } from '../events/outbox.js'
+import { outboxFields } from '../events/outbox.js'
 import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import { REFUND_STATUSES, type RefundStatus } from './order.types.js'
@@ -37,6 +37,8 @@ export interface RefundDoc {
   processedAt?: Date
   /** The settlement's event, recorded with the status change until the bus copies it. */
   outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   createdAt: Date
   updatedAt: Date
 }
@@ -58,7 +60,7 @@ const refundSchema = new Schema<RefundDoc>(
     requestedBy: { type: String, required: true },
     failureReason: String,
     processedAt: Date,
-    outbox: outboxField,
+    ...outboxFields,
   },
   { timestamps: true, collection: 'refunds' },
 )

@@ -1,7 +1,7 @@
 import type { AuditService } from '../audit/audit.service.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import { op } from '../db/query.js'
-import { outboxSourceOf } from '../events/outbox.js'
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
@@ -304,6 +304,7 @@ export class RefundsService {
             status: 'processed',
             processedAt: ctx.now,
             ...(toRestock ? { restockState: 'pending' } : {}),
+            ...OUTBOX_PENDING,
           },
           // The event rides on the status change; the relay's sweep publishes it after a crash.
           $push: { outbox: event },
@@ -413,7 +414,7 @@ export class RefundsService {
       .findOneAndUpdate(
         { _id: refund._id, status: 'pending' },
         {
-          $set: { status: 'failed', failureReason: why, processedAt: ctx.now },
+          $set: { status: 'failed', failureReason: why, processedAt: ctx.now, ...OUTBOX_PENDING },
           $push: { outbox: event },
         },
         { returnDocument: 'after' },
