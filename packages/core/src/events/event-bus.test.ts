@@ -155,4 +155,16 @@ describe('the durable event bus', () => {
       await server.bus.stop()
     }
   })
+
+  it('prunes published events older than the cut-off and keeps pending ones', async () => {
+    const { bus } = aProcess()
+    const published = await bus.emit('store.closed', { storeId: 'old' }) // no subscriber
+    const pending = await bus.emit('store.approved', { storeId: 'waiting' })
+    await bus.drain()
+    await log.updateOne({ _id: pending }, { $set: { status: 'pending' } })
+    const deleted = await bus.prunePublished(new Date(Date.now() + 60_000))
+    expect(deleted).toBeGreaterThanOrEqual(1)
+    expect(await log.findById(published).lean()).toBeNull()
+    expect(await log.findById(pending).lean()).toMatchObject({ status: 'pending' })
+  })
 })
