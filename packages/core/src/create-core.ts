@@ -7,7 +7,7 @@ import { forgetRecentUsersOn, RecentUsers } from './accounts/recent-users.js'
 import { createOneTimeTokenModel, createRefreshTokenModel } from './accounts/token.model.js'
 import { createUserModel } from './accounts/user.model.js'
 import { UsersService } from './accounts/users.service.js'
-import { createKeyValueStore, type KeyValueStore } from './adapters/kv.js'
+import { createKeyValueStore, type KeyValueStore, RedisStore } from './adapters/kv.js'
 import { CaptureMailer, type Mailer, SmtpMailer } from './adapters/mailer.js'
 import { createAuditModel } from './audit/audit.model.js'
 import { AuditService } from './audit/audit.service.js'
@@ -20,6 +20,9 @@ import { createReservationModel } from './catalog/reservation.model.js'
 import { createStockMovementModel } from './catalog/stock-movement.model.js'
 import { createVariantModel } from './catalog/variant.model.js'
 import { type Database, openDatabase } from './db/connection.js'
+import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
+import { createEventLogModel } from './events/event-log.model.js'
+import { outboxSourceOf } from './events/outbox.js'
 import { HealthService } from './health/health.service.js'
 import { imageStoresFor } from './images/image-stores.js'
 import { ImagesService } from './images/images.service.js'
@@ -54,7 +57,7 @@ import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
-import { type EventBus, InProcessEventBus } from './shared/events.js'
+import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
 import { createStoreModel } from './stores/store.model.js'
@@ -71,6 +74,8 @@ export interface CoreOverrides {
   paystack?: PaystackClient
   /** Order lifecycle clocks: payment window, auto-delivery, return window (orders). */
   orderTimers?: Partial<OrderTimers>
+  /** Event relay timings (tests shorten the lease). */
+  events?: Partial<EventRelaySettings>
 }
 
 /** The composition root: every service, wired once. */
@@ -79,6 +84,12 @@ export interface Core {
   logger: Logger
   clock: Clock
   events: EventBus
+  /**
+   * Publishes recorded events: tails the event log for other processes' events, claims events
+   * whose subscribers have not run, sweeps aggregates' outboxes. The server and `kloset
+   * scheduler` start it; a one-shot CLI command does not need to.
+   */
+  relay: EventRelay
   connection: Connection
   engine: Database['engine']
   kv: KeyValueStore
@@ -137,9 +148,14 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     (config.smtpUrl
       ? new SmtpMailer(config.smtpUrl, config.mailFrom)
       : new CaptureMailer(mailCaptureDir(config), config.mailFrom))
-  const events = new InProcessEventBus((error, event) =>
-    logger.error({ err: error, event }, 'event handler failed'),
-  )
+  const eventLog = createEventLogModel(connection)
+  const events = new DurableEventBus({
+    log: eventLog,
+    clock,
+    logger,
+    ...(kv instanceof RedisStore ? { pubsub: kv } : {}),
+    settings: { pollMs: config.events.pollMs, ...overrides.events },
+  })
 
   const models = {
     users: createUserModel(connection),
@@ -158,6 +174,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orderGroups: createOrderGroupModel(connection),
     refunds: createRefundModel(connection),
     idempotencyKeys: createIdempotencyKeyModel(connection),
+    eventLog,
   }
   await Promise.all(Object.values(models).map((model) => model.init()))
 
@@ -218,8 +235,6 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
   })
   const images = new ImagesService({ products, ...imageStoresFor(config), logger })
-  // Images no version of a product uses any more are deleted from the store that holds them.
-  events.on('product.images_dropped', ({ images: dropped }) => images.discard(dropped))
 
   const jobs = new JobsService({
     locks:
@@ -264,7 +279,6 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     kv,
     onError: (error) => logger.error({ err: error }, 'catalog cache invalidation failed'),
   })
-  invalidateCatalogOn(events, catalogCache)
   const catalog = new PublicCatalogService({
     products: models.products,
     variants: models.variants,
@@ -339,6 +353,13 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     run: (ctx) => checkout.expireUnpaid(ctx),
   })
   jobs.register({
+    name: 'recheck-unconfirmed-payments',
+    schedule: '*/5 * * * *',
+    summary:
+      'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones',
+    run: (ctx) => checkout.recheckUnconfirmed(ctx),
+  })
+  jobs.register({
     name: 'auto-deliver-shipped-orders',
     schedule: '7 * * * *',
     summary: 'Count orders shipped longer ago than the delivery window as delivered',
@@ -359,6 +380,22 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       // Restocks cut off between their movement row and their $inc, which no retry can finish:
       // an operator recounts those variants (docs/operations.md).
       unconfirmedMovements: (await inventory.unconfirmedMovements(ctx, { limit: 1 })).total,
+    }),
+  })
+  jobs.register({
+    name: 'recheck-pending-refunds',
+    schedule: '*/5 * * * *',
+    summary: `Ask Paystack about refunds pending over ${config.events.refundRecheckMinutes} min (a lost webhook) and settle them`,
+    run: (ctx) => refunds.recheckPending(ctx, config.events.refundRecheckMinutes),
+  })
+  jobs.register({
+    name: 'sweep-event-log',
+    schedule: '41 3 * * *',
+    summary: `Delete published events older than ${config.events.retentionDays} days from the event log`,
+    run: async (ctx) => ({
+      deleted: await events.prunePublished(
+        new Date(ctx.now.getTime() - config.events.retentionDays * 24 * 3600_000),
+      ),
     }),
   })
   jobs.register({
@@ -407,7 +444,6 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
     settings: config.payouts,
   })
-  events.on('paystack.event_received', (event) => payouts.onPaystackEvent(event))
   jobs.register({
     name: 'weekly-payouts',
     schedule: PAYOUT_SCHEDULE,
@@ -420,11 +456,37 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     },
   })
 
+  // Subscribers: what must happen once per event for the whole marketplace, run by the process
+  // holding the event's claim and retried by the relay. The names are recorded in the event
+  // log (`done`), so they stay stable. Handlers are idempotent: a retry after a crash may repeat.
+  events.subscribe('product.images_dropped', 'images.discard', ({ images: dropped }) =>
+    // Images no version of a product uses any more are deleted from the store that holds them.
+    images.discard(dropped),
+  )
+  events.subscribe('stock.low', 'inventory.low-stock-mail', (event) =>
+    inventory.mailLowStock(event),
+  )
+  events.subscribe('paystack.event_received', 'checkout.confirm-payment', (event) =>
+    checkout.onPaystackEvent(event),
+  )
+  events.subscribe('paystack.event_received', 'refunds.settle', (event) =>
+    refunds.onPaystackEvent(event),
+  )
+  events.subscribe('paystack.event_received', 'payouts.settle', (event) =>
+    payouts.onPaystackEvent(event),
+  )
+  // Listeners: what every process does for itself, for events from any process.
+  invalidateCatalogOn(events, catalogCache)
+  // Aggregates that carry their events in an outbox; the relay sweeps them after a crash.
+  for (const model of [models.orders, models.products, models.refunds])
+    events.addOutboxSource(outboxSourceOf(model))
+
   return {
     config,
     logger,
     clock,
     events,
+    relay: events,
     connection,
     engine: database.engine,
     kv,
@@ -453,7 +515,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     async close() {
-      await events.drain()
+      await events.stop()
       mailer.close()
       await kv.close()
       if (!overrides.database) await database.close()

@@ -36,6 +36,7 @@ export {
   openDatabase,
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
+export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,
@@ -74,7 +75,14 @@ export {
 } from './shared/config.js'
 export * from './shared/ctx.js'
 export * from './shared/errors.js'
-export { type EventBus, InProcessEventBus } from './shared/events.js'
+export type {
+  AnyDelivered,
+  Delivered,
+  DomainEvents,
+  EventBus,
+  EventName,
+  Handler,
+} from './shared/events.js'
 export { newId, newRequestId } from './shared/ids.js'
 export { createLogger, type Logger } from './shared/logger.js'
 export { CURRENCIES, type Currency, formatMoney, type Money, shareOf } from './shared/money.js'

@@ -33,6 +33,9 @@ async function main() {
   })
   // The timed jobs run alongside the API; their locks keep a separate `kloset scheduler` safe.
   const scheduler = startScheduler(core.jobs, core.logger)
+  // Publishes what is recorded in the event log: other processes' events (a `kloset` command)
+  // reach this server's listeners, and events a crash left undelivered are delivered.
+  await core.relay.start()
   const base = running.url
   const lines = [
     '',

@@ -5,7 +5,7 @@ import { renderTable } from '../table.js'
 export default class Scheduler extends KlosetCommand {
   static override summary = 'Run the timed jobs (payouts, expiries, sweeps) until stopped'
   static override description =
-    "Runs every job on its cron schedule (Africa/Lagos time). Each run takes the job's lock (Redis when REDIS_URL is set, the database otherwise), so two schedulers never run the same job at once. `npm start` runs one alongside the API."
+    "Runs every job on its cron schedule (Africa/Lagos time). Each run takes the job's lock (Redis when REDIS_URL is set, the database otherwise), so two schedulers never run the same job at once. `npm start` runs one alongside the API. It also runs the event relay, which publishes recorded events whose delivery a crash interrupted."
 
   async run(): Promise<{
     jobs: { name: string; schedule: string; nextRun: string | undefined }[]
@@ -13,6 +13,8 @@ export default class Scheduler extends KlosetCommand {
     await this.parse(Scheduler)
     const core = await this.core()
     const scheduler = startScheduler(core.jobs, core.logger)
+    // Events a crashed process recorded but never delivered are delivered from here too.
+    await core.relay.start()
     this.say(
       renderTable(
         ['job', 'schedule', 'next run'],
@@ -25,6 +27,7 @@ export default class Scheduler extends KlosetCommand {
       process.once('SIGTERM', done)
     })
     await scheduler.stop()
+    await core.relay.stop()
     return { jobs: scheduler.jobs }
   }
 }

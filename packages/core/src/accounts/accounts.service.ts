@@ -182,7 +182,7 @@ export class AccountsService {
       throw error
     }
     await this.sendVerification(user, ctx.now)
-    this.deps.events.emit('user.signed_up', {
+    await this.deps.events.emit('user.signed_up', {
       userId: String(user._id),
       email: user.email,
       role: user.role,
@@ -200,7 +200,7 @@ export class AccountsService {
       if (user.status === 'unverified') user.status = 'active'
       await user.save()
       this.deps.recentUsers.forget(String(user._id))
-      this.deps.events.emit('user.verified', { userId: String(user._id) })
+      await this.deps.events.emit('user.verified', { userId: String(user._id) })
     }
     return toUserDTO(user)
   }
@@ -350,7 +350,7 @@ export class AccountsService {
       { $set: { revokedAt: ctx.now } },
     )
     await this.deps.mail.send(user.email, mailTemplates.passwordChanged({ name: user.name }))
-    this.deps.events.emit('user.password_reset', { userId: String(user._id) })
+    await this.deps.events.emit('user.password_reset', { userId: String(user._id) })
   }
 
   /**

@@ -85,7 +85,10 @@ export class UsersService {
       updated.email,
       mailTemplates.accountSuspended({ name: updated.name, reason: input.reason }),
     )
-    this.deps.events.emit('user.suspended', { userId: String(user._id), reason: input.reason })
+    await this.deps.events.emit('user.suspended', {
+      userId: String(user._id),
+      reason: input.reason,
+    })
     return toUserDTO(updated)
   }
 
@@ -114,7 +117,7 @@ export class UsersService {
       updated.email,
       mailTemplates.accountReinstated({ name: updated.name }),
     )
-    this.deps.events.emit('user.reinstated', { userId: String(user._id) })
+    await this.deps.events.emit('user.reinstated', { userId: String(user._id) })
     return toUserDTO(updated)
   }
 }

@@ -21,6 +21,13 @@ export interface KeyValueStore {
   close(): Promise<void>
 }
 
+/** Fan-out of small messages to every instance (Redis pub/sub; events use it when configured). */
+export interface PubSub {
+  publish(channel: string, message: string): Promise<void>
+  /** Listens on the channel until the returned function is called. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>
+}
+
 interface Entry {
   value: string
   expiresAt: number
@@ -104,7 +111,7 @@ const DELETE_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
 
-export class RedisStore implements KeyValueStore {
+export class RedisStore implements KeyValueStore, PubSub {
   readonly kind = 'redis' as const
   readonly client: Redis
 
@@ -156,6 +163,24 @@ export class RedisStore implements KeyValueStore {
 
   async ping() {
     await this.client.ping()
+  }
+
+  async publish(channel: string, message: string) {
+    await this.client.publish(this.prefix + channel, message)
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void) {
+    // A connection in subscriber mode can do nothing else, so listening takes its own.
+    const listener = this.client.duplicate()
+    listener.on('error', () => {})
+    const name = this.prefix + channel
+    listener.on('message', (from: string, message: string) => {
+      if (from === name) onMessage(message)
+    })
+    await listener.subscribe(name)
+    return async () => {
+      listener.disconnect()
+    }
   }
 
   async close() {

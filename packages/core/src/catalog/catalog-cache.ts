@@ -163,9 +163,10 @@ export const LIST_EVENTS = [
 ] as const satisfies readonly EventName[]
 
 /**
- * Subscribes the cache to every event that changes what a buyer sees. Handlers start right after
- * the emitting service's write, before it returns to its caller (InProcessEventBus runs them on
- * the next microtask), and `generation()` waits for them.
+ * Listens (in every process) to every event that changes what a buyer sees. For this process's
+ * own events the handlers start right after the event is recorded, before the emitting service
+ * returns to its caller, and `generation()` waits for them; other processes' events (a `kloset`
+ * command) arrive through the event relay's tail of the log, or Redis.
  */
 export function invalidateCatalogOn(events: EventBus, cache: CatalogCache): void {
   const all = () => cache.invalidateAll()

@@ -101,9 +101,7 @@ interface MovementMeta {
  *   for a recount), where `$inc` first would have restocked twice on the retry and oversold.
  */
 export class InventoryService {
-  constructor(private deps: InventoryDeps) {
-    deps.events.on('stock.low', (event) => this.mailLowStock(event))
-  }
+  constructor(private deps: InventoryDeps) {}
 
   // ---- seller stock changes ---------------------------------------------------------------
 
@@ -545,14 +543,17 @@ export class InventoryService {
       productId: String(variant.productId),
       storeId: String(variant.storeId),
     }
-    this.deps.events.emit('stock.changed', { ...ids, stock: variant.stock, previous })
+    await this.deps.events.emit('stock.changed', { ...ids, stock: variant.stock, previous })
     if (previous > 0 !== variant.stock > 0) {
       await refreshProductSummary(this.deps, variant.productId)
-      this.deps.events.emit('product.updated', { productId: ids.productId, storeId: ids.storeId })
+      await this.deps.events.emit('product.updated', {
+        productId: ids.productId,
+        storeId: ids.storeId,
+      })
     }
     const threshold = variant.lowStockThreshold
     if (previous > threshold && variant.stock <= threshold) {
-      this.deps.events.emit('stock.low', {
+      await this.deps.events.emit('stock.low', {
         ...ids,
         sku: variant.sku,
         stock: variant.stock,
@@ -562,7 +563,7 @@ export class InventoryService {
   }
 
   /** Emails the seller about low stock (a subscriber, so checkout never waits for SMTP). */
-  private async mailLowStock(event: DomainEvents['stock.low']): Promise<void> {
+  async mailLowStock(event: DomainEvents['stock.low']): Promise<void> {
     const [store, product] = await Promise.all([
       this.deps.stores.getStore(event.storeId),
       this.deps.products.findById(event.productId).lean(),

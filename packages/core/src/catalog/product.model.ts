@@ -1,4 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import { outboxFields } from '../events/outbox.js'
+import type { OutboxEntry } from '../shared/events.js'
 import { type OptionAxis, PRODUCT_STATUSES, type ProductStatus } from './product.types.js'
 import type { ProductImage } from './product-images.port.js'
 
@@ -24,6 +26,10 @@ export interface ProductDoc extends ContentDoc {
   statusReason?: string
   pendingRevision?: RevisionDoc
   revisionRejection?: { reason: string; at: Date }
+  /** Decision events recorded with the status change, until the bus copies them to the log. */
+  outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   /**
    * Denormalized for the public catalog (docs/catalog.md), kept up to date by the catalog
    * services whenever the live content, the variants, their prices or stock crossing zero change.
@@ -100,6 +106,7 @@ const productSchema = new Schema<ProductDoc>(
     approvedBy: String,
     publishedAt: Date,
     archivedAt: Date,
+    ...outboxFields,
   },
   { timestamps: true, collection: 'products' },
 )

@@ -1,6 +1,8 @@
 import type { Types } from 'mongoose'
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import { type Ctx, isAdmin, requireRole } from '../shared/ctx.js'
 import { InvalidStateError, NotFoundError } from '../shared/errors.js'
+import type { OutboxEntry, OutboxSource } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import type { StoreDTO } from '../stores/store.types.js'
 import type { ProductDoc } from './product.model.js'
@@ -39,7 +41,11 @@ function droppedImages(before: ProductImage[], ...kept: ProductImage[][]): Produ
  * two side effects of a change (the variant summary, images no version uses any more).
  */
 export class ProductRecords {
-  constructor(private deps: ProductsDeps) {}
+  private outbox: OutboxSource
+
+  constructor(private deps: ProductsDeps) {
+    this.outbox = outboxSourceOf(deps.products)
+  }
 
   /** The seller's own product, or NotFoundError: other sellers' products do not exist for them. */
   async ownProduct(ctx: Ctx, productId: string): Promise<{ product: ProductDoc; store: StoreDTO }> {
@@ -84,22 +90,29 @@ export class ProductRecords {
     product: ProductDoc,
     to: ProductStatus,
     extra: { $set?: Record<string, unknown>; $unset?: Record<string, 1> },
+    event?: OutboxEntry,
   ): Promise<ProductDoc> {
     const updated = await this.deps.products
       .findOneAndUpdate(
         { _id: product._id, status: product.status },
-        { $set: { status: to, ...extra.$set }, ...(extra.$unset ? { $unset: extra.$unset } : {}) },
+        {
+          $set: { status: to, ...extra.$set, ...(event ? OUTBOX_PENDING : {}) },
+          ...(extra.$unset ? { $unset: extra.$unset } : {}),
+          // The decision's event rides in the same single-document update (docs/architecture.md).
+          ...(event ? { $push: { outbox: event } } : {}),
+        },
         { returnDocument: 'after' },
       )
       .lean()
     if (!updated) throw changedMeanwhile()
+    if (event) await this.deps.events.publishOutbox(this.outbox, updated._id, [event])
     return updated
   }
 
   /** Tells the images feature which stored images no version of the product uses any more. */
-  imagesDropped(product: ProductDoc, images: ProductImage[]): void {
+  async imagesDropped(product: ProductDoc, images: ProductImage[]): Promise<void> {
     if (!images.length) return
-    this.deps.events.emit('product.images_dropped', {
+    await this.deps.events.emit('product.images_dropped', {
       productId: String(product._id),
       storeId: String(product.storeId),
       images,
@@ -110,7 +123,7 @@ export class ProductRecords {
   async summaryChanged(product: ProductDoc): Promise<void> {
     await refreshProductSummary(this.deps, product._id)
     if (product.status === 'approved') {
-      this.deps.events.emit('product.updated', {
+      await this.deps.events.emit('product.updated', {
         productId: String(product._id),
         storeId: String(product.storeId),
       })

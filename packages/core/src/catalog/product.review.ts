@@ -32,18 +32,26 @@ export class ProductReview {
   async approve(ctx: Ctx, productId: string, input: OptionalReasonBody = {}): Promise<ProductDTO> {
     const product = await this.records.anyProduct(ctx, productId)
     assertTransition(productTransitions, product.status, 'approved', 'Product')
-    const updated = await this.records.setStatus(product, 'approved', {
-      $set: {
-        approvedAt: ctx.now,
-        approvedBy: describeActor(ctx.actor),
-        publishedAt: product.publishedAt ?? ctx.now,
-      },
-      $unset: { statusReason: 1 },
+    const event = this.deps.events.outboxEntry('product.approved', {
+      productId: String(product._id),
+      storeId: String(product.storeId),
     })
+    const updated = await this.records.setStatus(
+      product,
+      'approved',
+      {
+        $set: {
+          approvedAt: ctx.now,
+          approvedBy: describeActor(ctx.actor),
+          publishedAt: product.publishedAt ?? ctx.now,
+        },
+        $unset: { statusReason: 1 },
+      },
+      event,
+    )
     await this.decided(ctx, updated, 'product.approved', input.reason, (store) =>
       mailTemplates.productApproved({ storeName: store.name, title: updated.title }),
     )
-    this.deps.events.emit('product.approved', { productId, storeId: String(updated.storeId) })
     return toProductDTO(updated)
   }
 
@@ -51,9 +59,17 @@ export class ProductReview {
   async reject(ctx: Ctx, productId: string, input: ReasonBody): Promise<ProductDTO> {
     const product = await this.records.anyProduct(ctx, productId)
     assertTransition(productTransitions, product.status, 'rejected', 'Product')
-    const updated = await this.records.setStatus(product, 'rejected', {
-      $set: { statusReason: input.reason },
+    const event = this.deps.events.outboxEntry('product.rejected', {
+      productId: String(product._id),
+      storeId: String(product.storeId),
+      reason: input.reason,
     })
+    const updated = await this.records.setStatus(
+      product,
+      'rejected',
+      { $set: { statusReason: input.reason } },
+      event,
+    )
     await this.decided(ctx, updated, 'product.rejected', input.reason, (store) =>
       mailTemplates.productRejected({
         storeName: store.name,
@@ -61,11 +77,6 @@ export class ProductReview {
         reason: input.reason,
       }),
     )
-    this.deps.events.emit('product.rejected', {
-      productId,
-      storeId: String(updated.storeId),
-      reason: input.reason,
-    })
     return toProductDTO(updated)
   }
 
@@ -105,9 +116,9 @@ export class ProductReview {
       mailTemplates.productRevisionApproved({ storeName: store.name, title: updated.title }),
     )
     const storeId = String(updated.storeId)
-    this.deps.events.emit('product.revision_approved', { productId, storeId })
-    this.deps.events.emit('product.updated', { productId, storeId })
-    this.records.imagesDropped(updated, droppedImages(product.images, updated.images))
+    await this.deps.events.emit('product.revision_approved', { productId, storeId })
+    await this.deps.events.emit('product.updated', { productId, storeId })
+    await this.records.imagesDropped(updated, droppedImages(product.images, updated.images))
     return toProductDTO(updated)
   }
 
@@ -137,7 +148,7 @@ export class ProductReview {
         reason: input.reason,
       }),
     )
-    this.records.imagesDropped(updated, droppedImages(revision.images, product.images))
+    await this.records.imagesDropped(updated, droppedImages(revision.images, product.images))
     return toProductDTO(updated)
   }
 

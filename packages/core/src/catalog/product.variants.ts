@@ -174,7 +174,7 @@ export class ProductVariants {
       .lean()
     if (!updated) throw variantNotFound()
     if (updated.price !== variant.price) {
-      this.deps.events.emit('variant.price_changed', {
+      await this.deps.events.emit('variant.price_changed', {
         variantId: String(updated._id),
         productId: String(updated.productId),
         storeId: String(updated.storeId),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
+import type { EventName } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
 import {
   aProductIn,
@@ -26,7 +27,7 @@ afterAll(() => world.close())
 const admin = () => adminCliCtx(world.clock.now())
 
 /** Records the events of one name emitted while a test runs. */
-function captured<T>(name: string): { events: T[]; stop: () => void } {
+function captured<T>(name: EventName): { events: T[]; stop: () => void } {
   const events: T[] = []
   const stop = world.core.events.on(name, (payload) => {
     events.push(payload as T)

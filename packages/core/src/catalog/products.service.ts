@@ -185,13 +185,13 @@ export class ProductsService implements ProductImageSlots {
       { type: 'product', id: String(product._id) },
       input,
     )
-    this.deps.events.emit('product.archived', {
+    await this.deps.events.emit('product.archived', {
       productId: String(product._id),
       storeId: String(product.storeId),
     })
     // A pending revision dies with the archive; images only it used are no longer needed.
     if (product.pendingRevision) {
-      this.records.imagesDropped(
+      await this.records.imagesDropped(
         updated,
         droppedImages(product.pendingRevision.images, product.images),
       )

@@ -7,7 +7,7 @@ import type { PaystackTransaction } from '../payments/paystack/paystack.types.js
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
@@ -66,6 +66,8 @@ export type { PaymentOutcome, PaymentSource } from './payment-confirmation.js'
 
 const CURRENCY: Currency = 'NGN'
 const SWEEP_BATCH = 200
+/** A checkout unconfirmed this long after it started is asked about at Paystack (a lost webhook). */
+export const PAYMENT_RECHECK_AFTER_MINUTES = 5
 
 const groupNotFound = () => new NotFoundError('Order group')
 
@@ -113,14 +115,16 @@ export class CheckoutService {
 
   constructor(private deps: CheckoutDeps) {
     this.confirmation = new PaymentConfirmation(deps)
-    deps.events.on('paystack.event_received', async (event) => {
-      if (event.paystackEvent !== 'charge.success' || !event.reference) return
-      await this.confirmPayment(
-        systemCtx('payments.charge_success', deps.clock.now()),
-        event.reference,
-        'webhook',
-      )
-    })
+  }
+
+  /** The `paystack.event_received` subscriber: a charge.success confirms its checkout. */
+  async onPaystackEvent(event: DomainEvents['paystack.event_received']): Promise<void> {
+    if (event.paystackEvent !== 'charge.success' || !event.reference) return
+    await this.confirmPayment(
+      systemCtx('payments.charge_success', this.deps.clock.now()),
+      event.reference,
+      'webhook',
+    )
   }
 
   /**
@@ -295,7 +299,6 @@ export class CheckoutService {
             actor,
             reason: 'checkout',
             at: ctx.now,
-            published: false,
           },
         ],
       })),
@@ -441,6 +444,44 @@ export class CheckoutService {
       // The filter above found it unpaid; a group paid since is left to the compare-and-set.
       const from = isUnpaidGroup(group.status) ? group.status : 'awaiting_payment'
       if (await this.cancelGroup(ctx, String(group._id), from, 'payment_expired')) counts.expired++
+    }
+    return counts
+  }
+
+  /**
+   * The timed job (`recheck-unconfirmed-payments`): checkouts still awaiting payment
+   * `PAYMENT_RECHECK_AFTER_MINUTES` after they started, and not yet expired, are asked about at
+   * Paystack, so a paid checkout whose `charge.success` webhook was lost is confirmed without
+   * waiting for its payment window to close. Unreachable Paystack: the next run tries again.
+   */
+  async recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
+    requireRole(ctx, 'admin')
+    // Started before `ctx.now - N min` <=> expires before that plus the payment window.
+    const startedBefore = ctx.now.getTime() - PAYMENT_RECHECK_AFTER_MINUTES * 60_000
+    const due = await this.deps.records.groups
+      .find({
+        status: 'awaiting_payment',
+        expiresAt: op({
+          $gt: ctx.now,
+          $lte: new Date(startedBefore + this.deps.timers.paymentWindowSeconds * 1000),
+        }),
+      })
+      .sort({ expiresAt: 1 })
+      .limit(SWEEP_BATCH)
+      .lean()
+    const counts = { checked: 0, paid: 0, skipped: 0 }
+    for (const group of due) {
+      try {
+        const outcome = await this.confirmPayment(ctx, group.reference, 'recheck')
+        counts.checked++
+        if (outcome === 'paid') counts.paid++
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, reference: group.reference },
+          'payment re-check: Paystack unreachable; next run',
+        )
+        counts.skipped++
+      }
     }
     return counts
   }

@@ -1,5 +1,7 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import type { OptionValueDoc } from '../catalog/variant.model.js'
+import { outboxFields } from '../events/outbox.js'
+import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import {
   DISPUTE_RESOLUTIONS,
@@ -23,9 +25,9 @@ export interface OrderLineDoc {
 }
 
 /**
- * One entry of an order's timeline: the audit trail, the source of `orders explain`, and the
- * outbox (`published`) an event relay would publish from. Written in the same single-document
- * update as the status change it records.
+ * One entry of an order's timeline: the audit trail and the source of `orders explain`. Written
+ * in the same single-document update as the status change it records, together with the
+ * `order.<status>` event in the order's `outbox`; `eventId` names that event in the event log.
  */
 export interface TimelineEntryDoc {
   kind: 'transition' | 'note'
@@ -34,7 +36,8 @@ export interface TimelineEntryDoc {
   actor: string
   reason?: string
   at: Date
-  published: boolean
+  /** The event this transition emitted (the event log's `_id`); notes emit none. */
+  eventId?: string
 }
 
 export interface OrderDoc {
@@ -67,6 +70,10 @@ export interface OrderDoc {
   /** The seller's share moved from pending to available (`release:<orderId>`). */
   fundsReleased: boolean
   timeline: TimelineEntryDoc[]
+  /** Events recorded with a status change, until the bus copies them to the event log. */
+  outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   createdAt: Date
   updatedAt: Date
 }
@@ -132,7 +139,7 @@ const timelineSchema = new Schema<TimelineEntryDoc>(
     actor: { type: String, required: true },
     reason: String,
     at: { type: Date, required: true },
-    published: { type: Boolean, required: true, default: false },
+    eventId: String,
   },
   { _id: false },
 )
@@ -179,6 +186,7 @@ const orderSchema = new Schema<OrderDoc>(
     saleRecorded: { type: Boolean, required: true, default: false },
     fundsReleased: { type: Boolean, required: true, default: false },
     timeline: { type: [timelineSchema], default: [] },
+    ...outboxFields,
   },
   { timestamps: true, collection: 'orders' },
 )

@@ -1,6 +1,7 @@
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import { type Ctx, describeActor } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { EventBus, OutboxSource } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import type { OrderDoc, OrderGroupDoc, OrderGroupModel, OrderModel } from './order.model.js'
 import type { OrderStatus } from './order.types.js'
@@ -13,13 +14,21 @@ export interface OrderRecordsDeps {
 
 export const orderNotFound = () => new NotFoundError('Order')
 
+/** Every status an order can move to (it is created `pending`). */
+export type MoveTarget = Exclude<OrderStatus, 'pending'>
+
 /**
  * The one place that writes an order's status: a compare-and-set on the status with the
- * timeline entry pushed in the same single-document update, then `order.<status>` emitted.
- * Callers check the transition table (and the actor) first.
+ * timeline entry and the `order.<status>` event (in the order's outbox) pushed in the same
+ * single-document update; the event is then copied to the event log and delivered. Callers check
+ * the transition table (and the actor) first.
  */
 export class OrderRecords {
-  constructor(private deps: OrderRecordsDeps) {}
+  private outbox: OutboxSource
+
+  constructor(private deps: OrderRecordsDeps) {
+    this.outbox = outboxSourceOf(deps.orders)
+  }
 
   get orders(): OrderModel {
     return this.deps.orders
@@ -51,14 +60,24 @@ export class OrderRecords {
     ctx: Ctx,
     orderId: OrderDoc['_id'] | string,
     from: OrderStatus,
-    to: OrderStatus,
+    to: MoveTarget,
     options: { reason?: string; set?: Record<string, unknown> } = {},
   ): Promise<OrderDoc | null> {
+    // The event's payload is the order's fixed identity (group, store, buyer), read first so
+    // that the event rides in the same update as the status change.
+    const order = await this.deps.orders.findById(orderId).lean()
+    if (!order) return null
+    const event = this.deps.events.outboxEntry(`order.${to}`, {
+      orderId: String(order._id),
+      orderGroupId: order.groupId,
+      storeId: order.storeId,
+      buyerId: order.buyerId,
+    })
     const updated = await this.deps.orders
       .findOneAndUpdate(
-        { _id: orderId, status: from },
+        { _id: order._id, status: from },
         {
-          $set: { status: to, ...options.set },
+          $set: { status: to, ...options.set, ...OUTBOX_PENDING },
           $push: {
             timeline: {
               kind: 'transition',
@@ -67,20 +86,16 @@ export class OrderRecords {
               actor: describeActor(ctx.actor),
               ...(options.reason ? { reason: options.reason } : {}),
               at: ctx.now,
-              published: false,
+              eventId: event._id.toHexString(),
             },
+            outbox: event,
           },
         },
         { returnDocument: 'after' },
       )
       .lean()
     if (!updated) return null
-    this.deps.events.emit(`order.${to}`, {
-      orderId: String(updated._id),
-      orderGroupId: updated.groupId,
-      storeId: updated.storeId,
-      buyerId: updated.buyerId,
-    })
+    await this.deps.events.publishOutbox(this.outbox, updated._id, [event])
     return updated
   }
 
@@ -107,7 +122,6 @@ export class OrderRecords {
               actor: describeActor(ctx.actor),
               reason,
               at: ctx.now,
-              published: false,
             },
           },
         },

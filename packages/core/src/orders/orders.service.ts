@@ -15,7 +15,7 @@ import {
   toSellerOrderDTO,
 } from './order.dto.js'
 import type { OrderDoc } from './order.model.js'
-import { type OrderRecords, orderNotFound } from './order.records.js'
+import { type MoveTarget, type OrderRecords, orderNotFound } from './order.records.js'
 import type {
   AdminOrdersQuery,
   CancelOrderBody,
@@ -30,7 +30,6 @@ import type {
   OrderActor,
   OrderDTO,
   OrderExplanation,
-  OrderStatus,
   SellerOrderDTO,
 } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
@@ -418,7 +417,7 @@ export class OrdersService {
     ctx: Ctx,
     actor: OrderActor | undefined,
     order: OrderDoc,
-    to: OrderStatus,
+    to: MoveTarget,
     options: { reason?: string; set?: Record<string, unknown> },
   ): Promise<OrderDoc> {
     assertOrderMove(actor, order.status, to)

@@ -8,7 +8,7 @@ import type { OrderDoc, OrderGroupDoc } from './order.model.js'
 import { assertOrderMove } from './order.transitions.js'
 import { awaitsPayment, orderGroupTransitions } from './order-group.transitions.js'
 
-export type PaymentSource = 'webhook' | 'poll' | 'expiry' | 'cancel'
+export type PaymentSource = 'webhook' | 'poll' | 'expiry' | 'cancel' | 'recheck'
 
 export type PaymentOutcome =
   | 'paid'
@@ -246,7 +246,10 @@ export class PaymentConfirmation {
         { reference: group.reference, code },
         `order group flagged: ${message}`,
       )
-      this.deps.events.emit('order_group.payment_issue', { orderGroupId: String(group._id), code })
+      await this.deps.events.emit('order_group.payment_issue', {
+        orderGroupId: String(group._id),
+        code,
+      })
     }
     return result.modifiedCount > 0
   }

@@ -1,4 +1,6 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import { outboxFields } from '../events/outbox.js'
+import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import { REFUND_STATUSES, type RefundStatus } from './order.types.js'
 
@@ -33,6 +35,10 @@ export interface RefundDoc {
   requestedBy: string
   failureReason?: string
   processedAt?: Date
+  /** The settlement's event, recorded with the status change until the bus copies it. */
+  outbox: OutboxEntry[]
+  /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
+  outboxState?: 'pending'
   createdAt: Date
   updatedAt: Date
 }
@@ -54,10 +60,13 @@ const refundSchema = new Schema<RefundDoc>(
     requestedBy: { type: String, required: true },
     failureReason: String,
     processedAt: Date,
+    ...outboxFields,
   },
   { timestamps: true, collection: 'refunds' },
 )
 refundSchema.index({ transactionReference: 1, status: 1 })
+// The re-check job's scan for refunds left pending.
+refundSchema.index({ status: 1 })
 // The retry job's query: restocks left pending, oldest first.
 refundSchema.index({ restockState: 1, processedAt: 1 })
 

@@ -1,12 +1,13 @@
 import type { AuditService } from '../audit/audit.service.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import { movableTo, op } from '../db/query.js'
+import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { AppError, type ErrorKind, InvalidStateError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
 import { canTransition } from '../shared/transitions.js'
@@ -60,13 +61,14 @@ export interface RefundPreview {
  * `retry-pending-restocks` job.
  */
 export class RefundsService {
-  constructor(private deps: RefundsDeps) {
-    deps.events.on('paystack.event_received', async (event) => {
-      if (!event.reference) return
-      if (event.paystackEvent !== 'refund.processed' && event.paystackEvent !== 'refund.failed')
-        return
-      await this.settle(systemCtx('payments.refund_event', deps.clock.now()), event.reference)
-    })
+  constructor(private deps: RefundsDeps) {}
+
+  /** The `paystack.event_received` subscriber: a refund event settles the refunds it names. */
+  async onPaystackEvent(event: DomainEvents['paystack.event_received']): Promise<void> {
+    if (!event.reference) return
+    if (event.paystackEvent !== 'refund.processed' && event.paystackEvent !== 'refund.failed')
+      return
+    await this.settle(systemCtx('payments.refund_event', this.deps.clock.now()), event.reference)
   }
 
   /**
@@ -151,6 +153,48 @@ export class RefundsService {
     let settled = 0
     for (const refund of pending) if (await this.settleOne(ctx, refund)) settled++
     return { settled }
+  }
+
+  /**
+   * The timed job (`recheck-pending-refunds`): asks Paystack about refunds still pending
+   * `olderThanMinutes` after they were requested and settles them, for when the
+   * `refund.processed` / `refund.failed` webhook never came. A refund whose Paystack id was never
+   * saved (a crash right after Paystack accepted it) cannot be asked about: it is counted in
+   * `unknown` for an administrator.
+   */
+  async recheckPending(
+    ctx: Ctx,
+    olderThanMinutes: number,
+    batch = 100,
+  ): Promise<{ checked: number; settled: number; stillPending: number; unknown: number }> {
+    requireRole(ctx, 'admin')
+    const system = systemCtx('recheck-pending-refunds', ctx.now)
+    const due = await this.deps.refunds
+      .find({
+        status: 'pending',
+        createdAt: op({ $lte: new Date(ctx.now.getTime() - olderThanMinutes * 60_000) }),
+      })
+      .sort({ createdAt: 1 })
+      .limit(batch)
+      .lean()
+    const result = { checked: 0, settled: 0, stillPending: 0, unknown: 0 }
+    for (const refund of due) {
+      if (refund.paystackRefundId === undefined) {
+        result.unknown++
+        continue
+      }
+      result.checked++
+      const settled = await this.settleOne(system, refund).catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, refundId: String(refund._id) },
+          'refund re-check failed',
+        )
+        return false
+      })
+      if (settled) result.settled++
+      else result.stillPending++
+    }
+    return result
   }
 
   private async start(
@@ -250,6 +294,11 @@ export class RefundsService {
     // `restockState: pending` rides on the status change, so a crash before the lines are back
     // leaves a mark the retry job finds.
     const toRestock = refund.restock && order.lines.length > 0
+    const event = this.deps.events.outboxEntry('refund.processed', {
+      refundId: String(refund._id),
+      orderId: refund.orderId,
+      amount: refund.amount,
+    })
     const won = await refunds
       .findOneAndUpdate(
         { _id: refund._id, status: movableTo(refundTransitions, 'processed') },
@@ -258,7 +307,10 @@ export class RefundsService {
             status: 'processed',
             processedAt: ctx.now,
             ...(toRestock ? { restockState: 'pending' } : {}),
+            ...OUTBOX_PENDING,
           },
+          // The event rides on the status change; the relay's sweep publishes it after a crash.
+          $push: { outbox: event },
         },
         { returnDocument: 'after' },
       )
@@ -271,11 +323,7 @@ export class RefundsService {
       `refund of ${formatMoney(won.amount, won.currency)} processed`,
     )
     await this.deps.mail.refunded(noted ?? order, won.amount)
-    this.deps.events.emit('refund.processed', {
-      refundId: String(won._id),
-      orderId: won.orderId,
-      amount: won.amount,
-    })
+    await this.deps.events.publishOutbox(outboxSourceOf(refunds), won._id, [event])
     return true
   }
 
@@ -360,10 +408,18 @@ export class RefundsService {
   /** A refund that did not happen: its amount becomes refundable again; administrators see it. */
   private async fail(ctx: Ctx, refund: RefundDoc, why: string): Promise<boolean> {
     const { records, refunds } = this.deps
+    const event = this.deps.events.outboxEntry('refund.failed', {
+      refundId: String(refund._id),
+      orderId: refund.orderId,
+      amount: refund.amount,
+    })
     const won = await refunds
       .findOneAndUpdate(
         { _id: refund._id, status: movableTo(refundTransitions, 'failed') },
-        { $set: { status: 'failed', failureReason: why, processedAt: ctx.now } },
+        {
+          $set: { status: 'failed', failureReason: why, processedAt: ctx.now, ...OUTBOX_PENDING },
+          $push: { outbox: event },
+        },
         { returnDocument: 'after' },
       )
       .lean()
@@ -379,11 +435,7 @@ export class RefundsService {
       `refund of ${formatMoney(won.amount, won.currency)} failed: ${why}`,
     )
     this.deps.logger.error({ refundId: String(won._id), orderId: won.orderId }, 'refund failed')
-    this.deps.events.emit('refund.failed', {
-      refundId: String(won._id),
-      orderId: won.orderId,
-      amount: won.amount,
-    })
+    await this.deps.events.publishOutbox(outboxSourceOf(refunds), won._id, [event])
     return true
   }
 

@@ -120,7 +120,7 @@ export class PaymentEventsService {
       return { duplicate: true }
     }
     this.deps.logger.info({ eventKey: event.key, event: event.event }, 'paystack event recorded')
-    this.deps.events.emit('paystack.event_received', {
+    await this.deps.events.emit('paystack.event_received', {
       eventKey: event.key,
       paystackEvent: event.event,
       reference: event.reference,

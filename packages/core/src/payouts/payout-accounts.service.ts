@@ -151,7 +151,7 @@ export class PayoutAccountsService {
         },
       )
       await this.notify(userId, store.name, saved, heldUntil)
-      this.deps.events.emit('payout_account.changed', {
+      await this.deps.events.emit('payout_account.changed', {
         storeId: store.id,
         heldUntil: heldUntil?.toISOString() ?? null,
       })

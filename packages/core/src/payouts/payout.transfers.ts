@@ -208,7 +208,7 @@ export class PayoutTransfers {
       { returnDocument: 'after' },
     )
     if (updated && to === 'pending') {
-      this.deps.events.emit('payout.sent', {
+      await this.deps.events.emit('payout.sent', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -232,7 +232,7 @@ export class PayoutTransfers {
     )
     if (updated) {
       await this.sellerMail.paid(updated)
-      this.deps.events.emit('payout.paid', {
+      await this.deps.events.emit('payout.paid', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -280,7 +280,7 @@ export class PayoutTransfers {
         'payout failed; its amount is back in the available balance',
       )
       await this.sellerMail.failed(updated, reason)
-      this.deps.events.emit('payout.failed', {
+      await this.deps.events.emit('payout.failed', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,
@@ -327,7 +327,7 @@ export class PayoutTransfers {
         'paid payout reversed; its amount is back in the available balance',
       )
       await this.sellerMail.failed(updated, failureReason)
-      this.deps.events.emit('payout.failed', {
+      await this.deps.events.emit('payout.failed', {
         payoutId: String(doc._id),
         storeId: doc.storeId,
         amount: doc.amount,

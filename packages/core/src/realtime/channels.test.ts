@@ -1,16 +1,22 @@
-import { describe, expect, it } from '@jest/globals'
-import { InProcessEventBus } from '../shared/events.js'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createTestWorld, type TestWorld } from '../test-support/harness.js'
 import { type ChannelPublication, onRealtimeEvents, parseChannel } from './channels.js'
+
+let world: TestWorld
+beforeAll(async () => {
+  world = await createTestWorld()
+})
+afterAll(() => world.close())
 
 describe('which channels events are pushed on', () => {
   it('routes order, stock, payout, decision and payment-issue events to their channels', async () => {
-    const bus = new InProcessEventBus()
+    const bus = world.core.events
     const published: ChannelPublication[] = []
     const off = onRealtimeEvents(bus, (publication) => published.push(publication))
     const order = { orderId: 'o1', orderGroupId: 'g1', storeId: 's1', buyerId: 'b1' }
-    bus.emit('order.shipped', order)
-    bus.emit('order.disputed', order)
-    bus.emit('stock.low', {
+    await bus.emit('order.shipped', order)
+    await bus.emit('order.disputed', order)
+    await bus.emit('stock.low', {
       variantId: 'v1',
       productId: 'p1',
       storeId: 's1',
@@ -18,16 +24,16 @@ describe('which channels events are pushed on', () => {
       stock: 1,
       threshold: 2,
     })
-    bus.emit('payout.failed', {
+    await bus.emit('payout.failed', {
       payoutId: 'po1',
       storeId: 's1',
       amount: 100,
       reference: 'r1',
       reason: 'bank',
     })
-    bus.emit('product.rejected', { productId: 'p1', storeId: 's1', reason: 'blurry photos' })
-    bus.emit('order_group.payment_issue', { orderGroupId: 'g1', code: 'amount_mismatch' })
-    bus.emit('stock.changed', {
+    await bus.emit('product.rejected', { productId: 'p1', storeId: 's1', reason: 'blurry photos' })
+    await bus.emit('order_group.payment_issue', { orderGroupId: 'g1', code: 'amount_mismatch' })
+    await bus.emit('stock.changed', {
       variantId: 'v1',
       productId: 'p1',
       storeId: 's1',
@@ -50,7 +56,7 @@ describe('which channels events are pushed on', () => {
     // The bus's own `event` field is not repeated in the data.
     expect(published[0]?.data).toEqual(order)
     off()
-    bus.emit('order.shipped', order)
+    await bus.emit('order.shipped', order)
     await bus.drain()
     expect(published).toHaveLength(10)
   })

@@ -72,8 +72,8 @@ export function onRealtimeEvents(
 ): () => void {
   const offs = Object.entries(realtimeRoutes).map(([event, route]) =>
     events.on(event as EventName, (payload) => {
-      // The bus adds the event's name to every payload; the publication carries it already.
-      const { event: _name, ...data } = payload as Record<string, unknown>
+      // The bus adds the event's name and id to every payload; the publication has its own.
+      const { event: _name, eventId: _id, ...data } = payload as Record<string, unknown>
       for (const channel of (route as Route<EventName>)(payload)) publish({ channel, event, data })
     }),
   )

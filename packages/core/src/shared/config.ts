@@ -151,6 +151,26 @@ export const envSchema = z.object({
   CORS_ALLOWED_ORIGINS: optional(originList),
   /** Comma-separated origins allowed to open the WebSocket; unset: CORS_ALLOWED_ORIGINS, or any. */
   WS_ALLOWED_ORIGINS: optional(originList),
+  /** How often the event relay tails the event log and claims pending events (ms). */
+  EVENTS_POLL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(50).max(60_000).default(250),
+  ),
+  /** Days a published event stays in the event log before the sweep deletes it. */
+  EVENTS_RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(3650).default(7),
+  ),
+  /** A refund still pending after this many minutes is re-checked against Paystack. */
+  REFUND_RECHECK_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(15),
+  ),
   PAYSTACK_WEBHOOK_IPS: optional(
     commaList.refine((ips) => ips.length > 0 && ips.every((ip) => isIP(ip) !== 0), {
       message: 'must be a comma-separated list of IP addresses',
@@ -193,18 +213,29 @@ export interface Config {
   orders: OrderSettings
   realtime: RealtimeSettings
   cors: CorsSettings
+  events: EventSettings
 }
 
-/** The WebSocket endpoint; docs/realtime.md. */
 /** Browser access to the API; docs/configuration.md. */
 export interface CorsSettings {
   /** CORS_ALLOWED_ORIGINS: origins that get CORS headers; unset, none do (same origin only). */
   allowedOrigins?: string[]
 }
 
+/** The WebSocket endpoint; docs/realtime.md. */
 export interface RealtimeSettings {
-  /** WS_ALLOWED_ORIGINS: browser origins allowed to upgrade; unset allows any. */
+  /** WS_ALLOWED_ORIGINS (default CORS_ALLOWED_ORIGINS): origins allowed to upgrade; unset, any. */
   allowedOrigins?: string[]
+}
+
+/** The event log and its relay (docs/architecture.md, "Events"). */
+export interface EventSettings {
+  /** EVENTS_POLL_MS: how often the relay tails the log and claims pending events. */
+  pollMs: number
+  /** EVENTS_RETENTION_DAYS: published events older than this are deleted by a job. */
+  retentionDays: number
+  /** REFUND_RECHECK_MINUTES: refunds pending longer are re-checked against Paystack. */
+  refundRecheckMinutes: number
 }
 
 /** Order lifecycle clocks; create-core turns them into the orders services' timers. */
@@ -411,9 +442,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       autoDeliverDays: env.ORDER_AUTO_DELIVER_DAYS,
       returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
     },
-    realtime: (env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS)
-      ? { allowedOrigins: env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS }
-      : {},
+    realtime:
+      (env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS)
+        ? { allowedOrigins: env.WS_ALLOWED_ORIGINS ?? env.CORS_ALLOWED_ORIGINS }
+        : {},
     cors: env.CORS_ALLOWED_ORIGINS ? { allowedOrigins: env.CORS_ALLOWED_ORIGINS } : {},
+    events: {
+      pollMs: env.EVENTS_POLL_MS,
+      retentionDays: env.EVENTS_RETENTION_DAYS,
+      refundRecheckMinutes: env.REFUND_RECHECK_MINUTES,
+    },
   }
 }

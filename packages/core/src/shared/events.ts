@@ -1,7 +1,10 @@
+import type { Collection, Types } from 'mongoose'
+
 /**
- * Domain events. Services emit after their write succeeds; subscribers (mail, audit, realtime
- * push, cache invalidation) react. A subscriber's failure is logged, never thrown back into the
- * service that emitted.
+ * The closed catalog of domain events: every name and its payload. Emitting or listening to a
+ * name that is not here does not compile. Events are recorded in the event log before anything
+ * reacts (docs/architecture.md, "Events"); a subscriber's failure is retried by the relay, never
+ * thrown back into the service that emitted.
  */
 export interface DomainEvents {
   'user.signed_up': { userId: string; email: string; role: string }
@@ -81,7 +84,6 @@ export interface DomainEvents {
   'order_group.payment_issue': { orderGroupId: string; code: string }
   'refund.processed': { refundId: string; orderId: string; amount: number }
   'refund.failed': { refundId: string; orderId: string; amount: number }
-  [name: string]: Record<string, unknown>
 }
 
 /** What every `order.<status>` event carries. */
@@ -93,43 +95,62 @@ export interface OrderEventPayload {
   [key: string]: unknown
 }
 
-export type EventName = keyof DomainEvents & string
-export type Handler<E extends EventName> = (payload: DomainEvents[E]) => void | Promise<void>
+export type EventName = keyof DomainEvents
 
-export interface EventBus {
-  emit<E extends EventName>(name: E, payload: DomainEvents[E]): void
-  on<E extends EventName>(name: E, handler: Handler<E>): () => void
-  /** Resolves when every handler started so far has finished; tests and shutdown use it. */
-  drain(): Promise<void>
+/**
+ * What a handler receives: the payload plus the event's name and id. The id is the event log's
+ * `_id`; a handler that may see an event twice (a subscriber retried after a crash) dedupes by it.
+ */
+export type Delivered<E extends EventName> = DomainEvents[E] & { event: E; eventId: string }
+/** Any event of the catalog, as delivered (narrow it on `event`). */
+export type AnyDelivered = { [E in EventName]: Delivered<E> }[EventName]
+export type Handler<E extends EventName> = (event: Delivered<E>) => void | Promise<void>
+
+/**
+ * An event an aggregate carries in the same single-document update as its state change (the
+ * aggregate's `outbox` array). The relay copies it to the event log under the same `_id`.
+ */
+export interface OutboxEntry {
+  _id: Types.ObjectId
+  name: EventName
+  payload: Record<string, unknown>
+  at: Date
 }
 
-type AnyHandler = (payload: Record<string, unknown>) => void | Promise<void>
+/** A collection whose documents carry an `outbox` (orders, products, refunds). */
+export interface OutboxSource {
+  name: string
+  collection: Pick<Collection, 'find' | 'findOne' | 'updateOne'>
+}
 
-/** An in-process bus: handlers run after the current tick, errors go to `onError`. */
-export class InProcessEventBus implements EventBus {
-  private handlers = new Map<string, Set<AnyHandler>>()
-  private pending = new Set<Promise<void>>()
-
-  constructor(private onError: (error: unknown, event: string) => void = () => {}) {}
-
-  emit<E extends EventName>(name: E, payload: DomainEvents[E]): void {
-    for (const handler of [...(this.handlers.get(name) ?? []), ...(this.handlers.get('*') ?? [])]) {
-      const run = Promise.resolve()
-        .then(() => handler({ ...payload, event: name }))
-        .catch((error) => this.onError(error, name))
-        .finally(() => this.pending.delete(run))
-      this.pending.add(run)
-    }
-  }
-
-  on<E extends EventName>(name: E, handler: Handler<E>): () => void {
-    const set = this.handlers.get(name) ?? new Set()
-    set.add(handler as AnyHandler)
-    this.handlers.set(name, set)
-    return () => set.delete(handler as AnyHandler)
-  }
-
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending])
-  }
+export interface EventBus {
+  /**
+   * Records the event in the event log, then delivers it: to this process's listeners at once,
+   * to other processes through the log (and Redis), to the subscribers once. Resolves with the
+   * event id when the event is recorded (not when handlers finish).
+   */
+  emit<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<string>
+  /** The outbox entry to `$push` onto an aggregate's `outbox` in its state-changing update. */
+  outboxEntry<E extends EventName>(name: E, payload: DomainEvents[E]): OutboxEntry
+  /**
+   * After the aggregate's update succeeded: copies its outbox entries to the event log
+   * (idempotently), removes them from the aggregate and delivers them. Never throws: if the copy
+   * fails or the process dies first, the relay's outbox sweep does the same later.
+   */
+  publishOutbox(source: OutboxSource, id: unknown, entries: OutboxEntry[]): Promise<void>
+  /**
+   * Listens in this process to every event of that name, whichever process recorded it (caches,
+   * sockets). Best effort: a process that is down misses what happens meanwhile.
+   */
+  on<E extends EventName>(name: E, handler: Handler<E>): () => void
+  /** Listens in this process to every event (an administrator's live tail, a socket gateway). */
+  onAny(handler: (event: AnyDelivered) => void | Promise<void>): () => void
+  /**
+   * Adds a subscriber: a reaction that must happen once for the whole marketplace (mail, money,
+   * files). The process that claims the event runs it; a failure is retried by the relay.
+   * `subscriber` names it in the event log (`done`), so it must be stable across releases.
+   */
+  subscribe<E extends EventName>(name: E, subscriber: string, handler: Handler<E>): void
+  /** Resolves when every handler started so far has finished; tests and shutdown use it. */
+  drain(): Promise<void>
 }

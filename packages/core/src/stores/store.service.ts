@@ -173,7 +173,7 @@ export class StoresService implements StoreLookup {
           status: 'pending',
           commissionRateBps: DEFAULT_COMMISSION_BPS,
         })
-        this.deps.events.emit('store.registered', { storeId: String(store._id) })
+        await this.deps.events.emit('store.registered', { storeId: String(store._id) })
         return toStoreDTO(store)
       } catch (error) {
         if (!isDuplicateKey(error)) throw error
@@ -237,7 +237,7 @@ export class StoresService implements StoreLookup {
     const storeId = String(store._id)
     if (resubmitted)
       await this.deps.audit.record(ctx, 'store.resubmitted', { type: 'store', id: storeId })
-    this.deps.events.emit('store.updated', { storeId })
+    await this.deps.events.emit('store.updated', { storeId })
     return toStoreDTO(updated)
   }
 
@@ -271,7 +271,7 @@ export class StoresService implements StoreLookup {
       { returnDocument: 'after' },
     )
     if (!updated) throw changedMeanwhile()
-    this.deps.events.emit('store.updated', { storeId: String(store._id) })
+    await this.deps.events.emit('store.updated', { storeId: String(store._id) })
     return toStoreDTO(updated)
   }
 
@@ -472,7 +472,7 @@ export class StoresService implements StoreLookup {
       },
     )
     await this.notifyOwner(ctx, updated, decision, reason)
-    this.deps.events.emit(`store.${decision}`, { storeId })
+    await this.deps.events.emit(`store.${decision}`, { storeId })
     return toStoreDTO(updated)
   }
 

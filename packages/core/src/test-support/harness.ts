@@ -91,6 +91,18 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
   }
 }
 
+/** Resolves once `check` holds, polling every 25 ms; throws after `ms` (no speed is asserted). */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 /** Builders for request contexts. */
 export const ctxAs = (actor: Actor, now = new Date()): Ctx =>
   makeCtx(actor, now, 'test-request', '127.0.0.1')

@@ -34,18 +34,21 @@ export interface PaystackWorld {
  * `core.payments.receivePaystackWebhook` through a small HTTP relay, the way the API route
  * passes them on (server tests point the sandbox at a real server instead).
  */
-export async function createPaystackWorld(options: TestWorldOptions = {}): Promise<PaystackWorld> {
+export async function createPaystackWorld(
+  options: TestWorldOptions & { refundDelayMs?: number | 'manual' } = {},
+): Promise<PaystackWorld> {
+  const { refundDelayMs = 0, ...worldOptions } = options
   const secretKey = `sk_test_${randomBytes(20).toString('hex')}`
   const sandbox = await startSandbox({
     secretKey,
     transferDelayMs: 0,
-    refundDelayMs: 0,
+    refundDelayMs,
     feeModel: 'none',
   })
   const world = await createTestWorld({
-    ...options,
+    ...worldOptions,
     config: {
-      ...options.config,
+      ...worldOptions.config,
       paystack: {
         mode: 'test',
         secretKey,
