@@ -249,7 +249,20 @@ export class AccountsService {
     if (!user.emailVerifiedAt)
       throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
     await this.deps.limiter.reset(`login:account:${input.email}`)
+    await this.upgradePasswordHash(user, input.password)
     return this.issueSession(user, ctx.now)
+  }
+
+  /**
+   * Re-hashes a just-verified password whose stored hash uses older cost parameters. Compare-and-
+   * set on the old hash, so a password reset that lands meanwhile is never overwritten.
+   */
+  private async upgradePasswordHash(user: UserDoc, password: string): Promise<void> {
+    if (!this.deps.hasher.needsRehash(user.passwordHash)) return
+    await this.deps.users.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await this.deps.hasher.hash(password) } },
+    )
   }
 
   private async revokeFamily(familyId: string, now: Date): Promise<void> {
