@@ -6,7 +6,7 @@ import { PasswordHasher } from './accounts/password-hasher.js'
 import { createOneTimeTokenModel, createRefreshTokenModel } from './accounts/token.model.js'
 import { createUserModel } from './accounts/user.model.js'
 import { UsersService } from './accounts/users.service.js'
-import { createKeyValueStore, type KeyValueStore } from './adapters/kv.js'
+import { connectKeyValueStore, type KeyValueStore } from './adapters/kv.js'
 import { CaptureMailer, type Mailer, SmtpMailer } from './adapters/mailer.js'
 import { createAuditModel } from './audit/audit.model.js'
 import { AuditService } from './audit/audit.service.js'
@@ -125,9 +125,10 @@ export const mailCaptureDir = (config: Pick<Config, 'dataDir'>) => join(config.d
 export async function createCore(config: Config, overrides: CoreOverrides = {}): Promise<Core> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
+  // Redis first: an unreachable REDIS_URL stops the start before the engine is started.
+  const kv = overrides.kv ?? (await connectKeyValueStore(config.redisUrl))
   const database = overrides.database ?? (await openDatabase(config))
   const { connection } = database
-  const kv = overrides.kv ?? createKeyValueStore(config.redisUrl)
   const mailer =
     overrides.mailer ??
     (config.smtpUrl

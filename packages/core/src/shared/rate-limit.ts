@@ -1,9 +1,17 @@
-import type { KeyValueStore } from '../adapters/kv.js'
+import { FallbackStore, type KeyValueStore } from '../adapters/kv.js'
 import { RateLimitedError } from './errors.js'
 
-/** Fixed-window limits over the key-value store (Redis or in-process). */
+/**
+ * Fixed-window limits over the key-value store (Redis or in-process). While Redis is down the
+ * counters live in this process (the same limits, per instance), so sign-in keeps its cap and
+ * never waits on Redis or fails with it.
+ */
 export class RateLimiter {
-  constructor(private store: KeyValueStore) {}
+  private store: KeyValueStore
+
+  constructor(store: KeyValueStore) {
+    this.store = store.kind === 'redis' ? new FallbackStore(store) : store
+  }
 
   /**
    * Counts one attempt against `key`.
