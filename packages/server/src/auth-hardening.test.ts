@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { A_PASSWORD, aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from './server.js'
 
@@ -91,5 +91,86 @@ describe('access tokens signed with our key', () => {
     const token = forge(await claimsFor(), 'HS512')
     expect(await meStatus(token)).toBe(401)
     expect(await upgradeStatus(token)).toBe(401)
+  })
+})
+
+/** Posts JSON to the real server as a client at `ip` (the host trusts X-Forwarded-For from loopback). */
+async function post(path: string, body: unknown, ip: string) {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text }
+}
+
+const signIn = (email: string, ip: string, password = A_PASSWORD) =>
+  post('/api/v1/auth/login', { email, password }, ip)
+
+/** Five wrong passwords from each of `addresses`; returns every status seen. */
+async function guess(email: string, addresses: string[]) {
+  const statuses: number[] = []
+  for (const ip of addresses) {
+    for (let i = 0; i < 5; i++) statuses.push((await signIn(email, ip, 'a wrong guess 123')).status)
+  }
+  return statuses
+}
+
+async function resetPassword(email: string, password: string) {
+  expect((await post('/api/v1/auth/forgot-password', { email }, '192.0.2.200')).status).toBe(202)
+  const mail = await world.smtp.waitFor(email, /Reset your/)
+  const token = new URL(mail.links[0]!).searchParams.get('token')!
+  expect(
+    (await post('/api/v1/auth/reset-password', { token, password }, '192.0.2.200')).status,
+  ).toBe(204)
+}
+
+const attackers = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.5']
+
+describe('sign-in throttling', () => {
+  it('stops one address after five wrong passwords for an account, with Retry-After', async () => {
+    const { email } = await aVerifiedUser(world)
+    const statuses = await guess(email, ['198.51.100.60'])
+    expect(statuses).toEqual([401, 401, 401, 401, 401])
+    const sixth = await signIn(email, '198.51.100.60')
+    expect(sixth.status).toBe(429)
+    expect(Number(sixth.retryAfter)).toBeGreaterThan(0)
+    expect(JSON.parse(sixth.body).error.code).toBe('rate_limited')
+  })
+
+  it('lets the owner in from an address they signed in from while five others guess', async () => {
+    const { email } = await aVerifiedUser(world)
+    expect((await signIn(email, '203.0.113.10')).status).toBe(200)
+    const statuses = await guess(email, attackers)
+    // After ten failures, addresses new to the account are slowed to one attempt a minute.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0)
+    const slowed = await signIn(email, '198.51.100.77', 'another wrong guess')
+    expect(slowed.status).toBe(429)
+    expect(Number(slowed.retryAfter)).toBeGreaterThan(0)
+    expect((await signIn(email, '203.0.113.10')).status).toBe(200)
+  })
+
+  it('slows a new address of the owner, and a password reset clears every limit of the account', async () => {
+    const { email } = await aVerifiedUser(world)
+    await guess(email, [...attackers, '203.0.113.20'])
+    expect((await signIn(email, '203.0.113.20')).status).toBe(429)
+    expect((await signIn(email, '203.0.113.21')).status).toBe(429)
+
+    await resetPassword(email, 'a brand new passphrase 42')
+
+    expect((await signIn(email, '203.0.113.20', 'a brand new passphrase 42')).status).toBe(200)
+    expect((await signIn(email, '203.0.113.21', 'a brand new passphrase 42')).status).toBe(200)
+  })
+
+  it('stops one address after fifty attempts across accounts', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 51; i++) {
+      statuses.push(
+        (await signIn(`nobody${i}@example.test`, '198.51.100.99', 'x guess 12345')).status,
+      )
+    }
+    expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true)
+    expect(statuses.at(-1)).toBe(429)
   })
 })

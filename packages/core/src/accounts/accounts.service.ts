@@ -29,6 +29,7 @@ import type {
 } from './account.schemas.js'
 import type { Session, TokenPair, UserDTO } from './account.types.js'
 import { isCommonPassword } from './common-passwords.js'
+import { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { OneTimePurpose, OneTimeTokenModel, RefreshTokenModel } from './token.model.js'
 import type { UserDoc, UserModel } from './user.model.js'
@@ -76,7 +77,11 @@ const invalidToken = () =>
  * reveal whether an email has an account are the same either way.
  */
 export class AccountsService {
-  constructor(private deps: AccountsDeps) {}
+  private throttle: LoginThrottle
+
+  constructor(private deps: AccountsDeps) {
+    this.throttle = new LoginThrottle(deps.limiter, deps.settings.loginLimit)
+  }
 
   private link(path: string, token: string): string {
     return `${this.deps.publicUrl}${path}?token=${encodeURIComponent(token)}`
@@ -234,21 +239,22 @@ export class AccountsService {
   /**
    * Signs in with email and password.
    * @throws UnauthorizedError `invalid_credentials` (same for unknown email and wrong password),
-   *   ForbiddenError `email_not_verified` or `account_suspended`, RateLimitedError.
+   *   ForbiddenError `email_not_verified` or `account_suspended`, RateLimitedError (the
+   *   throttling in LoginThrottle).
    */
   async login(ctx: Ctx, input: LoginBody): Promise<Session> {
-    const { perAccount, perIp, windowSeconds } = this.deps.settings.loginLimit
-    await this.deps.limiter.consume(`login:account:${input.email}`, perAccount, windowSeconds)
-    if (ctx.ip) await this.deps.limiter.consume(`login:ip:${ctx.ip}`, perIp, windowSeconds)
-
+    const attempt = await this.throttle.admit(input.email, ctx.ip, ctx.now)
     const user = await this.deps.users.findOne({ email: input.email })
     const ok = await this.deps.hasher.verify(user?.passwordHash, input.password)
-    if (!user || !ok) throw invalidCredentials()
+    if (!user || !ok) {
+      await this.throttle.failed(attempt)
+      throw invalidCredentials()
+    }
     if (user.status === 'suspended')
       throw new ForbiddenError('This account is suspended', 'account_suspended')
     if (!user.emailVerifiedAt)
       throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
-    await this.deps.limiter.reset(`login:account:${input.email}`)
+    await this.throttle.succeeded(attempt)
     await this.upgradePasswordHash(user, input.password)
     return this.issueSession(user, ctx.now)
   }
@@ -353,6 +359,8 @@ export class AccountsService {
       { userId, revokedAt: op({ $exists: false }) },
       { $set: { revokedAt: ctx.now } },
     )
+    // The mailbox owner is back in control: nobody's failed guesses slow their sign-in any more.
+    await this.throttle.clear(user.email)
     await this.deps.mail.send(user.email, mailTemplates.passwordChanged({ name: user.name }))
     this.deps.events.emit('user.password_reset', { userId: String(user._id) })
   }
@@ -398,8 +406,8 @@ export class AccountsService {
    */
   async verifyPassword(ctx: Ctx, password: string): Promise<void> {
     const userId = requireUser(ctx)
-    const { perAccount, windowSeconds } = this.deps.settings.loginLimit
-    await this.deps.limiter.consume(`reauth:${userId}`, perAccount, windowSeconds)
+    const { perAccountAndIp, windowSeconds } = this.deps.settings.loginLimit
+    await this.deps.limiter.consume(`reauth:${userId}`, perAccountAndIp, windowSeconds)
     const user = await this.deps.users.findById(userId).lean()
     const ok = await this.deps.hasher.verify(user?.passwordHash, password)
     if (!user || !ok) throw new ForbiddenError('The password is wrong', 'invalid_password')
