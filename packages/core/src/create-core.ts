@@ -27,6 +27,7 @@ import { DatabaseLocks, RedisLocks } from './jobs/lock.js'
 import { createJournalModel } from './ledger/ledger.model.js'
 import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
+import { createMailOutboxModel } from './mail/mail-outbox.model.js'
 import { MailboxService } from './mail/mailbox.service.js'
 import { createCartModel } from './orders/cart.model.js'
 import { CartService } from './orders/cart.service.js'
@@ -155,11 +156,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orderGroups: createOrderGroupModel(connection),
     refunds: createRefundModel(connection),
     idempotencyKeys: createIdempotencyKeyModel(connection),
+    mailOutbox: createMailOutboxModel(connection),
   }
   await Promise.all(Object.values(models).map((model) => model.init()))
 
   const audit = new AuditService({ audit: models.audit })
-  const mail = new MailService({ mailer, logger })
+  const mail = new MailService({ mailer, logger, outbox: models.mailOutbox, clock })
   const limiter = new RateLimiter(kv)
   const accessTokens = new AccessTokens({
     secret: config.jwtSecret,
@@ -220,6 +222,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       kv.kind === 'redis' ? new RedisLocks(kv) : new DatabaseLocks(connection, () => clock.now()),
     clock,
     logger,
+  })
+  jobs.register({
+    name: 'deliver-mail',
+    schedule: '* * * * *',
+    summary: 'Send queued mail that is due, retrying failed sends with backoff',
+    run: async () => ({ sent: await mail.deliverDue() }),
   })
   jobs.register({
     name: 'sweep-expired-tokens',
@@ -447,6 +455,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     async close() {
       await events.drain()
+      await mail.drain()
       mailer.close()
       await kv.close()
       if (!overrides.database) await database.close()

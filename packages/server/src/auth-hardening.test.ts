@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { A_PASSWORD, aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import {
+  A_PASSWORD,
+  adminCliCtx,
+  anEmail,
+  aVerifiedUser,
+  createTestWorld,
+  type TestWorld,
+} from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from './server.js'
 
@@ -172,5 +179,47 @@ describe('sign-in throttling', () => {
     }
     expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true)
     expect(statuses.at(-1)).toBe(429)
+  })
+})
+
+describe('forgot-password', () => {
+  it('answers a known and an unknown address identically, and the known one gets its mail', async () => {
+    const { email } = await aVerifiedUser(world)
+    const stranger = anEmail('stranger')
+    const unknown = await post('/api/v1/auth/forgot-password', { email: stranger }, '192.0.2.31')
+    const known = await post('/api/v1/auth/forgot-password', { email }, '192.0.2.31')
+    expect(known).toEqual(unknown)
+    expect([known.status, JSON.parse(known.body)]).toEqual([202, { status: 'accepted' }])
+    const mail = await world.smtp.waitFor(email, /Reset your/)
+    expect(mail.links[0]).toMatch(/\/reset-password\?token=/)
+    expect(world.smtp.to(stranger)).toHaveLength(0)
+  })
+
+  it('retries a mail the SMTP server refused, and delivers it once', async () => {
+    const { email } = await aVerifiedUser(world)
+    const outbox = world.core.connection.collection('mail_outbox')
+    world.smtp.refuseNext(1)
+    expect((await post('/api/v1/auth/forgot-password', { email }, '192.0.2.32')).status).toBe(202)
+
+    let queued: Record<string, unknown> | null = null
+    for (let i = 0; i < 250 && !queued?.lastError; i++) {
+      queued = await outbox.findOne({ to: email })
+      if (!queued?.lastError) await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(queued).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(world.smtp.refused).toBe(1)
+    expect(world.smtp.to(email).filter((m) => /Reset your/.test(m.subject))).toHaveLength(0)
+
+    // Not due before its backoff (30 s) has passed; due after.
+    expect(
+      (await world.core.jobs.run(adminCliCtx(world.clock.now()), 'deliver-mail')).result,
+    ).toEqual({ sent: 0 })
+    world.clock.advance(31_000)
+    expect(
+      (await world.core.jobs.run(adminCliCtx(world.clock.now()), 'deliver-mail')).result,
+    ).toEqual({ sent: 1 })
+    await world.smtp.waitFor(email, /Reset your/)
+    expect(world.smtp.to(email).filter((m) => /Reset your/.test(m.subject))).toHaveLength(1)
+    expect(await outbox.countDocuments({ to: email })).toBe(0)
   })
 })

@@ -205,10 +205,13 @@ export class AccountsService {
   /** Sends a fresh verification link to an unverified account; answers the same for any email. */
   async resendVerification(ctx: Ctx, input: EmailOnlyBody): Promise<{ status: 'accepted' }> {
     await this.limitMail('verify', input.email)
-    const user = await this.deps.users.findOne({ email: input.email })
-    if (user && !user.emailVerifiedAt && user.status !== 'suspended') {
-      await this.sendVerification(user, ctx.now)
-    }
+    // Looked up after the answer, so its time cannot tell whether the email has an account.
+    this.deps.mail.later(async () => {
+      const user = await this.deps.users.findOne({ email: input.email })
+      if (user && !user.emailVerifiedAt && user.status !== 'suspended') {
+        await this.sendVerification(user, ctx.now)
+      }
+    })
     return { status: 'accepted' }
   }
 
@@ -316,11 +319,14 @@ export class AccountsService {
     if (known) await this.revokeFamily(known.familyId, ctx.now)
   }
 
-  /** Sends a reset link when the account exists; answers the same either way. */
+  /** Sends a reset link when the account exists; answers the same either way, in body and time. */
   async forgotPassword(ctx: Ctx, input: EmailOnlyBody): Promise<{ status: 'accepted' }> {
     await this.limitMail('reset', input.email)
-    const user = await this.deps.users.findOne({ email: input.email })
-    if (user && user.status !== 'suspended') {
+    // Looked up, and the link issued and queued, after the answer: known and unknown addresses
+    // get the same answer in the same time.
+    this.deps.mail.later(async () => {
+      const user = await this.deps.users.findOne({ email: input.email })
+      if (!user || user.status === 'suspended') return
       const token = await this.issueOneTimeToken(user._id, 'reset_password', ctx.now)
       await this.deps.mail.send(
         user.email,
@@ -330,7 +336,7 @@ export class AccountsService {
           minutes: Math.round(this.deps.settings.resetTokenTtlSeconds / 60),
         }),
       )
-    }
+    })
     return { status: 'accepted' }
   }
 
