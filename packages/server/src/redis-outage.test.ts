@@ -63,6 +63,18 @@ describe('with Redis lost at run time', () => {
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401])
     expect(statuses.at(-1)).toBe(429)
   })
+
+  it('goes back to Redis once it is back', async () => {
+    const { email } = await aVerifiedUser(world)
+    redis = await startRedisServer(redis.port)
+    for (let i = 0; i < 250 && !store.connected; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(store.connected).toBe(true)
+    // The fallback holds Redis off for 5 s after its last failure.
+    await new Promise((r) => setTimeout(r, 5_100))
+    expect((await login(email, 'wrong password', '10.20.0.30')).status).toBe(401)
+    const counters = await store.client.keys('outage:rl:login:*')
+    expect(counters.some((key) => key.includes('10.20.0.30'))).toBe(true)
+  })
 })
 
 describe('npm start with REDIS_URL on a closed port', () => {
