@@ -4,6 +4,7 @@ import {
   type Core,
   type Ctx,
   createCore,
+  databaseUnavailable,
   EngineUnavailableError,
   isAppError,
   loadConfig,
@@ -117,12 +118,13 @@ function safeUser(): string {
   }
 }
 
-function describe(error: unknown): {
+function describe(thrown: unknown): {
   code: string
   message: string
   details?: unknown
   exitCode: number
 } {
+  const error = databaseUnavailable(thrown) ?? thrown
   if (isAppError(error)) {
     return {
       code: error.code,

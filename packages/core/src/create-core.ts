@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
+import { forgetRecentUsersOn, RecentUsers } from './accounts/recent-users.js'
 import { createOneTimeTokenModel, createRefreshTokenModel } from './accounts/token.model.js'
 import { createUserModel } from './accounts/user.model.js'
 import { UsersService } from './accounts/users.service.js'
@@ -50,6 +51,7 @@ import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from './payouts/payout.period.js'
 import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
+import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -116,6 +118,8 @@ export interface Core {
   refunds: RefundsService
   /** Idempotency keys for money-moving requests. */
   idempotency: IdempotencyService
+  /** WebSocket tickets and who may subscribe to which channel. */
+  realtime: RealtimeService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -170,8 +174,11 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   })
 
+  const recentUsers = new RecentUsers()
+  forgetRecentUsersOn(events, recentUsers)
   const accounts = new AccountsService({
     ...models,
+    recentUsers,
     hasher: new PasswordHasher(config.auth.argon2),
     accessTokens,
     limiter,
@@ -182,7 +189,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     settings: config.auth,
     publicUrl: config.publicUrl,
   })
-  const users = new UsersService({ ...models, audit, mail, events })
+  const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
     stores: models.stores,
     owners: users,
@@ -453,6 +460,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orders,
     refunds,
     idempotency,
+    realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     async close() {
       await events.drain()
       await mail.drain()

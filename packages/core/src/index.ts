@@ -34,6 +34,7 @@ export {
   EMBEDDED_POOL_SIZE,
   openDatabase,
 } from './db/connection.js'
+export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,
@@ -53,6 +54,7 @@ export type { CapturedMail, CapturedMailSummary } from './mail/mailbox.service.j
 export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
+export * from './realtime/index.js'
 export {
   type DemoSeedOptions,
   type DemoSeedResult,

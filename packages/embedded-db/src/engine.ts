@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, openSync } from 'node:fs'
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, Socket } from 'node:net'
 import { join, resolve } from 'node:path'
 import {
@@ -124,8 +124,8 @@ export async function startEngine(
   return launch(await ensureEngineBinary(options), dir, join(dir, 'engine.json'))
 }
 
-async function launch(binary: string, dir: string, stateFile: string): Promise<EngineHandle> {
-  const port = await freePort()
+/** Starts the engine binary on a port and waits until it accepts connections. */
+async function spawnEngine(binary: string, dir: string, port: number): Promise<ChildProcess> {
   const logFd = openSync(join(dir, 'engine.log'), 'a')
   const child: ChildProcess = spawn(
     binary,
@@ -138,12 +138,10 @@ async function launch(binary: string, dir: string, stateFile: string): Promise<E
   )
   // The pipe keeps the engine alive exactly as long as this process: when we die, stdin closes.
   child.stdin?.on('error', () => {})
-  const uri = `mongodb://127.0.0.1:${port}/`
   let exited = false
   child.once('exit', () => {
     exited = true
   })
-
   const deadline = Date.now() + 30_000
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {
@@ -155,20 +153,73 @@ async function launch(binary: string, dir: string, stateFile: string): Promise<E
     }
     await sleep(50)
   }
-  const state: EngineState = { pid: child.pid!, port, uri, ownerPid: process.pid }
-  await writeFile(stateFile, JSON.stringify(state))
+  return child
+}
+
+const note = (dir: string, line: string) =>
+  appendFile(join(dir, 'engine.log'), `${new Date().toISOString()} kloset: ${line}\n`).catch(
+    () => {},
+  )
+
+/** Restart delays after unexpected exits: quick at first, then no faster than every 5 s. */
+const RESTART_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000]
+/** A run this long counts as healthy: the next exit starts the delays from the beginning. */
+const HEALTHY_RUN_MS = 30_000
+
+/**
+ * Starts the engine and supervises it: if it exits without being asked to (a crash, a kill), it
+ * is started again on the same port and data, so open connection pools reconnect by themselves;
+ * meanwhile commands fail fast and the API answers 503 (docs/operations.md).
+ */
+async function launch(binary: string, dir: string, stateFile: string): Promise<EngineHandle> {
+  const port = await freePort()
+  const uri = `mongodb://127.0.0.1:${port}/`
+  let child = await spawnEngine(binary, dir, port)
+  let stopping = false
+  let failures = 0
+  let startedAt = Date.now()
+  const record = () =>
+    writeFile(stateFile, JSON.stringify({ pid: child.pid!, port, uri, ownerPid: process.pid }))
+  await record()
+
+  const supervise = (current: ChildProcess) => {
+    current.once('exit', (code, signal) => {
+      if (stopping) return
+      if (Date.now() - startedAt > HEALTHY_RUN_MS) failures = 0
+      const delay = RESTART_DELAYS_MS[Math.min(failures++, RESTART_DELAYS_MS.length - 1)]!
+      void note(dir, `engine exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`)
+      const restart = async () => {
+        if (stopping) return
+        try {
+          child = await spawnEngine(binary, dir, port)
+          startedAt = Date.now()
+          await record()
+          supervise(child)
+          await note(dir, `engine restarted (pid ${child.pid})`)
+          if (stopping) child.kill('SIGTERM')
+        } catch (error) {
+          await note(dir, `restart failed: ${(error as Error).message.split('\n')[0]}`)
+          setTimeout(restart, RESTART_DELAYS_MS.at(-1)).unref()
+        }
+      }
+      setTimeout(restart, delay).unref()
+    })
+  }
+  supervise(child)
 
   const stop = async () => {
-    if (exited) return
-    const gone = new Promise<void>((done) => child.once('exit', () => done()))
-    child.kill('SIGTERM')
-    child.stdin?.destroy()
+    stopping = true
+    const current = child
+    if (current.exitCode !== null || current.signalCode !== null) return
+    const gone = new Promise<void>((done) => current.once('exit', () => done()))
+    current.kill('SIGTERM')
+    current.stdin?.destroy()
     let timer: NodeJS.Timeout | undefined
     await Promise.race([gone, new Promise((done) => (timer = setTimeout(done, 5_000)))])
     clearTimeout(timer)
-    if (!exited) child.kill('SIGKILL')
-    const current = await readState(stateFile)
-    if (current?.pid === state.pid && existsSync(stateFile)) await rm(stateFile, { force: true })
+    if (current.exitCode === null && current.signalCode === null) current.kill('SIGKILL')
+    const state = await readState(stateFile)
+    if (state?.pid === current.pid && existsSync(stateFile)) await rm(stateFile, { force: true })
   }
   return { uri, owned: true, stop }
 }

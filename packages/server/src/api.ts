@@ -1,6 +1,7 @@
 import {
   type Core,
   type Ctx,
+  databaseUnavailable,
   isAppError,
   makeCtx,
   newRequestId,
@@ -22,6 +23,7 @@ import { catalogRoutes } from './routes/catalog.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
+import { realtimeRoutes } from './routes/realtime.routes.js'
 import { sellerBalanceRoutes } from './routes/seller-balance.routes.js'
 import { sellerOrderRoutes } from './routes/seller-orders.routes.js'
 import { sellerPayoutRoutes } from './routes/seller-payouts.routes.js'
@@ -54,6 +56,7 @@ export const allRoutes: RouteDef[] = [
   ...adminOrderRoutes,
   ...adminPayoutRoutes,
   ...adminPaymentRoutes,
+  ...realtimeRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
@@ -155,7 +158,8 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       const seen: { userId?: string } = {}
       try {
         response = await handle(request, url, requestId, info, seen)
-      } catch (error) {
+      } catch (thrown) {
+        const error = databaseUnavailable(thrown) ?? thrown
         if (isAppError(error)) {
           response = appErrorResponse(error, requestId)
         } else {

@@ -57,8 +57,8 @@ async function main() {
     core.logger.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
-    await scheduler.stop()
-    await running.close()
+    // Readiness flips and the listener closes at once; jobs stop between units of work meanwhile.
+    await Promise.all([running.close(), scheduler.stop()])
     await paystack.sandbox?.stop()
     await core.close()
     process.exit(0)

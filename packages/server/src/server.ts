@@ -2,24 +2,33 @@ import { createServer, type Server } from 'node:http'
 import type { Core } from '@kloset/core'
 import { type Api, createApi } from './api.js'
 import { createHttpApp, type HostOptions } from './host/express.js'
-import { attachGateway } from './ws/gateway.js'
+import { attachGateway, type Gateway, type GatewayOptions } from './ws/gateway.js'
 
 export interface RunningServer {
   server: Server
   api: Api
+  gateway: Gateway
   url: string
-  close(): Promise<void>
+  /**
+   * Stops gracefully: readiness turns false, new connections and WebSocket upgrades are refused,
+   * open sockets get 1012, requests in flight finish; whatever is still open after `graceMs`
+   * (default SHUTDOWN_GRACE_MS) is cut.
+   */
+  close(graceMs?: number): Promise<void>
 }
+
+/** How long requests in flight may take to finish once the server is stopping. */
+export const SHUTDOWN_GRACE_MS = 8_000
 
 /** Serves the API and the WebSocket gateway on one port. */
 export async function startServer(
   core: Core,
-  options: HostOptions & { port: number; host?: string },
+  options: HostOptions & { port: number; host?: string; gateway?: GatewayOptions },
 ): Promise<RunningServer> {
   const api = createApi(core)
   const server = createServer(createHttpApp(api, options))
   server.keepAliveTimeout = 65_000
-  const gateway = attachGateway(server, core)
+  const gateway = attachGateway(server, core, options.gateway)
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(options.port, options.host ?? '0.0.0.0', () => done())
@@ -29,11 +38,22 @@ export async function startServer(
   return {
     server,
     api,
+    gateway,
     url: `http://localhost:${port}`,
-    async close() {
+    async close(graceMs = SHUTDOWN_GRACE_MS) {
+      core.health.startDraining()
       gateway.close()
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      // Keep-alive connections between requests hold close() open: close each as it goes idle.
+      server.closeIdleConnections()
+      const idle = setInterval(() => server.closeIdleConnections(), 50)
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<void>((done) => (timer = setTimeout(done, graceMs)))
+      await Promise.race([closed, late])
+      clearInterval(idle)
+      clearTimeout(timer)
       server.closeAllConnections()
-      await new Promise<void>((done) => server.close(() => done()))
+      await closed
     },
   }
 }

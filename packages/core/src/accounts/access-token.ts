@@ -9,6 +9,11 @@ export interface AccessClaims {
   tv: number
 }
 
+/** Verified claims, with the moment the token stops being accepted. */
+export interface VerifiedClaims extends AccessClaims {
+  expiresAt: Date
+}
+
 /** Tolerated difference between our clock and the signer's when checking `iat` (seconds). */
 const CLOCK_SKEW_SECONDS = 60
 
@@ -37,7 +42,7 @@ export class AccessTokens {
   }
 
   /** @throws UnauthorizedError for anything but a valid, unexpired token of ours. */
-  verify(token: string, now: Date): AccessClaims {
+  verify(token: string, now: Date): VerifiedClaims {
     try {
       const payload = jwt.verify(token, this.options.secret, {
         algorithms: ['HS256'],
@@ -53,7 +58,7 @@ export class AccessTokens {
       if (exp - iat > this.options.ttlSeconds) throw new Error('lifetime too long')
       const { role, tv } = payload as { role?: unknown; tv?: unknown }
       if (typeof role !== 'string' || typeof tv !== 'number') throw new Error('shape')
-      return { sub: payload.sub, role: role as Role, tv }
+      return { sub: payload.sub, role: role as Role, tv, expiresAt: new Date(exp * 1000) }
     } catch {
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
     }

@@ -181,6 +181,8 @@ describe('password reset', () => {
 describe('suspension', () => {
   it('blocks sign-in and old tokens at once, and reinstating restores sign-in', async () => {
     const { session, email, user } = await aVerifiedUser(world)
+    // Authenticated once, so the user is in this process's recent-users cache.
+    await world.core.accounts.authenticate(session.accessToken)
     await world.core.users.suspend(adminCliCtx(), user.id, { reason: 'chargeback fraud' })
     await expect(world.core.accounts.authenticate(session.accessToken)).rejects.toMatchObject({
       code: 'invalid_token',

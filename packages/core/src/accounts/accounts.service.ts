@@ -31,6 +31,7 @@ import type { Session, TokenPair, UserDTO } from './account.types.js'
 import { isCommonPassword } from './common-passwords.js'
 import { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './password-hasher.js'
+import type { RecentUsers } from './recent-users.js'
 import type { OneTimePurpose, OneTimeTokenModel, RefreshTokenModel } from './token.model.js'
 import type { UserDoc, UserModel } from './user.model.js'
 
@@ -41,6 +42,8 @@ export interface AccountsDeps {
   hasher: PasswordHasher
   accessTokens: AccessTokens
   limiter: RateLimiter
+  /** Recently authenticated users; forgotten on every write to one (recent-users.ts). */
+  recentUsers: RecentUsers
   mail: MailService
   audit: AuditService
   events: EventBus
@@ -53,6 +56,10 @@ export interface AccountsDeps {
 export interface Principal {
   actor: Extract<Actor, { kind: 'user' }>
   user: UserDTO
+  /** The user's token version the credential was issued at (a reset or suspension moves it). */
+  tokenVersion: number
+  /** When the credential behind this principal (the access token) stops being accepted. */
+  expiresAt: Date
 }
 
 export function toUserDTO(user: UserDoc): UserDTO {
@@ -197,6 +204,7 @@ export class AccountsService {
       user.emailVerifiedAt = ctx.now
       if (user.status === 'unverified') user.status = 'active'
       await user.save()
+      this.deps.recentUsers.forget(String(user._id))
       this.deps.events.emit('user.verified', { userId: String(user._id) })
     }
     return toUserDTO(user)
@@ -355,6 +363,7 @@ export class AccountsService {
       { returnDocument: 'after' },
     )
     if (!user) throw invalidToken()
+    this.deps.recentUsers.forget(String(user._id))
     if (!user.emailVerifiedAt) {
       await this.deps.users.updateOne(
         { _id: userId, status: 'unverified' },
@@ -377,14 +386,32 @@ export class AccountsService {
    * @throws UnauthorizedError
    */
   async authenticate(accessToken: string, now: Date = this.deps.clock.now()): Promise<Principal> {
-    const claims = this.deps.accessTokens.verify(accessToken, now)
-    if (!isId(claims.sub))
-      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
-    const user = await this.deps.users.findById(claims.sub).lean()
-    if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') {
-      throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    return this.principalOf(this.deps.accessTokens.verify(accessToken, now), now)
+  }
+
+  /**
+   * The user behind already verified credentials (an access token's claims, or a realtime
+   * ticket made from them): still unexpired, same token version, not suspended.
+   * @throws UnauthorizedError
+   */
+  async principalOf(
+    claims: { sub: string; tv: number; expiresAt: Date },
+    now: Date = this.deps.clock.now(),
+  ): Promise<Principal> {
+    const invalid = () => new UnauthorizedError('Invalid or expired access token', 'invalid_token')
+    if (!isId(claims.sub) || claims.expiresAt <= now) throw invalid()
+    let user = this.deps.recentUsers.get(claims.sub)
+    if (!user) {
+      user = (await this.deps.users.findById(claims.sub).lean()) ?? undefined
+      if (user) this.deps.recentUsers.remember(claims.sub, user)
     }
-    return { actor: { kind: 'user', id: String(user._id), role: user.role }, user: toUserDTO(user) }
+    if (!user || user.tokenVersion !== claims.tv || user.status === 'suspended') throw invalid()
+    return {
+      actor: { kind: 'user', id: String(user._id), role: user.role },
+      user: toUserDTO(user),
+      tokenVersion: claims.tv,
+      expiresAt: claims.expiresAt,
+    }
   }
 
   /** The signed-in user's own account. */
@@ -402,6 +429,7 @@ export class AccountsService {
       { returnDocument: 'after' },
     )
     if (!user) throw new NotFoundError('User')
+    this.deps.recentUsers.forget(String(user._id))
     return toUserDTO(user)
   }
 

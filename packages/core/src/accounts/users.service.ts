@@ -10,6 +10,7 @@ import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.j
 import type { ListUsersQuery, OptionalReasonBody, ReasonBody } from './account.schemas.js'
 import type { UserDTO } from './account.types.js'
 import { toUserDTO } from './accounts.service.js'
+import type { RecentUsers } from './recent-users.js'
 import type { RefreshTokenModel } from './token.model.js'
 import type { UserDoc, UserModel } from './user.model.js'
 
@@ -19,6 +20,7 @@ export interface UsersDeps {
   audit: AuditService
   mail: MailService
   events: EventBus
+  recentUsers: RecentUsers
 }
 
 /** Administration of user accounts; every method is for administrators only. */
@@ -68,6 +70,7 @@ export class UsersService {
       { returnDocument: 'after' },
     )
     if (!updated) throw new InvalidStateError('User changed meanwhile; try again')
+    this.deps.recentUsers.forget(String(user._id))
     await this.deps.refreshTokens.updateMany(
       { userId: user._id, revokedAt: op({ $exists: false }) },
       { $set: { revokedAt: ctx.now } },
@@ -100,6 +103,7 @@ export class UsersService {
       { returnDocument: 'after' },
     )
     if (!updated) throw new InvalidStateError('User changed meanwhile; try again')
+    this.deps.recentUsers.forget(String(user._id))
     await this.deps.audit.record(
       ctx,
       'user.reinstated',

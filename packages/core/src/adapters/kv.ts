@@ -15,6 +15,8 @@ export interface KeyValueStore {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>
   /** Deletes the key only if it still holds `value` (releasing a lock we own). */
   deleteIfEquals(key: string, value: string): Promise<boolean>
+  /** Resets the key's expiry only if it still holds `value` (renewing a lock we own). */
+  renewIfEquals(key: string, value: string, ttlSeconds: number): Promise<boolean>
   del(...keys: string[]): Promise<void>
   ping(): Promise<void>
   close(): Promise<void>
@@ -71,6 +73,13 @@ export class MemoryStore implements KeyValueStore {
     return true
   }
 
+  async renewIfEquals(key: string, value: string, ttlSeconds: number) {
+    const entry = this.live(key)
+    if (entry?.value !== value) return false
+    entry.expiresAt = this.now() + ttlSeconds * 1000
+    return true
+  }
+
   async del(...keys: string[]) {
     for (const key of keys) this.entries.delete(key)
   }
@@ -87,6 +96,10 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('TTL', KEYS[1])
 return {count, ttl}`
+
+const RENEW_IF_EQUALS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 0`
 
 const DELETE_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -185,6 +198,14 @@ export class RedisStore implements KeyValueStore {
   async deleteIfEquals(key: string, value: string) {
     await this.ready()
     return (await this.client.eval(DELETE_IF_EQUALS_SCRIPT, 1, this.prefix + key, value)) === 1
+  }
+
+  async renewIfEquals(key: string, value: string, ttlSeconds: number) {
+    await this.ready()
+    return (
+      (await this.client.eval(RENEW_IF_EQUALS_SCRIPT, 1, this.prefix + key, value, ttlSeconds)) ===
+      1
+    )
   }
 
   async del(...keys: string[]) {
@@ -306,6 +327,9 @@ export class FallbackStore implements KeyValueStore {
   }
   deleteIfEquals(key: string, value: string) {
     return this.call((store) => store.deleteIfEquals(key, value))
+  }
+  renewIfEquals(key: string, value: string, ttlSeconds: number) {
+    return this.call((store) => store.renewIfEquals(key, value, ttlSeconds))
   }
   del(...keys: string[]) {
     return this.call((store) => store.del(...keys))

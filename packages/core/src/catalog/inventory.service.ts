@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose'
-import { op } from '../db/query.js'
+import { movableTo, op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
 import { actorId, type Ctx, describeActor, isAdmin, requireRole, systemCtx } from '../shared/ctx.js'
@@ -32,6 +32,7 @@ import {
 import type { MovementKind, ReservationDTO, StockMovementDTO, VariantDTO } from './product.types.js'
 import { refreshProductSummary } from './product-summary.js'
 import type { ReservationDoc, ReservationModel } from './reservation.model.js'
+import { reservationTransitions } from './reservation.transitions.js'
 import { sellerAddress } from './seller-mail.js'
 import type { StockMovementModel } from './stock-movement.model.js'
 import type { VariantDoc, VariantModel } from './variant.model.js'
@@ -358,7 +359,7 @@ export class InventoryService {
         for (const done of taken)
           await this.move(done.variantId, done.quantity, meta('undo', done.variantId))
         await this.deps.reservations.updateOne(
-          { _id: reservation._id, status: 'active' },
+          { _id: reservation._id, status: movableTo(reservationTransitions, 'released') },
           {
             $set: { status: 'released', releasedAt: ctx.now, releaseReason: 'insufficient_stock' },
           },
@@ -396,7 +397,7 @@ export class InventoryService {
     const reservation = await this.ownReservation(ctx, reservationId)
     const updated = await this.deps.reservations
       .findOneAndUpdate(
-        { _id: reservation._id, status: 'active' },
+        { _id: reservation._id, status: movableTo(reservationTransitions, 'committed') },
         { $set: { status: 'committed', committedAt: ctx.now } },
         { returnDocument: 'after' },
       )
@@ -426,7 +427,7 @@ export class InventoryService {
   async releaseExpired(now: Date, batch = 500): Promise<number> {
     const ctx = systemCtx('inventory.release-expired', now)
     const due = await this.deps.reservations
-      .find({ status: 'active', expiresAt: op({ $lte: now }) })
+      .find({ status: movableTo(reservationTransitions, 'expired'), expiresAt: op({ $lte: now }) })
       .sort({ expiresAt: 1 })
       .limit(batch)
       .lean()
@@ -449,7 +450,7 @@ export class InventoryService {
   ): Promise<ReservationDoc | null> {
     const ended = await this.deps.reservations
       .findOneAndUpdate(
-        { _id: reservationId, status: 'active' },
+        { _id: reservationId, status: movableTo(reservationTransitions, status) },
         { $set: { status, releasedAt: ctx.now, releaseReason: reason } },
         { returnDocument: 'after' },
       )

@@ -1,6 +1,7 @@
 import { type EngineHandle, ensureEngine } from '@kloset/embedded-db'
 import mongoose, { type Connection } from 'mongoose'
 import type { Config } from '../shared/config.js'
+import { DATABASE_WAIT_MS } from './unavailable.js'
 
 // Query filters never carry operators from user input (`{"$ne": null}` becomes a literal), and
 // filters on unknown paths are errors rather than silently ignored.
@@ -22,6 +23,24 @@ export interface Database {
  */
 export const EMBEDDED_POOL_SIZE = 4
 
+/** A first connection may take longer than a command's wait: DNS, TLS, a cold MongoDB Atlas. */
+const INITIAL_CONNECT_MS = 15_000
+
+/** Opens a connection, trying again (each try waits DATABASE_WAIT_MS) until `withinMs` passes. */
+async function openWithin(open: () => Connection, withinMs: number): Promise<Connection> {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    const connection = open()
+    try {
+      await connection.asPromise()
+      return connection
+    } catch (error) {
+      await connection.close().catch(() => {})
+      if (Date.now() >= deadline) throw error
+    }
+  }
+}
+
 /**
  * Connects to a MongoDB-compatible server: with `embedded`, our FerretDB engine, over a pool of
  * `poolSize` (default EMBEDDED_POOL_SIZE) connections; otherwise MongoDB with the driver's pool.
@@ -37,16 +56,22 @@ export async function connectDatabase(
   },
 ): Promise<Database> {
   const pool = options.poolSize ?? EMBEDDED_POOL_SIZE
-  const connection = mongoose.createConnection(uri, {
-    dbName,
-    ...(options.embedded ? { maxPoolSize: pool, minPoolSize: 1 } : {}),
-    // Off by default: the driver then builds no event per command (the bench turns it on).
-    ...(options.monitorCommands ? { monitorCommands: true } : {}),
-    serverSelectionTimeoutMS: 10_000,
-    autoIndex: true,
-  })
+  const open = () =>
+    mongoose.createConnection(uri, {
+      dbName,
+      ...(options.embedded ? { maxPoolSize: pool, minPoolSize: 1 } : {}),
+      // Off by default: the driver then builds no event per command (the bench turns it on).
+      ...(options.monitorCommands ? { monitorCommands: true } : {}),
+      // A command with no reachable server fails after DATABASE_WAIT_MS (a 503 at the edge)
+      // instead of queueing in mongoose's buffer for 10 s: the models are made after the
+      // connection opens, so nothing needs the buffer.
+      serverSelectionTimeoutMS: DATABASE_WAIT_MS,
+      bufferCommands: false,
+      autoIndex: true,
+    })
+  let connection: Connection
   try {
-    await connection.asPromise()
+    connection = await openWithin(open, INITIAL_CONNECT_MS)
   } catch (error) {
     await options.onClose?.()
     throw error

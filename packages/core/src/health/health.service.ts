@@ -29,12 +29,20 @@ async function timed(
 
 /** Liveness and readiness: the database always, Redis when it is configured. */
 export class HealthService {
+  private draining = false
+
   constructor(private deps: { connection: Connection; kv: KeyValueStore; engine: string }) {}
+
+  /** From now on this process reports not ready: it is shutting down (SIGTERM). */
+  startDraining(): void {
+    this.draining = true
+  }
 
   async readiness(): Promise<Readiness> {
     const checks: Readiness['checks'] = {
       database: await timed(() => this.deps.connection.db!.admin().ping()),
     }
+    if (this.draining) checks.shutdown = { ok: false, ms: 0, error: 'shutting down' }
     if (this.deps.kv.kind === 'redis') checks.redis = await timed(() => this.deps.kv.ping())
     return { ready: Object.values(checks).every((c) => c.ok), checks }
   }

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   adminCliCtx,
@@ -7,7 +9,13 @@ import {
   userCtx,
 } from '../test-support/harness.js'
 import { JobsService } from './jobs.service.js'
-import { DatabaseLocks, type Locks, RedisLocks } from './lock.js'
+import { DatabaseLocks, LOCK_LEASE_MS, type Locks, RedisLocks } from './lock.js'
+
+/** The owner string of a process on this machine that has exited (a crashed payout run). */
+function deadLocalOwner(): string {
+  const gone = spawnSync(process.execPath, ['-e', '0'])
+  return `${hostname()}:${gone.pid}:crashed`
+}
 
 let world: TestWorld
 const redis = testKv('redis')
@@ -50,6 +58,34 @@ describe.each(lockKinds)('%s locks', (_kind, makeLocks) => {
     expect((await locks.withLock('k2', 5_000, async () => 2)).acquired).toBe(true)
   })
 
+  it('are taken at once from a holder on this machine that died, however long its lease', async () => {
+    const locks = makeLocks()
+    const key = `k4-${_kind}`
+    // What a killed `kloset payouts run` leaves behind: its lease, 30 minutes long.
+    if (_kind === 'redis') await redis.set(`lock:${key}`, deadLocalOwner(), 1_800)
+    else
+      await world.core.connection.collection('locks').insertOne({
+        _id: key as never,
+        owner: deadLocalOwner(),
+        expiresAt: new Date(world.clock.now().getTime() + 30 * 60_000),
+      })
+    expect((await locks.withLock(key, 30 * 60_000, async () => 'resumed')).acquired).toBe(true)
+  })
+
+  it('keep out a live holder on another machine until its lease ends', async () => {
+    const locks = makeLocks()
+    const key = `k5-${_kind}`
+    const elsewhere = 'other-host:1:live'
+    if (_kind === 'redis') await redis.set(`lock:${key}`, elsewhere, 60)
+    else
+      await world.core.connection.collection('locks').insertOne({
+        _id: key as never,
+        owner: elsewhere,
+        expiresAt: new Date(world.clock.now().getTime() + 60_000),
+      })
+    expect((await locks.withLock(key, 30 * 60_000, async () => 'mine')).acquired).toBe(false)
+  })
+
   it('are released when the work throws', async () => {
     const locks = makeLocks()
     await expect(
@@ -60,6 +96,15 @@ describe.each(lockKinds)('%s locks', (_kind, makeLocks) => {
 })
 
 describe('database locks', () => {
+  it('renew the lease while the work runs, for no longer than LOCK_LEASE_MS at a time', async () => {
+    const locks = new DatabaseLocks(world.core.connection, () => world.clock.now())
+    const leases = world.core.connection.collection<{ _id: string; expiresAt: Date }>('locks')
+    await locks.withLock('job:long', 30 * 60_000, async () => {
+      const lease = await leases.findOne({ _id: 'job:long' })
+      expect(lease!.expiresAt.getTime() - world.clock.now().getTime()).toBe(LOCK_LEASE_MS)
+    })
+  })
+
   it('take over a lease whose holder died', async () => {
     const locks = new DatabaseLocks(world.core.connection, () => world.clock.now())
     // A holder that never releases: simulate a crash by leaving the lease in place.

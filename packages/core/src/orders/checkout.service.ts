@@ -1,28 +1,39 @@
 import { Types } from 'mongoose'
 import type { InventoryService } from '../catalog/inventory.service.js'
-import { op } from '../db/query.js'
+import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
-import { PaystackRejectedError } from '../payments/paystack/paystack.errors.js'
 import type { PaystackTransaction } from '../payments/paystack/paystack.types.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
-import { assertMinorUnits, type Currency } from '../shared/money.js'
+import type { Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import type { CartService, PricedCartLine } from './cart.service.js'
-import type { CatalogVariant } from './catalog-view.js'
+import { draftCheckout, type OrderDraft } from './checkout.drafts.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
 import { toOrderDTO, toOrderGroupDTO } from './order.dto.js'
-import type { OrderDoc, OrderGroupDoc, OrderLineDoc } from './order.model.js'
+import type { OrderGroupDoc } from './order.model.js'
 import type { OrderRecords } from './order.records.js'
 import { type CheckoutBody, checkoutBody } from './order.schemas.js'
 import { assertOrderMove, orderActorOf } from './order.transitions.js'
-import type { CheckoutResult, CheckoutStatus, OrderGroupStatus } from './order.types.js'
+import type { CheckoutResult, CheckoutStatus } from './order.types.js'
+import {
+  awaitsPayment,
+  isUnpaidGroup,
+  orderGroupTransitions,
+  UNPAID_GROUP_STATUSES,
+  type UnpaidGroupStatus,
+} from './order-group.transitions.js'
 import type { OrderMail, People } from './order-mail.js'
+import {
+  PaymentConfirmation,
+  type PaymentOutcome,
+  type PaymentSource,
+} from './payment-confirmation.js'
 
 /** The clocks of the order lifecycle; each can be changed (tests, operations). */
 export interface OrderTimers {
@@ -51,67 +62,39 @@ export interface CheckoutDeps {
   timers: OrderTimers
 }
 
-export type PaymentSource = 'webhook' | 'poll' | 'expiry' | 'cancel'
-
-export type PaymentOutcome =
-  | 'paid'
-  | 'already_paid'
-  | 'not_paid'
-  | 'unknown_reference'
-  | 'mismatch'
-  | 'flagged'
+export type { PaymentOutcome, PaymentSource } from './payment-confirmation.js'
 
 const CURRENCY: Currency = 'NGN'
 const SWEEP_BATCH = 200
-const UNPAID: OrderGroupStatus[] = ['creating', 'awaiting_payment']
 
 const groupNotFound = () => new NotFoundError('Order group')
-const isCommitted = (error: unknown) =>
-  error instanceof AppError &&
-  error.code === 'reservation_not_active' &&
-  (error.details as { status?: string } | undefined)?.status === 'committed'
 
-interface OrderDraft {
-  _id: Types.ObjectId
-  store: CatalogVariant['store']
-  lines: OrderLineDoc[]
-  subtotal: number
-  shipping: number
-  total: number
+/** What a checkout writes: the group, its buyer and its orders. */
+interface CheckoutPlan {
+  groupId: Types.ObjectId
+  buyerId: string
+  drafts: OrderDraft[]
+  input: CheckoutBody
 }
 
-/** Groups cart lines into one order per store, prices from the catalog, totals in kobo. */
-function draftOrders(priced: PricedCartLine[]): OrderDraft[] {
-  const byStore = new Map<string, OrderDraft>()
-  for (const { line, variant } of priced) {
-    if (!variant) continue
-    const draft = byStore.get(variant.storeId) ?? {
-      _id: new Types.ObjectId(),
-      store: variant.store,
-      lines: [],
-      subtotal: 0,
-      shipping: 0,
-      total: 0,
-    }
-    const lineTotal = assertMinorUnits(variant.price * line.quantity)
-    draft.lines.push({
-      variantId: variant.variantId,
-      productId: variant.productId,
-      title: variant.title,
-      options: variant.options.map((o) => ({ name: o.name, value: o.value })),
-      sku: variant.sku,
-      unitPrice: variant.price,
-      quantity: line.quantity,
-      lineTotal,
-    })
-    draft.subtotal = assertMinorUnits(draft.subtotal + lineTotal)
-    byStore.set(variant.storeId, draft)
-  }
-  // Shipping is free for now; the total is still computed, never assumed.
-  for (const draft of byStore.values())
-    draft.total = assertMinorUnits(draft.subtotal + draft.shipping)
-  return [...byStore.values()]
+/** What a failed step's compensation must undo: the group, and the stock hold once it exists. */
+interface CheckoutProgress {
+  groupId: string
+  reservationId?: string
 }
+
+/**
+ * The compensation list: the checkout steps that run after the group is written, with the
+ * reason a failure of each is recorded under (the group's `cancelReason`) and whether it is
+ * logged. Each failure is undone the same way, by cancelling the group (see `compensated`).
+ */
+const COMPENSATED_STEPS = {
+  /** Stock for every line, all or nothing; its refusal (`insufficient_stock`) is the reason. */
+  reserve_stock: { reason: (error: unknown) => reasonOf(error), warn: false },
+  write_orders: { reason: () => 'orders_not_written', warn: true },
+  start_payment: { reason: () => 'payment_init_failed', warn: true },
+} as const satisfies Record<string, { reason: (error: unknown) => string; warn: boolean }>
+type CompensatedStep = keyof typeof COMPENSATED_STEPS
 
 /**
  * Checkout and payment confirmation. No transactions on our engine, so checkout is ordered
@@ -120,12 +103,16 @@ function draftOrders(priced: PricedCartLine[]): OrderDraft[] {
  *   group `creating` -> reserve stock (all or nothing) -> orders `pending` -> Paystack
  *   initialize -> group `awaiting_payment`.
  * A failure undoes what was done (stock released, group and orders cancelled) before the error
- * reaches the caller. Confirmation trusts only Paystack's verify endpoint, and every step of it
- * is a compare-and-set or an idempotent ledger posting, so any number of deliveries of the
- * same charge (in any order, concurrently) credit once.
+ * reaches the caller (`COMPENSATED_STEPS`). Confirmation (payment-confirmation.ts) trusts only
+ * Paystack's verify endpoint, and every step of it is a compare-and-set or an idempotent ledger
+ * posting, so any number of deliveries of the same charge (in any order, concurrently) credit
+ * once.
  */
 export class CheckoutService {
+  private confirmation: PaymentConfirmation
+
   constructor(private deps: CheckoutDeps) {
+    this.confirmation = new PaymentConfirmation(deps)
     deps.events.on('paystack.event_received', async (event) => {
       if (event.paystackEvent !== 'charge.success' || !event.reference) return
       await this.confirmPayment(
@@ -157,125 +144,43 @@ export class CheckoutService {
     )
   }
 
+  /**
+   * The checkout, step by step: check the cart, draft one order per store, write the group
+   * (`creating`), then the compensated steps (`COMPENSATED_STEPS`: reserve the stock, write
+   * the orders, start the Paystack payment), then publish the group (`awaiting_payment`) and
+   * clear the bought lines from the cart.
+   */
   private async place(ctx: Ctx, buyerId: string, input: CheckoutBody): Promise<CheckoutResult> {
-    const { records, inventory, paystack, timers } = this.deps
-    const priced = await this.deps.cart.priced(ctx, buyerId)
-    if (priced.length === 0) throw new InvalidStateError('Your cart is empty', 'cart_empty')
-    const troubled = priced.filter((p) => p.issues.length > 0)
-    if (troubled.length > 0) {
-      throw new InvalidStateError('Some items in your cart need attention', 'cart_has_issues', {
-        lines: troubled.map((p) => ({ id: p.line.id, issues: p.issues })),
-      })
-    }
-    if (priced.some((p) => p.variant?.store.ownerId === buyerId)) {
-      throw new ForbiddenError('You cannot buy from your own store', 'own_store')
-    }
+    const priced = await this.checkedCart(ctx, buyerId)
     const buyer = await this.deps.people.get(systemCtx('checkout', ctx.now), buyerId)
-    const drafts = draftOrders(priced)
-    const total = drafts.reduce((sum, d) => assertMinorUnits(sum + d.total), 0)
-    const linesTotal = priced.reduce(
-      (sum, p) => sum + (p.variant?.price ?? Number.NaN) * p.line.quantity,
-      0,
-    )
-    // The one invariant of the money path: the orders add up to what the buyer is charged.
-    if (total !== linesTotal || total <= 0) {
-      throw new Error(`checkout totals disagree: orders ${total}, lines ${linesTotal}`)
-    }
-
+    const { drafts, total } = draftCheckout(priced)
     const groupId = new Types.ObjectId()
     const reference = `kg-${groupId}`
-    const expiresAt = new Date(ctx.now.getTime() + timers.paymentWindowSeconds * 1000)
-    await records.groups.create({
-      _id: groupId,
-      buyerId,
-      status: 'creating',
-      reference,
-      total,
-      currency: CURRENCY,
-      orderIds: drafts.map((d) => String(d._id)),
-      shippingAddress: input.shippingAddress,
-      expiresAt,
-    })
-    const compensationCtx = systemCtx('checkout.compensate', ctx.now)
-    const reservation = await inventory
-      .reserve(
+    await this.openGroup(ctx, { groupId, reference, buyerId, drafts, total, input })
+    const progress: CheckoutProgress = { groupId: String(groupId) }
+    const reservation = await this.compensated(ctx, 'reserve_stock', progress, () =>
+      this.deps.inventory.reserve(
         ctx,
         priced.map((p) => ({ variantId: p.line.variantId, quantity: p.line.quantity })),
-        timers.paymentWindowSeconds,
+        this.deps.timers.paymentWindowSeconds,
         { orderGroupId: String(groupId) },
-      )
-      .catch(async (error: unknown) => {
-        await this.cancelGroup(compensationCtx, String(groupId), 'creating', reasonOf(error))
-        throw error
-      })
-    const compensate = async (error: unknown, why: string): Promise<never> => {
-      this.deps.logger.warn({ err: error, orderGroupId: String(groupId) }, `checkout ${why}`)
-      await this.cancelGroup(compensationCtx, String(groupId), 'creating', why, reservation.id)
-      throw error
-    }
-    const actor = describeActor(ctx.actor)
-    try {
-      await records.orders.insertMany(
-        drafts.map((d) => ({
-          _id: d._id,
-          groupId: String(groupId),
-          buyerId,
-          storeId: d.store.id,
-          storeName: d.store.name,
-          status: 'pending',
-          lines: d.lines,
-          subtotal: d.subtotal,
-          shipping: d.shipping,
-          total: d.total,
-          currency: CURRENCY,
-          commissionRateBps: d.store.commissionRateBps,
-          refundedAmount: 0,
-          shippingAddress: input.shippingAddress,
-          saleRecorded: false,
-          fundsReleased: false,
-          timeline: [
-            {
-              kind: 'transition',
-              from: null,
-              to: 'pending',
-              actor,
-              reason: 'checkout',
-              at: ctx.now,
-              published: false,
-            },
-          ],
-        })),
-      )
-      await records.groups.updateOne(
-        { _id: groupId, status: 'creating' },
-        { $set: { reservationId: reservation.id } },
-      )
-    } catch (error) {
-      return compensate(error, 'orders_not_written')
-    }
-
-    let checkout: Awaited<ReturnType<typeof paystack.initializeTransaction>>
-    try {
-      checkout = await paystack.initializeTransaction({
+      ),
+    )
+    progress.reservationId = reservation.id
+    await this.compensated(ctx, 'write_orders', progress, () =>
+      this.writeOrders(ctx, { groupId, buyerId, drafts, input }, reservation.id),
+    )
+    const checkout = await this.compensated(ctx, 'start_payment', progress, () =>
+      this.deps.paystack.initializeTransaction({
         email: buyer.email,
         amount: total,
         currency: CURRENCY,
         reference,
         callbackUrl: `${this.deps.publicUrl}/checkout/complete`,
         metadata: { order_group_id: String(groupId), order_ids: drafts.map((d) => String(d._id)) },
-      })
-    } catch (error) {
-      return compensate(error, 'payment_init_failed')
-    }
-    const group = await records.groups
-      .findOneAndUpdate(
-        { _id: groupId, status: 'creating' },
-        { $set: { status: 'awaiting_payment', authorizationUrl: checkout.authorizationUrl } },
-        { returnDocument: 'after' },
-      )
-      .lean()
-    if (!group)
-      throw new InvalidStateError('The checkout was cancelled meanwhile', 'checkout_cancelled')
+      }),
+    )
+    const group = await this.publishGroup(groupId, checkout.authorizationUrl)
     await this.deps.cart
       .removeBought(
         buyerId,
@@ -284,7 +189,7 @@ export class CheckoutService {
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, buyerId }, 'cart not cleared after checkout'),
       )
-    const orders = await records.orders
+    const orders = await this.deps.records.orders
       .find({ groupId: String(groupId) })
       .sort({ _id: 1 })
       .lean()
@@ -296,6 +201,132 @@ export class CheckoutService {
   }
 
   /**
+   * The buyer's cart, priced, if it can be bought.
+   * @throws InvalidStateError `cart_empty` / `cart_has_issues`, ForbiddenError `own_store`.
+   */
+  private async checkedCart(ctx: Ctx, buyerId: string): Promise<PricedCartLine[]> {
+    const priced = await this.deps.cart.priced(ctx, buyerId)
+    if (priced.length === 0) throw new InvalidStateError('Your cart is empty', 'cart_empty')
+    const troubled = priced.filter((p) => p.issues.length > 0)
+    if (troubled.length > 0) {
+      throw new InvalidStateError('Some items in your cart need attention', 'cart_has_issues', {
+        lines: troubled.map((p) => ({ id: p.line.id, issues: p.issues })),
+      })
+    }
+    if (priced.some((p) => p.variant?.store.ownerId === buyerId)) {
+      throw new ForbiddenError('You cannot buy from your own store', 'own_store')
+    }
+    return priced
+  }
+
+  /** Writes the group `creating`: a checkout that crashes after this is recognisable and swept. */
+  private async openGroup(ctx: Ctx, plan: CheckoutPlan & { reference: string; total: number }) {
+    await this.deps.records.groups.create({
+      _id: plan.groupId,
+      buyerId: plan.buyerId,
+      status: 'creating',
+      reference: plan.reference,
+      total: plan.total,
+      currency: CURRENCY,
+      orderIds: plan.drafts.map((d) => String(d._id)),
+      shippingAddress: plan.input.shippingAddress,
+      expiresAt: new Date(ctx.now.getTime() + this.deps.timers.paymentWindowSeconds * 1000),
+    })
+  }
+
+  /**
+   * Runs one compensated step. When it fails, the group is cancelled (compare-and-set from
+   * `creating`), which gives back the stock held so far and cancels the orders written so far,
+   * and then the step's error reaches the caller.
+   */
+  private async compensated<T>(
+    ctx: Ctx,
+    step: CompensatedStep,
+    progress: CheckoutProgress,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      const { reason, warn } = COMPENSATED_STEPS[step]
+      const why = reason(error)
+      if (warn) {
+        this.deps.logger.warn({ err: error, orderGroupId: progress.groupId }, `checkout ${why}`)
+      }
+      const compensationCtx = systemCtx('checkout.compensate', ctx.now)
+      await this.cancelGroup(
+        compensationCtx,
+        progress.groupId,
+        'creating',
+        why,
+        progress.reservationId,
+      )
+      throw error
+    }
+  }
+
+  /** Writes the orders `pending` (one per store) and records the group's stock hold. */
+  private async writeOrders(ctx: Ctx, plan: CheckoutPlan, reservationId: string): Promise<void> {
+    const { records } = this.deps
+    const actor = describeActor(ctx.actor)
+    await records.orders.insertMany(
+      plan.drafts.map((d) => ({
+        _id: d._id,
+        groupId: String(plan.groupId),
+        buyerId: plan.buyerId,
+        storeId: d.store.id,
+        storeName: d.store.name,
+        status: 'pending',
+        lines: d.lines,
+        subtotal: d.subtotal,
+        shipping: d.shipping,
+        total: d.total,
+        currency: CURRENCY,
+        commissionRateBps: d.store.commissionRateBps,
+        refundedAmount: 0,
+        shippingAddress: plan.input.shippingAddress,
+        saleRecorded: false,
+        fundsReleased: false,
+        timeline: [
+          {
+            kind: 'transition',
+            from: null,
+            to: 'pending',
+            actor,
+            reason: 'checkout',
+            at: ctx.now,
+            published: false,
+          },
+        ],
+      })),
+    )
+    await records.groups.updateOne(
+      { _id: plan.groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
+      { $set: { reservationId } },
+    )
+  }
+
+  /**
+   * The group's payment link is out: `creating` -> `awaiting_payment`.
+   * @throws InvalidStateError `checkout_cancelled` when it was cancelled meanwhile.
+   */
+  private async publishGroup(
+    groupId: Types.ObjectId,
+    authorizationUrl: string,
+  ): Promise<OrderGroupDoc> {
+    const group = await this.deps.records.groups
+      .findOneAndUpdate(
+        { _id: groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
+        { $set: { status: 'awaiting_payment', authorizationUrl } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (!group)
+      throw new InvalidStateError('The checkout was cancelled meanwhile', 'checkout_cancelled')
+    return group
+  }
+
+  /**
    * Where a checkout stands, for the buyer's app after the redirect; while unpaid it asks
    * Paystack (the webhook may be late). @throws NotFoundError for anyone but the buyer.
    */
@@ -303,7 +334,7 @@ export class CheckoutService {
     const buyerId = requireRole(ctx, 'buyer', 'seller')
     const found = await this.deps.records.groups.findOne({ reference }).lean()
     if (!found || found.buyerId !== buyerId) throw groupNotFound()
-    if (found.status === 'awaiting_payment') await this.confirmPayment(ctx, reference, 'poll')
+    if (awaitsPayment(found.status)) await this.confirmPayment(ctx, reference, 'poll')
     const group = (await this.deps.records.groups.findById(found._id).lean()) ?? found
     const orders = await this.deps.records.orders
       .find({ groupId: String(group._id) })
@@ -315,209 +346,10 @@ export class CheckoutService {
   /**
    * Acts on a claim that `reference` was paid (a webhook, a poll, the expiry sweep): asks
    * Paystack, and only a successful transaction of the group's reference, amount and currency
-   * pays the group. A signal Paystack contradicts changes nothing but flags the group.
+   * pays the group (payment-confirmation.ts).
    */
-  async confirmPayment(
-    ctx: Ctx,
-    reference: string,
-    source: PaymentSource,
-  ): Promise<PaymentOutcome> {
-    const { records, logger } = this.deps
-    const group = await records.groups.findOne({ reference }).lean()
-    if (!group) {
-      logger.warn({ reference, source }, 'payment signal for an unknown reference')
-      return 'unknown_reference'
-    }
-    if (group.status === 'paid') {
-      await this.finishPaid(ctx, group, false)
-      return 'already_paid'
-    }
-    const transaction = await this.paidTransaction(reference)
-    if (!transaction) {
-      if (source === 'webhook') {
-        await this.flag(
-          group,
-          'verify_contradicts',
-          'charge.success, but Paystack verify does not show a successful payment',
-        )
-      }
-      return 'not_paid'
-    }
-    const mismatch =
-      transaction.reference !== group.reference
-        ? 'reference'
-        : transaction.amount !== group.total
-          ? 'amount'
-          : transaction.currency !== group.currency
-            ? 'currency'
-            : undefined
-    if (mismatch) {
-      logger.error(
-        {
-          reference,
-          source,
-          expected: group.total,
-          paid: transaction.amount,
-          currency: transaction.currency,
-        },
-        `payment ${mismatch} does not match the order group`,
-      )
-      await this.flag(
-        group,
-        `${mismatch}_mismatch`,
-        `Paystack's ${mismatch} does not match the order group`,
-      )
-      return 'mismatch'
-    }
-    if (group.status !== 'awaiting_payment') {
-      await this.refundUnwanted(group, transaction)
-      return 'flagged'
-    }
-    const won = await records.groups
-      .findOneAndUpdate(
-        { _id: group._id, status: 'awaiting_payment' },
-        { $set: { status: 'paid', paidAt: ctx.now, paystackTransactionId: transaction.id } },
-        { returnDocument: 'after' },
-      )
-      .lean()
-    const current = won ?? (await records.groups.findById(group._id).lean())
-    if (!current) return 'unknown_reference'
-    if (current.status !== 'paid') {
-      // Cancelled between our read and our write (expiry, buyer): the money goes back.
-      await this.refundUnwanted(current, transaction)
-      return 'flagged'
-    }
-    await this.finishPaid(ctx, current, Boolean(won))
-    return won ? 'paid' : 'already_paid'
-  }
-
-  /**
-   * The steps after a group is paid, each safe to repeat: commit the stock, move each order
-   * pending -> processing, book each sale in the ledger. Mail goes to whoever won each step.
-   */
-  private async finishPaid(ctx: Ctx, group: OrderGroupDoc, first: boolean): Promise<void> {
-    const { records, ledger } = this.deps
-    const system = systemCtx('payments.confirm', ctx.now)
-    if (first) await this.holdStock(system, group)
-    const orders = await records.orders
-      .find({ groupId: String(group._id) })
-      .sort({ _id: 1 })
-      .lean()
-    const settled: OrderDoc[] = []
-    for (const order of orders) {
-      let current: OrderDoc = order
-      if (order.status === 'pending') {
-        assertOrderMove('system', 'pending', 'processing')
-        const moved = await records.move(system, order._id, 'pending', 'processing', {
-          reason: 'payment verified',
-          set: { paidAt: ctx.now },
-        })
-        if (moved) {
-          current = moved
-          await this.deps.mail.received(moved)
-        } else {
-          current = await records.get(String(order._id))
-        }
-      }
-      if (current.paidAt && !current.saleRecorded) {
-        await ledger.recordSale(system, {
-          orderId: String(current._id),
-          orderGroupId: current.groupId,
-          storeId: current.storeId,
-          gross: current.total,
-          commissionRateBps: current.commissionRateBps,
-          currency: current.currency,
-        })
-        await records.orders.updateOne(
-          { _id: current._id, saleRecorded: false },
-          { $set: { saleRecorded: true } },
-        )
-      }
-      settled.push(current)
-    }
-    if (first) await this.deps.mail.confirmed(group, settled)
-  }
-
-  /** Makes the held stock sold; if the hold lapsed meanwhile, tries to take the stock again. */
-  private async holdStock(system: Ctx, group: OrderGroupDoc): Promise<void> {
-    const { inventory, records, logger } = this.deps
-    if (group.reservationId) {
-      try {
-        await inventory.commit(system, group.reservationId)
-        return
-      } catch (error) {
-        if (isCommitted(error)) return
-        logger.warn({ err: error, reference: group.reference }, 'reservation lapsed before payment')
-      }
-    }
-    const orders = await records.orders.find({ groupId: String(group._id) }).lean()
-    const items = orders.flatMap((o) =>
-      o.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-    )
-    try {
-      const again = await inventory.reserve(system, items, 60, { orderGroupId: String(group._id) })
-      await inventory.commit(system, again.id)
-      await records.groups.updateOne({ _id: group._id }, { $set: { reservationId: again.id } })
-    } catch (error) {
-      logger.error({ err: error, reference: group.reference }, 'paid group without stock')
-      await this.flag(
-        group,
-        'paid_without_stock',
-        'Paid after the stock hold lapsed, and the stock is gone: refund or source it',
-      )
-    }
-  }
-
-  /** Paystack's transaction if it is a successful payment; undefined otherwise. */
-  private async paidTransaction(reference: string): Promise<PaystackTransaction | undefined> {
-    try {
-      const transaction = await this.deps.paystack.verifyTransaction(reference)
-      return transaction.status === 'success' ? transaction : undefined
-    } catch (error) {
-      if (error instanceof PaystackRejectedError) return undefined
-      throw error
-    }
-  }
-
-  /**
-   * A real payment for a group we no longer sell (cancelled, or a checkout that never got its
-   * link out): flagged once, and the whole charge refunded by whoever set the flag.
-   */
-  private async refundUnwanted(group: OrderGroupDoc, transaction: PaystackTransaction) {
-    const flagged = await this.flag(
-      group,
-      'paid_after_cancellation',
-      'Paid after the checkout was cancelled; the charge is refunded',
-    )
-    if (!flagged) return
-    await this.deps.paystack
-      .createRefund({
-        transaction: group.reference,
-        amount: transaction.amount,
-        merchantNote: `order group ${String(group._id)} was cancelled before payment arrived`,
-      })
-      .catch((error: unknown) =>
-        this.deps.logger.error(
-          { err: error, reference: group.reference },
-          'automatic refund failed',
-        ),
-      )
-  }
-
-  /** Sets a payment issue for administrators; true when this call set it (first of its code). */
-  private async flag(group: OrderGroupDoc, code: string, message: string): Promise<boolean> {
-    const result = await this.deps.records.groups.updateOne(
-      { _id: group._id, 'paymentIssue.code': op({ $ne: code }) },
-      { $set: { paymentIssue: { code, message, at: this.deps.clock.now() } } },
-    )
-    if (result.modifiedCount > 0) {
-      this.deps.logger.error(
-        { reference: group.reference, code },
-        `order group flagged: ${message}`,
-      )
-      this.deps.events.emit('order_group.payment_issue', { orderGroupId: String(group._id), code })
-    }
-    return result.modifiedCount > 0
+  confirmPayment(ctx: Ctx, reference: string, source: PaymentSource): Promise<PaymentOutcome> {
+    return this.confirmation.confirm(ctx, reference, source)
   }
 
   /**
@@ -528,7 +360,7 @@ export class CheckoutService {
   async cancelGroup(
     ctx: Ctx,
     groupId: string,
-    from: 'creating' | 'awaiting_payment',
+    from: UnpaidGroupStatus,
     reason: string,
     reservationId?: string,
   ): Promise<boolean> {
@@ -579,7 +411,7 @@ export class CheckoutService {
     requireRole(ctx, 'admin')
     const due = await this.deps.records.groups
       .find({
-        status: op({ $in: UNPAID }),
+        status: op({ $in: UNPAID_GROUP_STATUSES }),
         expiresAt: op({ $lte: ctx.now }),
       })
       .sort({ expiresAt: 1 })
@@ -587,10 +419,10 @@ export class CheckoutService {
       .lean()
     const counts = { expired: 0, paid: 0, skipped: 0 }
     for (const group of due) {
-      if (group.status === 'awaiting_payment') {
+      if (awaitsPayment(group.status)) {
         let transaction: PaystackTransaction | undefined
         try {
-          transaction = await this.paidTransaction(group.reference)
+          transaction = await this.confirmation.paidTransaction(group.reference)
         } catch (error) {
           this.deps.logger.warn(
             { err: error, reference: group.reference },
@@ -606,7 +438,8 @@ export class CheckoutService {
         }
       }
       assertOrderMove(orderActorOf(ctx), 'pending', 'cancelled')
-      const from = group.status === 'creating' ? 'creating' : 'awaiting_payment'
+      // The filter above found it unpaid; a group paid since is left to the compare-and-set.
+      const from = isUnpaidGroup(group.status) ? group.status : 'awaiting_payment'
       if (await this.cancelGroup(ctx, String(group._id), from, 'payment_expired')) counts.expired++
     }
     return counts
@@ -618,8 +451,8 @@ export class CheckoutService {
    * @throws InvalidStateError `already_paid`
    */
   async cancelUnpaid(ctx: Ctx, group: OrderGroupDoc, reason: string): Promise<void> {
-    if (group.status === 'awaiting_payment') {
-      const transaction = await this.paidTransaction(group.reference)
+    if (awaitsPayment(group.status)) {
+      const transaction = await this.confirmation.paidTransaction(group.reference)
       if (transaction) {
         await this.confirmPayment(ctx, group.reference, 'cancel')
         throw new InvalidStateError(
@@ -628,7 +461,7 @@ export class CheckoutService {
         )
       }
     }
-    if (group.status !== 'awaiting_payment' && group.status !== 'creating') {
+    if (!isUnpaidGroup(group.status)) {
       throw new InvalidStateError(`The order group is ${group.status}`, 'invalid_transition')
     }
     const done = await this.cancelGroup(ctx, String(group._id), group.status, reason)

@@ -1,6 +1,6 @@
 import type { AuditService } from '../audit/audit.service.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
-import { op } from '../db/query.js'
+import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
@@ -9,6 +9,7 @@ import { AppError, type ErrorKind, InvalidStateError } from '../shared/errors.js
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
+import { canTransition } from '../shared/transitions.js'
 import { validateInput } from '../shared/validate.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
 import { toAdminOrderDTO, toRefundDTO } from './order.dto.js'
@@ -18,6 +19,7 @@ import { type RefundOrderBody, refundOrderBody } from './order.schemas.js'
 import type { AdminOrderDTO, RefundDTO } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
 import type { RefundDoc, RefundModel } from './refund.model.js'
+import { refundTransitions } from './refund.transitions.js'
 
 export interface RefundsDeps {
   records: OrderRecords
@@ -222,7 +224,8 @@ export class RefundsService {
 
   /** Asks Paystack about one pending refund and settles it; true when this call settled it. */
   private async settleOne(ctx: Ctx, refund: RefundDoc): Promise<boolean> {
-    if (refund.status !== 'pending' || refund.paystackRefundId === undefined) return false
+    const open = canTransition(refundTransitions, refund.status, 'processed')
+    if (!open || refund.paystackRefundId === undefined) return false
     const remote = await this.deps.paystack.fetchRefund(refund.paystackRefundId)
     if (remote.status === 'processed') return this.processed(ctx, refund)
     if (remote.status === 'failed')
@@ -249,7 +252,7 @@ export class RefundsService {
     const toRestock = refund.restock && order.lines.length > 0
     const won = await refunds
       .findOneAndUpdate(
-        { _id: refund._id, status: 'pending' },
+        { _id: refund._id, status: movableTo(refundTransitions, 'processed') },
         {
           $set: {
             status: 'processed',
@@ -359,7 +362,7 @@ export class RefundsService {
     const { records, refunds } = this.deps
     const won = await refunds
       .findOneAndUpdate(
-        { _id: refund._id, status: 'pending' },
+        { _id: refund._id, status: movableTo(refundTransitions, 'failed') },
         { $set: { status: 'failed', failureReason: why, processedAt: ctx.now } },
         { returnDocument: 'after' },
       )

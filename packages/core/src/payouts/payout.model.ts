@@ -2,7 +2,7 @@ import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 
 /**
- * A payout's life (docs/payments.md):
+ * A payout's life (docs/payments.md; payout.transitions.ts holds the table):
  * - `created`: the document exists (the unique {storeId, period} claim); nothing else happened;
  * - `sending`: the ledger moved the amount from available to in transit; Paystack is being
  *   asked, always with the same reference, so a resumed send cannot make a second transfer;
@@ -26,11 +26,6 @@ export const PAYOUT_STATUSES = [
   'reversed',
 ] as const
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
-
-/** Statuses a payout run picks up again after a crash or an unanswered call. */
-export const UNFINISHED_STATUSES: readonly PayoutStatus[] = ['created', 'sending']
-/** Statuses whose transfer exists at Paystack and has not resolved yet. */
-export const IN_FLIGHT_STATUSES: readonly PayoutStatus[] = ['sending', 'pending', 'otp_required']
 
 /** An earlier attempt of a payout, kept when it is retried. */
 export interface PayoutAttempt {

@@ -50,3 +50,26 @@ describe('order timers', () => {
     )
   })
 })
+
+describe('WebSocket origins', () => {
+  it('allows any origin when WS_ALLOWED_ORIGINS is unset', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).realtime).toEqual({})
+  })
+
+  it('reads WS_ALLOWED_ORIGINS as a comma-separated list', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      WS_ALLOWED_ORIGINS: 'https://shop.example.com, http://localhost:5173',
+    })
+    expect(config.realtime.allowedOrigins).toEqual([
+      'https://shop.example.com',
+      'http://localhost:5173',
+    ])
+  })
+
+  it('refuses an origin with a path, which a browser never sends', () => {
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir, WS_ALLOWED_ORIGINS: 'https://shop.example.com/app' }),
+    ).toThrow(/WS_ALLOWED_ORIGINS: /)
+  })
+})

@@ -44,6 +44,13 @@ const key256 = z
     (value) => decodeKey256(value) !== undefined,
     'must be 32 bytes, as 64 hex digits or base64',
   )
+/** A comma-separated list; blanks around and between items are dropped. */
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+)
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(emptyToUndefined, schema.optional())
 
@@ -99,17 +106,7 @@ export const envSchema = z.object({
   /** Encrypts sellers' payout account numbers at rest (AES-256-GCM); docs/payments.md. */
   PAYOUT_ENCRYPTION_KEY: optional(key256),
   /** Earlier payout encryption keys, comma-separated: still read after a rotation. */
-  PAYOUT_ENCRYPTION_PREVIOUS_KEYS: optional(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(key256)),
-  ),
+  PAYOUT_ENCRYPTION_PREVIOUS_KEYS: optional(commaList.pipe(z.array(key256))),
   /** The smallest available balance a weekly payout sends, in kobo (default NGN 1,000). */
   PAYOUT_MINIMUM_KOBO: z.preprocess(
     emptyToUndefined,
@@ -135,18 +132,26 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(0).max(365).default(7),
   ),
+  /** Comma-separated origins allowed to open the WebSocket from a browser; unset allows any. */
+  WS_ALLOWED_ORIGINS: optional(
+    commaList.refine(
+      (origins) =>
+        origins.length > 0 &&
+        origins.every((origin) => {
+          try {
+            const parsed = new URL(origin)
+            return ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === origin
+          } catch {
+            return false
+          }
+        }),
+      { message: 'must be comma-separated origins like https://shop.example.com (no path)' },
+    ),
+  ),
   PAYSTACK_WEBHOOK_IPS: optional(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .refine((ips) => ips.length > 0 && ips.every((ip) => isIP(ip) !== 0), {
-        message: 'must be a comma-separated list of IP addresses',
-      }),
+    commaList.refine((ips) => ips.length > 0 && ips.every((ip) => isIP(ip) !== 0), {
+      message: 'must be a comma-separated list of IP addresses',
+    }),
   ),
 })
 
@@ -196,6 +201,13 @@ export interface Config {
   paystack: PaystackSettings
   payouts: PayoutSettings
   orders: OrderSettings
+  realtime: RealtimeSettings
+}
+
+/** The WebSocket endpoint; docs/realtime.md. */
+export interface RealtimeSettings {
+  /** WS_ALLOWED_ORIGINS: browser origins allowed to upgrade; unset allows any. */
+  allowedOrigins?: string[]
 }
 
 /** Order lifecycle clocks; create-core turns them into the orders services' timers. */
@@ -409,5 +421,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       autoDeliverDays: env.ORDER_AUTO_DELIVER_DAYS,
       returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
     },
+    realtime: env.WS_ALLOWED_ORIGINS ? { allowedOrigins: env.WS_ALLOWED_ORIGINS } : {},
   }
 }

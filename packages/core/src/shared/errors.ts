@@ -81,8 +81,8 @@ export class RateLimitedError extends AppError {
 
 /** A dependency we need (database, Redis, Paystack) is not answering. */
 export class UnavailableError extends AppError {
-  constructor(message: string, code = 'unavailable') {
-    super('unavailable', code, message)
+  constructor(message: string, code = 'unavailable', details?: { retryAfterSeconds: number }) {
+    super('unavailable', code, message, details)
   }
 }
 

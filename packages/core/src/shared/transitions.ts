@@ -1,8 +1,9 @@
 import { InvalidStateError } from './errors.js'
 
 /**
- * A lifecycle as data: for each status, the statuses it may move to. Stores and orders each
- * keep one table in code, so the allowed moves can be read (and tested) in one place.
+ * A lifecycle as data: for each status, the statuses it may move to. Stores, products, orders,
+ * order groups, refunds, reservations and payouts each keep one table in code, so the allowed
+ * moves can be read (and tested) in one place, and the status guards are derived from it.
  */
 export type TransitionTable<S extends string> = Readonly<Record<S, readonly S[]>>
 
@@ -13,6 +14,14 @@ export function canTransition<S extends string>(
   to: S,
 ): boolean {
   return table[from].includes(to)
+}
+
+/**
+ * The statuses a move to `to` may start from, in the table's order: the status filter of that
+ * move's compare-and-set.
+ */
+export function sourcesOf<S extends string>(table: TransitionTable<S>, to: S): S[] {
+  return (Object.keys(table) as S[]).filter((from) => table[from].includes(to))
 }
 
 /**

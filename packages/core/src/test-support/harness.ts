@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { type KeyValueStore, MemoryStore, RedisStore } from '../adapters/kv.js'
 import { SmtpMailer } from '../adapters/mailer.js'
 import { type Core, type CoreOverrides, createCore } from '../create-core.js'
-import { connectDatabase } from '../db/connection.js'
+import { connectDatabase, type Database } from '../db/connection.js'
 import { ManualClock } from '../shared/clock.js'
 import { type Config, defaultAuthSettings, loadConfig } from '../shared/config.js'
 import { type Actor, type Ctx, makeCtx, type Role } from '../shared/ctx.js'
@@ -29,6 +29,8 @@ export interface TestWorldOptions {
   kvStore?: KeyValueStore
   config?: Partial<Config>
   clock?: ManualClock
+  /** Another database than a fresh one on the shared test engine (fault tests: a private engine). */
+  database?: Database
 }
 
 export const testMongoUri = (): string => {
@@ -65,7 +67,8 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     LOG_LEVEL: 'silent',
   })
   const config: Config = { ...base, auth: { ...defaultAuthSettings }, ...options.config }
-  const database = await connectDatabase(testMongoUri(), dbName, { embedded: true })
+  const database =
+    options.database ?? (await connectDatabase(testMongoUri(), dbName, { embedded: true }))
   const overrides: CoreOverrides = {
     database,
     kv: options.kvStore ?? testKv(options.kv ?? 'memory', () => clock.now().getTime()),

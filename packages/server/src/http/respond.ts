@@ -44,7 +44,8 @@ export function errorBody(code: string, message: string, requestId: string, deta
 export function appErrorResponse(error: AppError, requestId: string): Response {
   const headers: Record<string, string> = {}
   const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds
-  if (error.kind === 'rate_limited' && retry) headers['retry-after'] = String(retry)
+  if ((error.kind === 'rate_limited' || error.kind === 'unavailable') && retry)
+    headers['retry-after'] = String(retry)
   if (error.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer'
   return json(
     errorBody(error.code, error.message, requestId, error.details),

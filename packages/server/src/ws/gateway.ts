@@ -1,141 +1,431 @@
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
-import type { Core, Principal } from '@kloset/core'
-import { type WebSocket, WebSocketServer } from 'ws'
+import type { Duplex } from 'node:stream'
+import {
+  type Core,
+  isAppError,
+  makeCtx,
+  onRealtimeEvents,
+  type Principal,
+  type RealtimeCommand,
+  realtimeCommand,
+  realtimeCommandId,
+} from '@kloset/core'
+import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 
-const MAX_MESSAGE_BYTES = 64 * 1024
-const HEARTBEAT_MS = 30_000
+/** The protocol version the welcome frame announces (docs/realtime.md). */
+export const PROTOCOL_VERSION = 1
+
+/** Close codes the gateway sends (docs/realtime.md lists them with what a client should do). */
+export const CLOSE = {
+  /** Policy violation: the socket sent messages faster than its rate allows. */
+  rateLimited: 1008,
+  /** A frame over the size limit (sent by `ws` itself). */
+  tooBig: 1009,
+  /** The server is restarting or shutting down: reconnect (with a backoff) and resubscribe. */
+  serviceRestart: 1012,
+  /** The account was suspended. Do not reconnect. */
+  suspended: 4001,
+  /** The access token (or the one the ticket was issued for) expired: get a new one, reconnect. */
+  tokenExpired: 4002,
+  /** The password was reset: every session of the account ended. Sign in again. */
+  signedOut: 4003,
+} as const
+
+export interface GatewayOptions {
+  /** How often every socket is pinged; a socket that misses two pongs is terminated. */
+  heartbeatMs?: number
+  /** The largest frame a client may send (close 1009 beyond). */
+  maxPayloadBytes?: number
+  /** Sustained messages per second a socket may send, and the burst above it (close 1008). */
+  messagesPerSecond?: number
+  messageBurst?: number
+  /** Channels one socket may be subscribed to at once. */
+  maxSubscriptions?: number
+  /** A socket whose unsent bytes pass this is a slow consumer and is terminated. */
+  maxBufferedBytes?: number
+  /** Open sockets per user; the next upgrade gets HTTP 429. */
+  maxConnectionsPerUser?: number
+  /** Publications kept per channel for recovery, and channels kept with a history. */
+  historySize?: number
+  maxChannels?: number
+}
+
+const defaults: Required<GatewayOptions> = {
+  heartbeatMs: 30_000,
+  maxPayloadBytes: 64 * 1024,
+  messagesPerSecond: 20,
+  messageBurst: 40,
+  maxSubscriptions: 50,
+  maxBufferedBytes: 1024 * 1024,
+  maxConnectionsPerUser: 10,
+  historySize: 100,
+  maxChannels: 10_000,
+}
+
+/** A server push: one publication on one channel. */
+interface Publication {
+  type: 'event'
+  channel: string
+  seq: number
+  epoch: string
+  event: string
+  data: unknown
+  at: string
+}
+
+/** A channel's position and recent history, for recovery on resubscribe. */
+interface ChannelState {
+  /** Changes whenever the sequence restarts (a new gateway process, a forgotten channel). */
+  epoch: string
+  seq: number
+  history: Publication[]
+  subscribers: Set<Client>
+}
 
 interface Client {
   socket: WebSocket
   principal: Principal
-  channels: Set<string>
-  alive: boolean
+  /** The channels it is subscribed to, each with the channel's `seq` when it joined. */
+  channels: Map<string, number>
+  missedPongs: number
+  /** Token bucket of the message rate limit. */
+  tokens: number
+  refilledAt: number
+  expiry?: NodeJS.Timeout
 }
 
-/** May this user listen on this channel? */
-function allowed(principal: Principal, channel: string): boolean {
-  if (channel === `user:${principal.actor.id}`) return true
-  if (channel === 'admin') return principal.actor.role === 'admin'
-  return false
+type Command = RealtimeCommand
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
 }
 
-function tokenOf(request: IncomingMessage): string | undefined {
-  const url = new URL(request.url ?? '/', 'http://localhost')
-  const fromQuery = url.searchParams.get('access_token')
-  if (fromQuery) return fromQuery
-  // Browsers cannot set headers on a WebSocket: `new WebSocket(url, ['bearer', token])`.
+/** Answers an upgrade request with an HTTP error and closes the connection. */
+function refuse(socket: Duplex, status: number, code: string, message: string) {
+  if (socket.destroyed) return
+  const body = JSON.stringify({ error: { code, message } })
+  socket.once('finish', () => socket.destroy())
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+/** The bearer token of the `Sec-WebSocket-Protocol: bearer, <token>` pair, if offered. */
+function subprotocolToken(request: IncomingMessage): string | undefined {
   const protocols = (request.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())
   return protocols[0] === 'bearer' ? protocols[1] : undefined
 }
 
+const newEpoch = () => randomBytes(6).toString('base64url')
+
 /**
- * The WebSocket endpoint (`/ws`): authenticated on upgrade with the same access tokens as HTTP.
- * Clients subscribe to the channels they may see; core events reach them through the EventBus.
- * Heartbeats drop dead sockets and a size limit protects the server.
+ * The WebSocket endpoint (`/ws`), protocol version 1 (docs/realtime.md). Clients authenticate on
+ * upgrade with a single-use ticket or the `bearer` subprotocol, subscribe to channels core allows
+ * them, and receive the domain events routed to those channels, each with a per-channel `seq`
+ * and `epoch` so a reconnecting client recovers what it missed. Size, rate, subscription,
+ * buffer and connection limits and a heartbeat protect the server.
  */
-export function attachGateway(server: Server, core: Core) {
+export function attachGateway(server: Server, core: Core, options: GatewayOptions = {}) {
+  const limits = { ...defaults, ...options }
+  const allowedOrigins = core.config.realtime?.allowedOrigins
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_MESSAGE_BYTES,
+    maxPayload: limits.maxPayloadBytes,
+    // Off: small JSON frames gain little, and zlib per socket costs memory (the ws README).
+    perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('bearer') ? 'bearer' : false),
   })
   const clients = new Set<Client>()
+  const channels = new Map<string, ChannelState>()
+  let closing = false
 
-  server.on('upgrade', (request, socket, head) => {
+  const connectionsOf = (userId: string) => {
+    let count = 0
+    for (const client of clients) if (client.principal.actor.id === userId) count++
+    return count
+  }
+
+  function authenticate(request: IncomingMessage): Promise<Principal> | undefined {
+    const ticket = new URL(request.url ?? '/', 'http://localhost').searchParams.get('ticket')
+    if (ticket) return core.realtime.redeemTicket(ticket)
+    const token = subprotocolToken(request)
+    return token ? core.accounts.authenticate(token) : undefined
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The HTTP server stops watching a socket once it is handed to us: a reset while we
+    // authenticate would otherwise be an unhandled 'error' that kills the process.
+    socket.on('error', () => socket.destroy())
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (url.pathname !== '/ws') {
       socket.destroy()
       return
     }
-    const token = tokenOf(request)
-    const reject = () => {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-      socket.destroy()
-    }
-    if (!token) return reject()
-    core.accounts.authenticate(token).then(
-      (principal) =>
-        wss.handleUpgrade(request, socket, head, (ws) => {
-          const client: Client = {
-            socket: ws,
-            principal,
-            channels: new Set([`user:${principal.actor.id}`]),
-            alive: true,
-          }
-          clients.add(client)
-          ws.on('pong', () => {
-            client.alive = true
-          })
-          ws.on('close', () => clients.delete(client))
-          ws.on('message', (data) => onMessage(client, data.toString()))
-          ws.send(
-            JSON.stringify({
-              type: 'welcome',
-              userId: principal.actor.id,
-              channels: [...client.channels],
-            }),
-          )
-        }),
-      reject,
+    if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
+    const origin = request.headers.origin
+    if (allowedOrigins && origin !== undefined && !allowedOrigins.includes(origin))
+      return refuse(socket, 403, 'origin_not_allowed', 'This origin may not open the WebSocket')
+    const authenticating = authenticate(request)
+    if (!authenticating)
+      return refuse(socket, 401, 'unauthorized', 'A ticket or the bearer subprotocol is required')
+    authenticating.then(
+      (principal) => {
+        if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
+        if (socket.destroyed) return
+        if (connectionsOf(principal.actor.id) >= limits.maxConnectionsPerUser)
+          return refuse(socket, 429, 'too_many_connections', 'Too many open sockets')
+        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, principal))
+      },
+      () => refuse(socket, 401, 'invalid_token', 'Invalid or expired credentials'),
     )
   })
 
-  function onMessage(client: Client, raw: string) {
-    let message: { type?: unknown; channel?: unknown }
-    try {
-      message = JSON.parse(raw)
-    } catch {
-      client.socket.send(JSON.stringify({ type: 'error', code: 'invalid_json' }))
-      return
+  function accept(socket: WebSocket, principal: Principal) {
+    const client: Client = {
+      socket,
+      principal,
+      channels: new Map(),
+      missedPongs: 0,
+      tokens: limits.messageBurst,
+      refilledAt: Date.now(),
     }
-    if (message.type === 'ping') {
-      client.socket.send(JSON.stringify({ type: 'pong' }))
-    } else if (message.type === 'subscribe' && typeof message.channel === 'string') {
-      if (!allowed(client.principal, message.channel)) {
-        client.socket.send(
-          JSON.stringify({ type: 'error', code: 'forbidden', channel: message.channel }),
-        )
+    clients.add(client)
+    // Oversized or malformed frames (RangeError: Max payload size exceeded, invalid UTF-8,
+    // bad opcodes) arrive here after `ws` has already sent the close code (1009, 1002,
+    // 1007) and is closing; without a listener the 'error' event would crash the process.
+    socket.on('error', (error) => core.logger.debug({ err: error }, 'websocket error'))
+    socket.on('pong', () => {
+      client.missedPongs = 0
+    })
+    socket.on('close', () => {
+      clients.delete(client)
+      clearTimeout(client.expiry)
+      for (const channel of client.channels.keys())
+        channels.get(channel)?.subscribers.delete(client)
+    })
+    socket.on('message', (data, isBinary) => {
+      if (socket.readyState !== socket.OPEN) return
+      if (!takeToken(client)) {
+        socket.close(CLOSE.rateLimited, 'rate limit exceeded')
         return
       }
-      client.channels.add(message.channel)
-      client.socket.send(JSON.stringify({ type: 'subscribed', channel: message.channel }))
-    } else if (message.type === 'unsubscribe' && typeof message.channel === 'string') {
-      client.channels.delete(message.channel)
-      client.socket.send(JSON.stringify({ type: 'unsubscribed', channel: message.channel }))
-    } else {
-      client.socket.send(JSON.stringify({ type: 'error', code: 'unknown_message' }))
+      void onMessage(client, data, isBinary)
+    })
+    // The socket lives as long as the credential it was opened with (server clock, which
+    // issued it); setTimeout cannot wait longer than about 24.8 days.
+    const lifetime = principal.expiresAt.getTime() - core.clock.now().getTime()
+    client.expiry = setTimeout(
+      () => socket.close(CLOSE.tokenExpired, 'token expired'),
+      Math.min(Math.max(lifetime, 0), 2 ** 31 - 1),
+    )
+    client.expiry.unref()
+    const own = `user:${principal.actor.id}`
+    join(client, own)
+    send(client, {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      userId: principal.actor.id,
+      channels: [own],
+      expiresAt: principal.expiresAt.toISOString(),
+    })
+  }
+
+  /** Refills the socket's bucket for the time since the last message and takes one token. */
+  function takeToken(client: Client): boolean {
+    const now = Date.now()
+    client.tokens = Math.min(
+      limits.messageBurst,
+      client.tokens + ((now - client.refilledAt) / 1000) * limits.messagesPerSecond,
+    )
+    client.refilledAt = now
+    if (client.tokens < 1) return false
+    client.tokens -= 1
+    return true
+  }
+
+  function send(client: Client, frame: unknown) {
+    const { socket } = client
+    if (socket.readyState !== socket.OPEN) return
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      // A slow consumer: its close frame would queue behind the backlog, so cut it off.
+      core.logger.warn(
+        { userId: client.principal.actor.id, buffered: socket.bufferedAmount },
+        'websocket slow consumer terminated',
+      )
+      socket.terminate()
+      return
+    }
+    socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+  }
+
+  function reply(client: Client, id: Command['id'] | undefined, body: Record<string, unknown>) {
+    send(client, id === undefined ? body : { ...body, id })
+  }
+
+  function replyError(
+    client: Client,
+    id: Command['id'] | undefined,
+    code: string,
+    message: string,
+  ) {
+    reply(client, id, { type: 'error', code, message })
+  }
+
+  async function onMessage(client: Client, data: RawData, isBinary: boolean) {
+    if (isBinary) return replyError(client, undefined, 'invalid_message', 'Send JSON text frames')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data.toString())
+    } catch {
+      return replyError(client, undefined, 'invalid_json', 'The frame is not JSON')
+    }
+    const result = realtimeCommand.safeParse(parsed)
+    if (!result.success) {
+      const id = realtimeCommandId.safeParse((parsed as { id?: unknown } | null)?.id)
+      return replyError(
+        client,
+        id.success ? id.data : undefined,
+        'invalid_message',
+        result.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; '),
+      )
+    }
+    const message = result.data
+    switch (message.type) {
+      case 'ping':
+        return reply(client, message.id, { type: 'pong' })
+      case 'unsubscribe':
+        leave(client, message.channel)
+        return reply(client, message.id, { type: 'unsubscribed', channel: message.channel })
+      case 'subscribe':
+        return subscribe(client, message)
     }
   }
 
-  let sequence = 0
-  /** Sends an event to every socket subscribed to the channel. */
-  function publish(channel: string, event: string, data: unknown) {
-    const frame = JSON.stringify({ type: 'event', channel, event, seq: ++sequence, data })
-    for (const client of clients) if (client.channels.has(channel)) client.socket.send(frame)
+  async function subscribe(client: Client, message: Extract<Command, { type: 'subscribe' }>) {
+    const { id, channel, since } = message
+    const full = () =>
+      !client.channels.has(channel) && client.channels.size >= limits.maxSubscriptions
+    const tooMany = () =>
+      replyError(
+        client,
+        id,
+        'too_many_subscriptions',
+        `At most ${limits.maxSubscriptions} channels`,
+      )
+    if (full()) return tooMany()
+    try {
+      await core.realtime.authorizeSubscription(
+        makeCtx(client.principal.actor, core.clock.now()),
+        channel,
+      )
+    } catch (error) {
+      if (isAppError(error)) return replyError(client, id, error.code, error.message)
+      core.logger.error({ err: error, channel }, 'websocket subscribe failed')
+      return replyError(client, id, 'internal', 'Could not subscribe; try again')
+    }
+    if (full()) return tooMany()
+    // From here to the reply nothing awaits: no publication can fall between the replayed
+    // history and live delivery, so the client sees each seq exactly once.
+    const state = join(client, channel)
+    const position = { channel, seq: state.seq, epoch: state.epoch }
+    if (!since) return reply(client, id, { type: 'subscribed', ...position })
+    // Publications after the socket joined the channel were sent live (a resubscribe to a
+    // channel it already had, like its user: channel): the replay stops where live began.
+    const liveAfter = client.channels.get(channel) ?? state.seq
+    const oldest = state.history[0]?.seq ?? state.seq + 1
+    const recovered =
+      since.epoch === state.epoch &&
+      since.seq <= state.seq &&
+      (since.seq >= liveAfter || since.seq + 1 >= oldest)
+    reply(client, id, {
+      type: 'subscribed',
+      ...position,
+      recovered,
+      publications: recovered
+        ? state.history.filter((p) => p.seq > since.seq && p.seq <= liveAfter)
+        : [],
+    })
   }
 
+  /** The channel's state, created on first use; the least recently used is forgotten first. */
+  function stateOf(channel: string): ChannelState {
+    let state = channels.get(channel)
+    if (state) {
+      channels.delete(channel)
+    } else {
+      state = { epoch: newEpoch(), seq: 0, history: [], subscribers: new Set() }
+      for (const [name, old] of channels) {
+        if (channels.size < limits.maxChannels) break
+        if (old.subscribers.size === 0) channels.delete(name)
+      }
+    }
+    channels.set(channel, state)
+    return state
+  }
+
+  function join(client: Client, channel: string): ChannelState {
+    const state = stateOf(channel)
+    if (!client.channels.has(channel)) client.channels.set(channel, state.seq)
+    state.subscribers.add(client)
+    return state
+  }
+
+  function leave(client: Client, channel: string) {
+    client.channels.delete(channel)
+    channels.get(channel)?.subscribers.delete(client)
+  }
+
+  /** Publishes an event on a channel: numbered, kept in the channel's history, pushed live. */
+  function publish(channel: string, event: string, data: unknown): Publication {
+    const state = stateOf(channel)
+    const publication: Publication = {
+      type: 'event',
+      channel,
+      seq: ++state.seq,
+      epoch: state.epoch,
+      event,
+      data,
+      at: core.clock.now().toISOString(),
+    }
+    state.history.push(publication)
+    if (state.history.length > limits.historySize) state.history.shift()
+    const frame = JSON.stringify(publication)
+    for (const client of state.subscribers) send(client, frame)
+    return publication
+  }
+
+  const closeSocketsOf = (userId: string, code: number, reason: string) => {
+    for (const client of clients)
+      if (client.principal.actor.id === userId) client.socket.close(code, reason)
+  }
   const unsubscribe = [
-    core.events.on('user.suspended', ({ userId, reason }) => {
-      publish(`user:${userId}`, 'user.suspended', { reason })
-      for (const client of clients)
-        if (client.principal.actor.id === userId) client.socket.close(4001, 'suspended')
-    }),
-    core.events.on('user.signed_up', (payload) => publish('admin', 'user.signed_up', payload)),
+    onRealtimeEvents(core.events, ({ channel, event, data }) => publish(channel, event, data)),
+    // After the routed publication (registered first), so the user still sees why.
+    core.events.on('user.suspended', ({ userId }) =>
+      closeSocketsOf(userId, CLOSE.suspended, 'suspended'),
+    ),
+    core.events.on('user.password_reset', ({ userId }) =>
+      closeSocketsOf(userId, CLOSE.signedOut, 'signed out'),
+    ),
   ]
 
   const heartbeat = setInterval(() => {
     for (const client of clients) {
-      if (!client.alive) {
+      if (client.missedPongs >= 2) {
         client.socket.terminate()
-        clients.delete(client)
         continue
       }
-      client.alive = false
+      client.missedPongs++
       client.socket.ping()
     }
-  }, HEARTBEAT_MS)
+  }, limits.heartbeatMs)
   heartbeat.unref()
 
   return {
@@ -143,11 +433,21 @@ export function attachGateway(server: Server, core: Core) {
     get size() {
       return clients.size
     },
+    /** Open sockets of one user. */
+    connectionsOf,
+    /**
+     * Refuses new upgrades (503) and asks every open socket to reconnect (1012), so clients
+     * move to another instance or come back after the restart.
+     */
     close() {
+      if (closing) return
+      closing = true
       clearInterval(heartbeat)
       for (const off of unsubscribe) off()
-      for (const client of clients) client.socket.close(1001, 'server shutting down')
+      for (const client of clients) client.socket.close(CLOSE.serviceRestart, 'service restart')
       wss.close()
     },
   }
 }
+
+export type Gateway = ReturnType<typeof attachGateway>

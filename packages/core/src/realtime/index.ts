@@ -1,0 +1,9 @@
+export {
+  type Channel,
+  type ChannelPublication,
+  onRealtimeEvents,
+  parseChannel,
+  realtimeRoutes,
+} from './channels.js'
+export { type RealtimeCommand, realtimeCommand, realtimeCommandId } from './realtime.schemas.js'
+export { type RealtimeDeps, RealtimeService, TICKET_TTL_SECONDS } from './realtime.service.js'
