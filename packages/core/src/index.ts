@@ -7,6 +7,7 @@ export type { Principal } from './accounts/accounts.service.js'
 export { USER_STATUSES, type UserStatus } from './accounts/user.model.js'
 export { createKeyValueStore, type KeyValueStore, MemoryStore, RedisStore } from './adapters/kv.js'
 export { CaptureMailer, type Mailer, type OutgoingMail, SmtpMailer } from './adapters/mailer.js'
+export { type ListAuditQuery, listAuditQuery } from './audit/audit.schemas.js'
 export type { AuditEntryDTO } from './audit/audit.service.js'
 export {
   CATALOG_ENTRY_TTL_SECONDS,

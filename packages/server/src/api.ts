@@ -6,11 +6,13 @@ import {
   makeCtx,
   newRequestId,
   type Principal,
+  ValidationError,
 } from '@kloset/core'
 import { buildOpenApi } from './http/openapi.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
+import { adminAuditRoutes } from './routes/admin-audit.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
@@ -38,6 +40,7 @@ export const allRoutes: RouteDef[] = [
   ...systemRoutes,
   ...authRoutes,
   ...adminUserRoutes,
+  ...adminAuditRoutes,
   ...sellerStoreRoutes,
   ...publicStoreRoutes,
   ...catalogRoutes,
@@ -137,6 +140,13 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       if (Array.isArray(route.auth) && !route.auth.includes(principal.actor.role)) {
         return json(errorBody('forbidden', 'You are not allowed to do this', requestId), 403)
       }
+    }
+    // A route that declares no query schema takes no parameters: a typo is a 400, not ignored.
+    if (!route.query && url.search.length > 1) {
+      const names = [...new Set(url.searchParams.keys())].join(', ')
+      throw new ValidationError('Unknown query parameters', {
+        query: `unknown parameter(s): ${names}`,
+      })
     }
     const ctx: Ctx = makeCtx(
       principal?.actor ?? { kind: 'anonymous' },

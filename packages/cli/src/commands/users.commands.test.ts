@@ -8,6 +8,7 @@ import {
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import AdminsCreate from './admins/create.js'
+import AuditList from './audit/list.js'
 import MailList from './mail/list.js'
 import UsersList from './users/list.js'
 import UsersReinstate from './users/reinstate.js'
@@ -133,6 +134,27 @@ describe('kloset users', () => {
     )
     expect(audit[0]).toMatchObject({ action: 'user.suspended', reason: 'counterfeit goods' })
     expect(audit[0]?.actor).toMatch(/^admin-cli:cli:/)
+  })
+
+  it('lists the suspension in kloset audit list, filtered by action and target', async () => {
+    const { user } = await aVerifiedUser(world, 'buyer')
+    await runCommand(world, UsersSuspend, [user.id, '--reason', 'chargeback ring', '--json'])
+    const run = await runCommand(world, AuditList, [
+      '--action',
+      'user.suspended',
+      '--target-type',
+      'user',
+      '--target-id',
+      user.id,
+      '--json',
+    ])
+    expect(run.exitCode).toBe(0)
+    expect(run.json).toMatchObject({
+      status: 'ok',
+      result: { items: [{ action: 'user.suspended', reason: 'chargeback ring' }] },
+    })
+    const bad = await runCommand(world, AuditList, ['--since', 'last tuesday', '--json'])
+    expect(bad.exitCode).not.toBe(0)
   })
 
   it('requires a reason to suspend', async () => {

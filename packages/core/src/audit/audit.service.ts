@@ -1,5 +1,8 @@
+import { op } from '../db/query.js'
 import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
-import type { AuditModel } from './audit.model.js'
+import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
+import type { AuditEntryDoc, AuditModel } from './audit.model.js'
+import type { ListAuditQuery } from './audit.schemas.js'
 
 export interface AuditEntryDTO {
   id: string
@@ -43,14 +46,37 @@ export class AuditService {
       .sort({ at: -1, _id: -1 })
       .limit(limit)
       .lean()
-    return rows.map((row) => ({
-      id: String(row._id),
-      at: row.at.toISOString(),
-      actor: row.actor.label,
-      action: row.action,
-      target: row.target,
-      ...(row.reason ? { reason: row.reason } : {}),
-      ...(row.details ? { details: row.details } : {}),
-    }))
+    return rows.map(toAuditEntryDTO)
+  }
+
+  /** The whole log, newest first, filtered by actor, action, target and time, a page at a time. */
+  async list(ctx: Ctx, query: ListAuditQuery): Promise<Page<AuditEntryDTO>> {
+    requireRole(ctx, 'admin')
+    const filter: Record<string, unknown> = { ...afterIdCursor(query.cursor) }
+    if (query.actor) {
+      filter.$or = [{ 'actor.id': query.actor }, { 'actor.label': query.actor }]
+    }
+    if (query.action) filter.action = query.action
+    if (query.targetType) filter['target.type'] = query.targetType
+    if (query.targetId) filter['target.id'] = query.targetId
+    if (query.since) filter.at = op({ $gte: query.since })
+    const rows = await this.deps.audit
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(query.limit + 1)
+      .lean()
+    return toPage(rows, query.limit, toAuditEntryDTO, idCursorOf)
+  }
+}
+
+function toAuditEntryDTO(row: AuditEntryDoc): AuditEntryDTO {
+  return {
+    id: String(row._id),
+    at: row.at.toISOString(),
+    actor: row.actor.label,
+    action: row.action,
+    target: row.target,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.details ? { details: row.details } : {}),
   }
 }

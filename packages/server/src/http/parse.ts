@@ -1,4 +1,4 @@
-import { ValidationError, validateInput } from '@kloset/core'
+import { TooLargeError, ValidationError, validateInput } from '@kloset/core'
 import type { z } from 'zod'
 
 export const MAX_JSON_BYTES = 1024 * 1024
@@ -23,12 +23,7 @@ export async function parseBody<S extends z.ZodType>(
       'unsupported_media_type',
     )
   }
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > MAX_JSON_BYTES)
-    throw new ValidationError('Body too large', undefined, 'payload_too_large')
-  const raw = await request.text()
-  if (raw.length > MAX_JSON_BYTES)
-    throw new ValidationError('Body too large', undefined, 'payload_too_large')
+  const raw = new TextDecoder().decode(await readBytes(request, MAX_JSON_BYTES))
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -36,6 +31,39 @@ export async function parseBody<S extends z.ZodType>(
     throw new ValidationError('Body is not valid JSON', undefined, 'invalid_json')
   }
   return validate(schema, value)
+}
+
+const tooLarge = (max: number) => new TooLargeError(`Body larger than ${max} bytes`)
+
+/**
+ * The exact request bytes, at most `max` of them: a declared length over it is refused before
+ * reading, and a chunked or lying body is cut off as soon as it passes it.
+ * @throws TooLargeError (413 payload_too_large)
+ */
+export async function readBytes(request: Request, max: number): Promise<Uint8Array> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
+  if (!request.body) return new Uint8Array()
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  // Web-standard bytes, not Buffer: the API also runs under `deno serve`.
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
 }
 
 /** Validates the query string; repeated keys keep their last value. */

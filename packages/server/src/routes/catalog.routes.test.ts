@@ -147,6 +147,17 @@ describe('GET /api/v1/products/:id', () => {
     expect(res.body.error.code).toBe('not_found')
   })
 
+  it('refuses a query parameter the route does not take with 400 naming it', async () => {
+    const { seller } = await aSellerWithStore(world)
+    const product = await aLiveProduct(seller, 'Query item')
+    const res = await http.call<ErrorBody>('GET', `/api/v1/products/${product.id}?colour=red`)
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: { query: 'unknown parameter(s): colour' },
+    })
+  })
+
   it('answers 304 for a page the client already has', async () => {
     const { seller } = await aSellerWithStore(world)
     const product = await aLiveProduct(seller, 'Page item')

@@ -1,0 +1,45 @@
+import { type AuditEntryDTO, listAuditQuery, type Page } from '@kloset/core'
+import { Flags } from '@oclif/core'
+import { KlosetCommand } from '../../base-command.js'
+import { pageFlags } from '../../flags.js'
+import { renderTable } from '../../table.js'
+
+export default class AuditList extends KlosetCommand {
+  static override summary = 'The audit log, newest first'
+  static override examples = [
+    '<%= config.bin %> audit list --action user.suspended --since 2026-12-01',
+    '<%= config.bin %> audit list --actor <user id> --json',
+    '<%= config.bin %> audit list --target-type store --target-id <store id>',
+  ]
+
+  static override flags = {
+    actor: Flags.string({ summary: 'Only this actor: a user id, or a label as listed' }),
+    action: Flags.string({ summary: 'Only this action, e.g. store.approved' }),
+    'target-type': Flags.string({ summary: 'Only targets of this type: user, store, product...' }),
+    'target-id': Flags.string({ summary: 'Only this target id' }),
+    since: Flags.string({ summary: 'Only entries at or after this ISO date or date-time' }),
+    ...pageFlags,
+  }
+
+  async run(): Promise<Page<AuditEntryDTO>> {
+    const { flags } = await this.parse(AuditList)
+    const { 'target-type': targetType, 'target-id': targetId, ...rest } = flags
+    const query = this.validate(listAuditQuery, { ...rest, targetType, targetId })
+    const core = await this.core()
+    const page = await core.audit.list(this.ctx, query)
+    this.say(
+      renderTable(
+        ['at', 'actor', 'action', 'target', 'reason'],
+        page.items.map((e) => [
+          e.at.slice(0, 19).replace('T', ' '),
+          e.actor,
+          e.action,
+          `${e.target.type}:${e.target.id}`,
+          e.reason ?? '',
+        ]),
+      ),
+    )
+    this.sayNextPage(page)
+    return page
+  }
+}

@@ -1,0 +1,18 @@
+import { listAuditQuery } from '@kloset/core'
+import { parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+export const adminAuditRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/audit',
+    auth: ['admin'],
+    tag: 'Admin: audit',
+    summary: 'The audit log, newest first: filter by actor, action, target and since',
+    query: listAuditQuery,
+    responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.audit.list(ctx, parseQuery(url, listAuditQuery))),
+  }),
+]
