@@ -7,7 +7,7 @@ import { forgetRecentUsersOn, RecentUsers } from './accounts/recent-users.js'
 import { createOneTimeTokenModel, createRefreshTokenModel } from './accounts/token.model.js'
 import { createUserModel } from './accounts/user.model.js'
 import { UsersService } from './accounts/users.service.js'
-import { createKeyValueStore, type KeyValueStore, RedisStore } from './adapters/kv.js'
+import { connectKeyValueStore, type KeyValueStore, RedisStore } from './adapters/kv.js'
 import { CaptureMailer, type Mailer, SmtpMailer } from './adapters/mailer.js'
 import { createAuditModel } from './audit/audit.model.js'
 import { AuditService } from './audit/audit.service.js'
@@ -31,6 +31,7 @@ import { DatabaseLocks, RedisLocks } from './jobs/lock.js'
 import { createJournalModel } from './ledger/ledger.model.js'
 import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
+import { createMailOutboxModel } from './mail/mail-outbox.model.js'
 import { MailboxService } from './mail/mailbox.service.js'
 import { createCartModel } from './orders/cart.model.js'
 import { CartService } from './orders/cart.service.js'
@@ -140,9 +141,10 @@ export const mailCaptureDir = (config: Pick<Config, 'dataDir'>) => join(config.d
 export async function createCore(config: Config, overrides: CoreOverrides = {}): Promise<Core> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
+  // Redis first: an unreachable REDIS_URL stops the start before the engine is started.
+  const kv = overrides.kv ?? (await connectKeyValueStore(config.redisUrl))
   const database = overrides.database ?? (await openDatabase(config))
   const { connection } = database
-  const kv = overrides.kv ?? createKeyValueStore(config.redisUrl)
   const mailer =
     overrides.mailer ??
     (config.smtpUrl
@@ -175,11 +177,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     refunds: createRefundModel(connection),
     idempotencyKeys: createIdempotencyKeyModel(connection),
     eventLog,
+    mailOutbox: createMailOutboxModel(connection),
   }
   await Promise.all(Object.values(models).map((model) => model.init()))
 
   const audit = new AuditService({ audit: models.audit })
-  const mail = new MailService({ mailer, logger })
+  const mail = new MailService({ mailer, logger, outbox: models.mailOutbox, clock })
   const limiter = new RateLimiter(kv)
   const accessTokens = new AccessTokens({
     secret: config.jwtSecret,
@@ -241,6 +244,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       kv.kind === 'redis' ? new RedisLocks(kv) : new DatabaseLocks(connection, () => clock.now()),
     clock,
     logger,
+  })
+  jobs.register({
+    name: 'deliver-mail',
+    schedule: '* * * * *',
+    summary: 'Send queued mail that is due, retrying failed sends with backoff',
+    run: async () => ({ sent: await mail.deliverDue() }),
   })
   jobs.register({
     name: 'sweep-expired-tokens',
@@ -516,6 +525,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     async close() {
       await events.stop()
+      await mail.drain()
       mailer.close()
       await kv.close()
       if (!overrides.database) await database.close()

@@ -14,7 +14,14 @@ export interface VerifiedClaims extends AccessClaims {
   expiresAt: Date
 }
 
-/** Signs and checks access tokens: HS256 pinned, issuer and audience checked, short-lived. */
+/** Tolerated difference between our clock and the signer's when checking `iat` (seconds). */
+const CLOCK_SKEW_SECONDS = 60
+
+/**
+ * Signs and checks access tokens: HS256 pinned, issuer and audience checked, short-lived. A token
+ * must carry `iat` and `exp`, and its lifetime (`exp - iat`) may not exceed the configured access
+ * token TTL, so a token minted with the right key but no expiry (or a year-long one) is refused.
+ */
 export class AccessTokens {
   constructor(
     private options: { secret: string; issuer: string; audience: string; ttlSeconds: number },
@@ -44,9 +51,13 @@ export class AccessTokens {
         clockTimestamp: Math.floor(now.getTime() / 1000),
       })
       if (typeof payload === 'string' || typeof payload.sub !== 'string') throw new Error('shape')
-      const { role, tv, exp } = payload as { role?: unknown; tv?: unknown; exp?: unknown }
-      if (typeof role !== 'string' || typeof tv !== 'number' || typeof exp !== 'number')
-        throw new Error('shape')
+      const { exp, iat } = payload
+      const nowSeconds = Math.floor(now.getTime() / 1000)
+      if (typeof exp !== 'number' || typeof iat !== 'number') throw new Error('no lifetime')
+      if (iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new Error('issued in the future')
+      if (exp - iat > this.options.ttlSeconds) throw new Error('lifetime too long')
+      const { role, tv } = payload as { role?: unknown; tv?: unknown }
+      if (typeof role !== 'string' || typeof tv !== 'number') throw new Error('shape')
       return { sub: payload.sub, role: role as Role, tv, expiresAt: new Date(exp * 1000) }
     } catch {
       throw new UnauthorizedError('Invalid or expired access token', 'invalid_token')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { hash } from '@node-rs/argon2'
 import {
   A_PASSWORD,
   adminCliCtx,
@@ -202,5 +203,60 @@ describe('suspension', () => {
     ).rejects.toMatchObject({
       code: 'forbidden',
     })
+  })
+})
+
+describe('password hash upgrades', () => {
+  const storedHash = async (email: string) =>
+    (await world.core.connection.collection('users').findOne({ email }))?.passwordHash as string
+
+  it('re-hashes a weaker stored hash with the current cost on a successful sign-in', async () => {
+    const { email } = await aVerifiedUser(world)
+    // What an older deployment with a cheaper setting would have stored.
+    const weak = await hash(A_PASSWORD, {
+      algorithm: 2,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    })
+    await world.core.connection
+      .collection('users')
+      .updateOne({ email }, { $set: { passwordHash: weak } })
+
+    await world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD })
+
+    const { memoryCost, timeCost, parallelism } = world.config.auth.argon2
+    const upgraded = await storedHash(email)
+    expect(upgraded).not.toBe(weak)
+    expect(upgraded).toMatch(
+      new RegExp(`^\\$argon2id\\$v=19\\$m=${memoryCost},t=${timeCost},p=${parallelism}\\$`),
+    )
+    await expect(
+      world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD }),
+    ).resolves.toHaveProperty('accessToken')
+  })
+
+  it('leaves a weaker hash alone when the password is wrong', async () => {
+    const { email } = await aVerifiedUser(world)
+    const weak = await hash(A_PASSWORD, {
+      algorithm: 2,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    })
+    await world.core.connection
+      .collection('users')
+      .updateOne({ email }, { $set: { passwordHash: weak } })
+    await expect(
+      world.core.accounts.login(anonCtx(), { email, password: 'not the password at all' }),
+    ).rejects.toMatchObject({ code: 'invalid_credentials' })
+    expect(await storedHash(email)).toBe(weak)
+  })
+
+  it('keeps a hash made with the current cost unchanged on sign-in', async () => {
+    const { email } = await aVerifiedUser(world)
+    const before = await storedHash(email)
+    await world.core.accounts.login(anonCtx(), { email, password: A_PASSWORD })
+    expect(await storedHash(email)).toBe(before)
   })
 })

@@ -29,6 +29,7 @@ import type {
 } from './account.schemas.js'
 import type { Session, TokenPair, UserDTO } from './account.types.js'
 import { isCommonPassword } from './common-passwords.js'
+import { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { RecentUsers } from './recent-users.js'
 import type { OneTimePurpose, OneTimeTokenModel, RefreshTokenModel } from './token.model.js'
@@ -83,7 +84,11 @@ const invalidToken = () =>
  * reveal whether an email has an account are the same either way.
  */
 export class AccountsService {
-  constructor(private deps: AccountsDeps) {}
+  private throttle: LoginThrottle
+
+  constructor(private deps: AccountsDeps) {
+    this.throttle = new LoginThrottle(deps.limiter, deps.settings.loginLimit)
+  }
 
   private link(path: string, token: string): string {
     return `${this.deps.publicUrl}${path}?token=${encodeURIComponent(token)}`
@@ -208,10 +213,13 @@ export class AccountsService {
   /** Sends a fresh verification link to an unverified account; answers the same for any email. */
   async resendVerification(ctx: Ctx, input: EmailOnlyBody): Promise<{ status: 'accepted' }> {
     await this.limitMail('verify', input.email)
-    const user = await this.deps.users.findOne({ email: input.email })
-    if (user && !user.emailVerifiedAt && user.status !== 'suspended') {
-      await this.sendVerification(user, ctx.now)
-    }
+    // Looked up after the answer, so its time cannot tell whether the email has an account.
+    this.deps.mail.later(async () => {
+      const user = await this.deps.users.findOne({ email: input.email })
+      if (user && !user.emailVerifiedAt && user.status !== 'suspended') {
+        await this.sendVerification(user, ctx.now)
+      }
+    })
     return { status: 'accepted' }
   }
 
@@ -242,22 +250,36 @@ export class AccountsService {
   /**
    * Signs in with email and password.
    * @throws UnauthorizedError `invalid_credentials` (same for unknown email and wrong password),
-   *   ForbiddenError `email_not_verified` or `account_suspended`, RateLimitedError.
+   *   ForbiddenError `email_not_verified` or `account_suspended`, RateLimitedError (the
+   *   throttling in LoginThrottle).
    */
   async login(ctx: Ctx, input: LoginBody): Promise<Session> {
-    const { perAccount, perIp, windowSeconds } = this.deps.settings.loginLimit
-    await this.deps.limiter.consume(`login:account:${input.email}`, perAccount, windowSeconds)
-    if (ctx.ip) await this.deps.limiter.consume(`login:ip:${ctx.ip}`, perIp, windowSeconds)
-
+    const attempt = await this.throttle.admit(input.email, ctx.ip, ctx.now)
     const user = await this.deps.users.findOne({ email: input.email })
     const ok = await this.deps.hasher.verify(user?.passwordHash, input.password)
-    if (!user || !ok) throw invalidCredentials()
+    if (!user || !ok) {
+      await this.throttle.failed(attempt)
+      throw invalidCredentials()
+    }
     if (user.status === 'suspended')
       throw new ForbiddenError('This account is suspended', 'account_suspended')
     if (!user.emailVerifiedAt)
       throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
-    await this.deps.limiter.reset(`login:account:${input.email}`)
+    await this.throttle.succeeded(attempt)
+    await this.upgradePasswordHash(user, input.password)
     return this.issueSession(user, ctx.now)
+  }
+
+  /**
+   * Re-hashes a just-verified password whose stored hash uses older cost parameters. Compare-and-
+   * set on the old hash, so a password reset that lands meanwhile is never overwritten.
+   */
+  private async upgradePasswordHash(user: UserDoc, password: string): Promise<void> {
+    if (!this.deps.hasher.needsRehash(user.passwordHash)) return
+    await this.deps.users.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await this.deps.hasher.hash(password) } },
+    )
   }
 
   private async revokeFamily(familyId: string, now: Date): Promise<void> {
@@ -305,11 +327,14 @@ export class AccountsService {
     if (known) await this.revokeFamily(known.familyId, ctx.now)
   }
 
-  /** Sends a reset link when the account exists; answers the same either way. */
+  /** Sends a reset link when the account exists; answers the same either way, in body and time. */
   async forgotPassword(ctx: Ctx, input: EmailOnlyBody): Promise<{ status: 'accepted' }> {
     await this.limitMail('reset', input.email)
-    const user = await this.deps.users.findOne({ email: input.email })
-    if (user && user.status !== 'suspended') {
+    // Looked up, and the link issued and queued, after the answer: known and unknown addresses
+    // get the same answer in the same time.
+    this.deps.mail.later(async () => {
+      const user = await this.deps.users.findOne({ email: input.email })
+      if (!user || user.status === 'suspended') return
       const token = await this.issueOneTimeToken(user._id, 'reset_password', ctx.now)
       await this.deps.mail.send(
         user.email,
@@ -319,7 +344,7 @@ export class AccountsService {
           minutes: Math.round(this.deps.settings.resetTokenTtlSeconds / 60),
         }),
       )
-    }
+    })
     return { status: 'accepted' }
   }
 
@@ -349,6 +374,8 @@ export class AccountsService {
       { userId, revokedAt: op({ $exists: false }) },
       { $set: { revokedAt: ctx.now } },
     )
+    // The mailbox owner is back in control: nobody's failed guesses slow their sign-in any more.
+    await this.throttle.clear(user.email)
     await this.deps.mail.send(user.email, mailTemplates.passwordChanged({ name: user.name }))
     await this.deps.events.emit('user.password_reset', { userId: String(user._id) })
   }
@@ -413,8 +440,8 @@ export class AccountsService {
    */
   async verifyPassword(ctx: Ctx, password: string): Promise<void> {
     const userId = requireUser(ctx)
-    const { perAccount, windowSeconds } = this.deps.settings.loginLimit
-    await this.deps.limiter.consume(`reauth:${userId}`, perAccount, windowSeconds)
+    const { perAccountAndIp, windowSeconds } = this.deps.settings.loginLimit
+    await this.deps.limiter.consume(`reauth:${userId}`, perAccountAndIp, windowSeconds)
     const user = await this.deps.users.findById(userId).lean()
     const ok = await this.deps.hasher.verify(user?.passwordHash, password)
     if (!user || !ok) throw new ForbiddenError('The password is wrong', 'invalid_password')

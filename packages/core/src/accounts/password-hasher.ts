@@ -18,6 +18,17 @@ export class PasswordHasher {
     return hash(password, { algorithm: ARGON2ID, ...this.cost })
   }
 
+  /**
+   * True when a stored hash was made with another algorithm or other cost parameters than the
+   * configured ones (an older, cheaper setting), so the next successful sign-in should replace it.
+   */
+  needsRehash(passwordHash: string): boolean {
+    const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(passwordHash)
+    if (!match) return true
+    const [m, t, p] = match.slice(1).map(Number)
+    return m !== this.cost.memoryCost || t !== this.cost.timeCost || p !== this.cost.parallelism
+  }
+
   async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
     try {
       return await verify(passwordHash ?? (await this.dummy), password)

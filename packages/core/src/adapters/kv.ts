@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis'
+import { ConfigError } from '../shared/config.js'
 
 /**
  * The small key-value port behind rate limits, caches and locks. Redis when `REDIS_URL` is set
@@ -111,20 +112,72 @@ const DELETE_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
 
+/** How long a command may wait for Redis before it fails (and callers fall back). */
+export const REDIS_COMMAND_TIMEOUT_MS = 500
+/** How long the first connection may take before the store is declared unreachable. */
+export const REDIS_CONNECT_TIMEOUT_MS = 3_000
+
+/** Thrown by every Redis command while the connection is down, at once instead of queueing. */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError'
+}
+
 export class RedisStore implements KeyValueStore, PubSub {
   readonly kind = 'redis' as const
   readonly client: Redis
+  /** Settles once the first connection attempt is over (ready, failed or timed out). */
+  private firstAttempt: Promise<void>
+  private lastError: Error | undefined
 
   constructor(
     url: string,
     private prefix = 'kloset:',
   ) {
-    this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    // No offline queue and short timeouts: with Redis gone a command fails in milliseconds, and
+    // the callers that can (rate limits, the catalog cache) carry on in process. ioredis keeps
+    // reconnecting in the background, and commands use Redis again as soon as it is back.
+    this.client = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    })
     // Connection errors surface on the calls that need Redis (and in /readyz), not as crashes.
-    this.client.on('error', () => {})
+    this.client.on('error', (error: Error) => {
+      this.lastError = error
+    })
+    this.firstAttempt = new Promise<void>((done) => {
+      const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS)
+      timer.unref()
+      const settle = () => {
+        clearTimeout(timer)
+        done()
+      }
+      this.client.once('ready', settle)
+      this.client.once('error', settle)
+      this.client.once('end', settle)
+    })
+  }
+
+  /** True while commands can reach Redis. */
+  get connected(): boolean {
+    return this.client.status === 'ready'
+  }
+
+  /**
+   * Waits for the first connection; commands issued at start-up wait for it rather than fail.
+   * @throws RedisUnavailableError when Redis is not connected.
+   */
+  async ready(): Promise<void> {
+    await this.firstAttempt
+    if (!this.connected) {
+      throw new RedisUnavailableError(this.lastError?.message ?? `Redis is ${this.client.status}`)
+    }
   }
 
   async hit(key: string, windowSeconds: number) {
+    await this.ready()
     const [count, ttl] = (await this.client.eval(
       HIT_SCRIPT,
       1,
@@ -135,22 +188,27 @@ export class RedisStore implements KeyValueStore, PubSub {
   }
 
   async get(key: string) {
+    await this.ready()
     return (await this.client.get(this.prefix + key)) ?? undefined
   }
 
   async set(key: string, value: string, ttlSeconds: number) {
+    await this.ready()
     await this.client.set(this.prefix + key, value, 'EX', ttlSeconds)
   }
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    await this.ready()
     return (await this.client.set(this.prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK'
   }
 
   async deleteIfEquals(key: string, value: string) {
+    await this.ready()
     return (await this.client.eval(DELETE_IF_EQUALS_SCRIPT, 1, this.prefix + key, value)) === 1
   }
 
   async renewIfEquals(key: string, value: string, ttlSeconds: number) {
+    await this.ready()
     return (
       (await this.client.eval(RENEW_IF_EQUALS_SCRIPT, 1, this.prefix + key, value, ttlSeconds)) ===
       1
@@ -158,10 +216,12 @@ export class RedisStore implements KeyValueStore, PubSub {
   }
 
   async del(...keys: string[]) {
+    await this.ready()
     if (keys.length > 0) await this.client.del(...keys.map((k) => this.prefix + k))
   }
 
   async ping() {
+    await this.ready()
     await this.client.ping()
   }
 
@@ -190,4 +250,120 @@ export class RedisStore implements KeyValueStore, PubSub {
 
 export function createKeyValueStore(redisUrl: string | undefined, prefix?: string): KeyValueStore {
   return redisUrl ? new RedisStore(redisUrl, prefix) : new MemoryStore()
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'the configured URL'
+  }
+}
+
+/**
+ * The key-value store for `REDIS_URL`, connected: an unreachable Redis stops the start with one
+ * message naming the variable, instead of failing later request by request.
+ * @throws ConfigError when Redis cannot be reached.
+ */
+export async function connectKeyValueStore(
+  redisUrl: string | undefined,
+  prefix?: string,
+): Promise<KeyValueStore> {
+  if (!redisUrl) return new MemoryStore()
+  const store = new RedisStore(redisUrl, prefix)
+  try {
+    await store.ready()
+  } catch (error) {
+    await store.close()
+    throw new ConfigError(
+      `REDIS_URL: cannot reach Redis at ${redactUrl(redisUrl)} (${(error as Error).message}). ` +
+        'Start Redis there, correct REDIS_URL, or unset it to keep rate limits, caches and locks in process.',
+    )
+  }
+  return store
+}
+
+/** How long a store that just failed is skipped before it is tried again. */
+const FALLBACK_HOLD_MS = 5_000
+
+/**
+ * A store that carries on in process while Redis is down: every call goes to Redis when it is
+ * connected, and to a private in-process store when it is not (or when a call fails), so the
+ * callers that can live with per-instance state (rate limits, caches) never wait on Redis or
+ * fail with it. When Redis is back the in-process state is dropped and Redis is used again.
+ * Not for locks: a lock must never be taken in process while another instance holds it.
+ */
+export class FallbackStore implements KeyValueStore {
+  readonly kind: KeyValueStore['kind']
+  private local: MemoryStore
+  private heldUntil = 0
+  private degraded = false
+
+  constructor(
+    private primary: KeyValueStore,
+    private onFallback: (error: unknown) => void = () => {},
+    now: () => number = Date.now,
+  ) {
+    this.kind = primary.kind
+    this.local = new MemoryStore(now)
+  }
+
+  private usable(): boolean {
+    if (Date.now() < this.heldUntil) return false
+    if (this.primary instanceof RedisStore && !this.primary.connected) return false
+    return true
+  }
+
+  private async call<T>(use: (store: KeyValueStore) => Promise<T>): Promise<T> {
+    if (this.usable()) {
+      try {
+        const result = await use(this.primary)
+        if (this.degraded) {
+          this.degraded = false
+          await this.local.close()
+        }
+        return result
+      } catch (error) {
+        this.heldUntil = Date.now() + FALLBACK_HOLD_MS
+        if (!this.degraded) this.onFallback(error)
+        this.degraded = true
+      }
+    } else if (!this.degraded) {
+      this.degraded = true
+      this.onFallback(new RedisUnavailableError('Redis is not connected'))
+    }
+    return use(this.local)
+  }
+
+  hit(key: string, windowSeconds: number) {
+    return this.call((store) => store.hit(key, windowSeconds))
+  }
+  get(key: string) {
+    return this.call((store) => store.get(key))
+  }
+  set(key: string, value: string, ttlSeconds: number) {
+    return this.call((store) => store.set(key, value, ttlSeconds))
+  }
+  setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    return this.call((store) => store.setIfAbsent(key, value, ttlSeconds))
+  }
+  deleteIfEquals(key: string, value: string) {
+    return this.call((store) => store.deleteIfEquals(key, value))
+  }
+  renewIfEquals(key: string, value: string, ttlSeconds: number) {
+    return this.call((store) => store.renewIfEquals(key, value, ttlSeconds))
+  }
+  del(...keys: string[]) {
+    return this.call((store) => store.del(...keys))
+  }
+  /** Pings Redis itself: health checks must see an outage that calls hide. */
+  ping() {
+    return this.primary.ping()
+  }
+  async close() {
+    await this.local.close()
+  }
 }

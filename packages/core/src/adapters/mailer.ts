@@ -26,7 +26,14 @@ export class SmtpMailer implements Mailer {
     smtpUrl: string,
     private from: string,
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl)
+    // Short timeouts: a send holds an outbox lease (2 minutes), and a hung server must fail the
+    // attempt (to be retried) well within it. nodemailer's defaults wait up to 10 minutes.
+    this.transport = nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    })
   }
 
   async send(mail: OutgoingMail) {

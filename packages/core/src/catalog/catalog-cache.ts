@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { KeyValueStore } from '../adapters/kv.js'
+import { FallbackStore, type KeyValueStore } from '../adapters/kv.js'
 import type { EventBus, EventName } from '../shared/events.js'
 import type { CachedJson } from './public-catalog.types.js'
 
@@ -53,7 +53,12 @@ export class CatalogCache {
   /** Keys this process wrote; an in-process store never sweeps dead generations by itself. */
   private written = new Set<string>()
 
-  constructor(private deps: CatalogCacheDeps) {}
+  /** The store, falling back to an in-process one while Redis is down (a miss, never a 500). */
+  private kv: KeyValueStore
+
+  constructor(private deps: CatalogCacheDeps) {
+    this.kv = deps.kv.kind === 'redis' ? new FallbackStore(deps.kv, deps.onError) : deps.kv
+  }
 
   private get ttl(): number {
     return this.deps.ttlSeconds ?? CATALOG_ENTRY_TTL_SECONDS
@@ -65,7 +70,7 @@ export class CatalogCache {
    */
   async generation(): Promise<string> {
     if (this.pending.size > 0) await Promise.all(this.pending)
-    const { kv } = this.deps
+    const { kv } = this
     const current = await kv.get(GENERATION_KEY)
     if (current !== undefined) return current
     await kv.setIfAbsent(GENERATION_KEY, newVersion(), VERSION_TTL_SECONDS)
@@ -77,7 +82,7 @@ export class CatalogCache {
    * the event returns to its caller; reads in this process wait for it to land.
    */
   invalidateAll(): Promise<void> {
-    const { kv } = this.deps
+    const { kv } = this
     const write = kv.set(GENERATION_KEY, newVersion(), VERSION_TTL_SECONDS)
     if (kv.kind === 'memory') this.forget(() => true)
     return this.track(write)
@@ -85,7 +90,7 @@ export class CatalogCache {
 
   /** Drops one product's page (its stock moved); lists are not affected. */
   invalidateProduct(productId: string): Promise<void> {
-    const { kv } = this.deps
+    const { kv } = this
     const write = kv.set(productVersionKey(productId), newVersion(), VERSION_TTL_SECONDS)
     if (kv.kind === 'memory') this.forget((key) => key.includes(`:product:${productId}:`))
     return this.track(write)
@@ -107,12 +112,12 @@ export class CatalogCache {
     productId: string,
     fill: () => Promise<unknown>,
   ): Promise<CachedJson> {
-    const version = (await this.deps.kv.get(productVersionKey(productId))) ?? '0'
+    const version = (await this.kv.get(productVersionKey(productId))) ?? '0'
     return this.read(`${PREFIX}${generation}:product:${productId}:${version}`, fill)
   }
 
   private async read(key: string, fill: () => Promise<unknown>): Promise<CachedJson> {
-    const hit = await this.deps.kv.get(key)
+    const hit = await this.kv.get(key)
     if (hit !== undefined) return unpack(hit)
     const running = this.fills.get(key)
     if (running) return running
@@ -126,15 +131,15 @@ export class CatalogCache {
   private async fill(key: string, fill: () => Promise<unknown>): Promise<CachedJson> {
     const body = JSON.stringify(await fill())
     const entry = { body, etag: etagOf(body) }
-    await this.deps.kv.set(key, pack(entry), this.ttl)
-    if (this.deps.kv.kind === 'memory') this.written.add(key)
+    await this.kv.set(key, pack(entry), this.ttl)
+    if (this.kv.kind === 'memory') this.written.add(key)
     return entry
   }
 
   private forget(matches: (key: string) => boolean): void {
     const dead = [...this.written].filter(matches)
     for (const key of dead) this.written.delete(key)
-    if (dead.length > 0) void this.deps.kv.del(...dead)
+    if (dead.length > 0) void this.kv.del(...dead)
   }
 
   private track(write: Promise<void>): Promise<void> {

@@ -162,7 +162,12 @@ describe('decisions', () => {
       reason: 'watermarked photos',
     })
     expect(rejected).toMatchObject({ status: 'rejected', statusReason: 'watermarked photos' })
-    const mail = await world.smtp.waitFor(sellerEmail, /was not approved/)
+    const mail = await world.smtp.waitFor(
+      sellerEmail,
+      /was not approved/,
+      undefined,
+      /watermarked photos/,
+    )
     expect(mail.text).toContain('watermarked photos')
   })
 

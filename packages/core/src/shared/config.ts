@@ -187,7 +187,20 @@ export interface AuthSettings {
   resetTokenTtlSeconds: number
   /** argon2id cost: memory in KiB, iterations, lanes. Defaults are the OWASP floor. */
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
-  loginLimit: { perAccount: number; perIp: number; windowSeconds: number }
+  /** Sign-in throttling (accounts/login-throttle.ts; docs/api.md, "Sign-in throttling"). */
+  loginLimit: {
+    /** Attempts per account from one address in a window; a success clears them. */
+    perAccountAndIp: number
+    /** Attempts from one address in a window, whatever the account. */
+    perIp: number
+    /** Failures on one account in a window after which unknown addresses are slowed. */
+    accountSlowAfter: number
+    /** While slowed: one attempt per this many seconds from addresses new to the account. */
+    accountSlowIntervalSeconds: number
+    /** How long an address that signed in stays known to the account. */
+    knownAddressDays: number
+    windowSeconds: number
+  }
   mailLimit: { perAddress: number; windowSeconds: number }
 }
 
@@ -301,7 +314,14 @@ export const defaultAuthSettings: AuthSettings = {
   verifyTokenTtlSeconds: 24 * 3600,
   resetTokenTtlSeconds: 3600,
   argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
-  loginLimit: { perAccount: 5, perIp: 50, windowSeconds: 15 * 60 },
+  loginLimit: {
+    perAccountAndIp: 5,
+    perIp: 50,
+    accountSlowAfter: 10,
+    accountSlowIntervalSeconds: 60,
+    knownAddressDays: 30,
+    windowSeconds: 15 * 60,
+  },
   mailLimit: { perAddress: 3, windowSeconds: 15 * 60 },
 }
 

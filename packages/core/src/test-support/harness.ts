@@ -25,6 +25,8 @@ export interface TestWorld {
 export interface TestWorldOptions {
   /** 'redis' uses the test Redis (a fresh key prefix), 'memory' the in-process store. */
   kv?: 'redis' | 'memory'
+  /** A store of the test's own (a Redis the test stops); wins over `kv`. */
+  kvStore?: KeyValueStore
   config?: Partial<Config>
   clock?: ManualClock
   /** Another database than a fresh one on the shared test engine (fault tests: a private engine). */
@@ -69,7 +71,7 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     options.database ?? (await connectDatabase(testMongoUri(), dbName, { embedded: true }))
   const overrides: CoreOverrides = {
     database,
-    kv: testKv(options.kv ?? 'memory', () => clock.now().getTime()),
+    kv: options.kvStore ?? testKv(options.kv ?? 'memory', () => clock.now().getTime()),
     mailer: new SmtpMailer(smtp.url, config.mailFrom),
     clock,
     logger: createLogger({ level: 'silent', pretty: false }),

@@ -13,11 +13,18 @@ export interface ReceivedMail {
 export interface TestSmtp {
   url: string
   messages: ReceivedMail[]
-  /** Waits (bounded) for a message to `to` whose subject matches. */
-  waitFor(to: string, subject?: RegExp, timeoutMs?: number): Promise<ReceivedMail>
+  /**
+   * Waits (bounded) for a message to `to` whose subject (and text, when given) matches; the
+   * newest such message. Mail leaves in the background, so match what tells a new one apart.
+   */
+  waitFor(to: string, subject?: RegExp, timeoutMs?: number, text?: RegExp): Promise<ReceivedMail>
   /** Messages to an address so far. */
   to(address: string): ReceivedMail[]
   clear(): void
+  /** Refuses the next `count` messages with a temporary 451 error (a flaky mail server). */
+  refuseNext(count: number): void
+  /** Messages refused so far. */
+  refused: number
   stop(): Promise<void>
 }
 
@@ -28,11 +35,22 @@ const addresses = (mail: ParsedMail): string[] => {
 
 export async function startTestSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = []
+  let toRefuse = 0
+  const state = { refused: 0 }
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
+      if (toRefuse > 0) {
+        toRefuse--
+        state.refused++
+        stream.resume()
+        stream.on('end', () =>
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 })),
+        )
+        return
+      }
       simpleParser(stream)
         .then((mail) => {
           const text = mail.text ?? ''
@@ -51,16 +69,21 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  const matching = (to: string, subject?: RegExp) =>
-    messages.filter((m) => m.to.includes(to.toLowerCase()) && (!subject || subject.test(m.subject)))
+  const matching = (to: string, subject?: RegExp, text?: RegExp) =>
+    messages.filter(
+      (m) =>
+        m.to.includes(to.toLowerCase()) &&
+        (!subject || subject.test(m.subject)) &&
+        (!text || text.test(m.text)),
+    )
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     to: (address) => matching(address),
-    async waitFor(to, subject, timeoutMs = 5_000) {
+    async waitFor(to, subject, timeoutMs = 5_000, text) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
-        const found = matching(to, subject).at(-1)
+        const found = matching(to, subject, text).at(-1)
         if (found) return found
         if (Date.now() > deadline)
           throw new Error(`No mail to ${to} matching ${subject ?? 'anything'}`)
@@ -69,6 +92,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     clear: () => {
       messages.length = 0
+    },
+    refuseNext: (count) => {
+      toRefuse = count
+    },
+    get refused() {
+      return state.refused
     },
     stop: () => new Promise<void>((done) => server.close(() => done())),
   }

@@ -133,7 +133,9 @@ describe('POST /api/v1/auth/resend-verification', () => {
     })
     expect([known.status, known.body]).toEqual([202, { status: 'accepted' }])
     expect([unknown.status, unknown.body]).toEqual([202, { status: 'accepted' }])
-    await world.smtp.waitFor(email, /Confirm/)
+    // Mail leaves in the background: wait for the second link before counting.
+    for (let i = 0; i < 250 && world.smtp.to(email).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20))
     expect(world.smtp.to(email).length).toBe(2)
   })
 
@@ -177,18 +179,19 @@ describe('POST /api/v1/auth/login', () => {
     expect((res.body as unknown as ErrorBody).error.code).toBe('email_not_verified')
   })
 
-  it('throttles an account after five attempts with 429 and Retry-After', async () => {
+  it('slows an account guessed at from many addresses to one attempt a minute from new ones', async () => {
     const email = await signUpAndVerify()
     const statuses: number[] = []
     let retryAfter: string | null = null
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 12; i++) {
       const res = await login(email, 'wrong password, again', `10.9.0.${i}`)
       statuses.push(res.status)
       if (res.status === 429) retryAfter = res.headers.get('retry-after')
     }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
+    // Ten failures, then the eleventh address gets the minute's one attempt, the twelfth waits.
+    expect(statuses).toEqual([...Array(11).fill(401), 429])
     expect(Number(retryAfter)).toBeGreaterThan(0)
-    expect((await login(email, A_PASSWORD, '10.9.1.1')).status).toBe(429)
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60)
   })
 
   it('throttles an address across accounts', async () => {
