@@ -230,8 +230,10 @@ export class RedisStore implements KeyValueStore, PubSub {
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void) {
-    // A connection in subscriber mode can do nothing else, so listening takes its own.
-    const listener = this.client.duplicate()
+    // A connection in subscriber mode can do nothing else, so listening takes its own. It queues
+    // its SUBSCRIBE until connected and re-subscribes after a reconnect (ioredis does both), so
+    // unlike the command connection it keeps an offline queue and no command timeout.
+    const listener = this.client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined })
     listener.on('error', () => {})
     const name = this.prefix + channel
     listener.on('message', (from: string, message: string) => {
