@@ -39,6 +39,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'order.cancelled': orderChannels,
     'order.disputed': (p) => [...orderChannels(p), 'admin'],
     'order.resolved': orderChannels,
+    'order.tracking_updated': orderChannels,
     'order_group.payment_issue': () => ['admin'],
     'stock.low': (p) => [`store:${p.storeId}`],
     'payout.sent': (p) => [`store:${p.storeId}`],
