@@ -81,7 +81,7 @@ describe('kloset events tail', () => {
 
   it('refuses a name that is not a channel', async () => {
     const run = await runCommand(world, EventsTail, ['--channel', 'orders', '--json'])
-    expect(run.exitCode).not.toBe(0)
+    expect(run.exitCode).toBe(3)
     expect(run.json?.error?.code).toBe('unknown_channel')
   })
 
@@ -91,6 +91,7 @@ describe('kloset events tail', () => {
       'order:0123456789abcdef01234567',
       '--json',
     ])
+    expect(run.exitCode).toBe(5)
     expect(run.json?.error?.code).toBe('not_found')
   })
 })
