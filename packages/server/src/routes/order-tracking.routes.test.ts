@@ -104,3 +104,19 @@ describe('tracking over HTTP', () => {
     expect(refused.body.error.code).toBe('transition_not_allowed')
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('describes the tracking routes and the checkpoint statuses', async () => {
+    const res = await http.call<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/api/v1/openapi.json',
+    )
+    expect(Object.keys(res.body.paths['/api/v1/orders/{id}/tracking'] ?? {})).toContain('get')
+    expect(Object.keys(res.body.paths['/api/v1/admin/orders/{id}/tracking'] ?? {})).toContain(
+      'post',
+    )
+    const post = JSON.stringify(res.body.paths['/api/v1/seller/orders/{id}/tracking']?.post)
+    for (const status of ['picked_up', 'in_transit', 'out_for_delivery', 'delivered'])
+      expect(post).toContain(`"${status}"`)
+  })
+})
