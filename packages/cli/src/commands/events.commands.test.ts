@@ -79,6 +79,35 @@ describe('kloset events tail', () => {
     expect(run.stdout).toContain('"received": 3')
   })
 
+  it('prints a line per event for people, with the channels it goes out on', async () => {
+    const watched = await aShippedOrder()
+    // The relay's first pass reads the seconds before it started: the store's approval, its
+    // product's, the order's moves (at most 5 on this channel) may come first.
+    const tail = runCommand(world, EventsTail, [
+      '--channel',
+      `store:${watched.storeId}`,
+      '--count',
+      '8',
+    ])
+    let finished = false
+    void tail.finally(() => {
+      finished = true
+    })
+    for (let round = 0; round < 60 && !finished; round++) {
+      await world.core.orders.addTrackingCheckpoint(
+        { ...watched.seller, now: world.clock.now() },
+        watched.orderId,
+        { status: 'out_for_delivery' },
+      )
+      await sleep(250)
+    }
+    const run = await tail
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain(
+      `order.tracking_updated [order:${watched.orderId} store:${watched.storeId}] {"orderId":"${watched.orderId}"`,
+    )
+  })
+
   it('refuses a name that is not a channel', async () => {
     const run = await runCommand(world, EventsTail, ['--channel', 'orders', '--json'])
     expect(run.exitCode).toBe(3)

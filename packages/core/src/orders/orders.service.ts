@@ -563,7 +563,11 @@ export class OrdersService {
     const order = await this.deps.records.get(orderId)
     if (order.buyerId === userId) return order
     if (ctx.actor.kind === 'user' && ctx.actor.role === 'seller') {
-      const store = await this.deps.stores.requireOwnStore(ctx).catch(() => undefined)
+      // A seller without a store is simply not this order's seller; other failures propagate.
+      const store = await this.deps.stores.requireOwnStore(ctx).catch((error: unknown) => {
+        if (error instanceof AppError && error.kind === 'not_found') return undefined
+        throw error
+      })
       if (store?.id === order.storeId) return order
     }
     throw orderNotFound()
