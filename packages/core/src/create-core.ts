@@ -354,6 +354,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     mail: orderMail,
     logger,
     timers: orderTimers,
+    events,
   })
   jobs.register({
     name: 'expire-unpaid-orders',

@@ -11,6 +11,7 @@ import OrdersExplain from './orders/explain.js'
 import OrdersList from './orders/list.js'
 import OrdersRefund from './orders/refund.js'
 import OrdersShow from './orders/show.js'
+import OrdersTrack from './orders/track.js'
 
 let pw: PaystackWorld
 let world: TestWorld
@@ -121,5 +122,40 @@ describe('kloset orders refund', () => {
       '--json',
     ])
     expect(run.json?.error?.code).toBe('refund_exceeds_paid')
+  })
+})
+
+async function aShippedOrderId(): Promise<string> {
+  const { store, order } = await aPaidOrder(pw)
+  await world.core.orders.ship(store.seller, order.id, {
+    carrier: 'DHL',
+    trackingNumber: 'DHL-555',
+  })
+  return order.id
+}
+
+describe('kloset orders track', () => {
+  it('posts an administrator’s checkpoint that the order then shows', async () => {
+    const orderId = await aShippedOrderId()
+    const run = await runCommand(world, OrdersTrack, [
+      orderId,
+      '--status',
+      'failed_attempt',
+      '--note',
+      'Nobody home',
+      '--json',
+    ])
+    expect(run.exitCode).toBe(0)
+    const tracking = await world.core.orders.tracking(adminCliCtx(world.clock.now()), orderId)
+    expect(tracking.checkpoints).toEqual([
+      expect.objectContaining({ status: 'failed_attempt', note: 'Nobody home', postedBy: 'admin' }),
+    ])
+  })
+
+  it('refuses a delivered checkpoint with exit 4', async () => {
+    const orderId = await aShippedOrderId()
+    const run = await runCommand(world, OrdersTrack, [orderId, '--status', 'delivered', '--json'])
+    expect(run.exitCode).toBe(4)
+    expect(run.json?.error?.code).toBe('transition_not_allowed')
   })
 })

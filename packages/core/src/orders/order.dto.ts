@@ -1,12 +1,20 @@
 import { shareOf } from '../shared/money.js'
-import type { OrderDoc, OrderGroupDoc, TimelineEntryDoc } from './order.model.js'
+import type {
+  OrderDoc,
+  OrderGroupDoc,
+  TimelineEntryDoc,
+  TrackingCheckpointDoc,
+} from './order.model.js'
 import type {
   AdminOrderDTO,
   OrderDTO,
   OrderGroupDTO,
+  OrderTrackingDTO,
   RefundDTO,
   SellerOrderDTO,
+  ShipmentDTO,
   TimelineEntryDTO,
+  TrackingCheckpointDTO,
 } from './order.types.js'
 import type { RefundDoc } from './refund.model.js'
 
@@ -20,6 +28,49 @@ function toTimelineDTO(entry: TimelineEntryDoc): TimelineEntryDTO {
     actor: entry.actor,
     ...(entry.reason ? { reason: entry.reason } : {}),
     at: entry.at.toISOString(),
+  }
+}
+
+function toShipmentDTO(shipment: NonNullable<OrderDoc['shipment']>): ShipmentDTO {
+  return {
+    carrier: shipment.carrier,
+    trackingNumber: shipment.trackingNumber,
+    shippedAt: shipment.shippedAt.toISOString(),
+    ...(shipment.estimatedDeliveryDate
+      ? { estimatedDeliveryDate: shipment.estimatedDeliveryDate }
+      : {}),
+  }
+}
+
+/** A checkpoint as the tracking view and the `order.tracking_updated` event show it. */
+export function toCheckpointDTO(doc: TrackingCheckpointDoc): TrackingCheckpointDTO {
+  return {
+    id: doc.id,
+    status: doc.status,
+    ...(doc.location ? { location: doc.location } : {}),
+    ...(doc.note ? { note: doc.note } : {}),
+    at: doc.at.toISOString(),
+    carrier: doc.carrier,
+    trackingNumber: doc.trackingNumber,
+    ...(doc.estimatedDeliveryDate ? { estimatedDeliveryDate: doc.estimatedDeliveryDate } : {}),
+    postedBy: doc.postedBy,
+    postedAt: doc.postedAt.toISOString(),
+  }
+}
+
+/** The tracking view: checkpoints by when they happened (a late post of an early scan included). */
+export function toOrderTrackingDTO(doc: OrderDoc): OrderTrackingDTO {
+  const deliveredAt = iso(doc.deliveredAt)
+  const checkpoints = (doc.tracking ?? [])
+    .map((checkpoint, posted) => ({ checkpoint, posted }))
+    .sort((a, b) => a.checkpoint.at.getTime() - b.checkpoint.at.getTime() || a.posted - b.posted)
+    .map(({ checkpoint }) => toCheckpointDTO(checkpoint))
+  return {
+    orderId: String(doc._id),
+    status: doc.status,
+    ...(doc.shipment ? { shipment: toShipmentDTO(doc.shipment) } : {}),
+    ...(deliveredAt ? { deliveredAt } : {}),
+    checkpoints,
   }
 }
 
@@ -60,15 +111,7 @@ export function toOrderDTO(doc: OrderDoc): OrderDTO {
       country: a.country,
       ...(a.postalCode ? { postalCode: a.postalCode } : {}),
     },
-    ...(doc.shipment
-      ? {
-          shipment: {
-            carrier: doc.shipment.carrier,
-            trackingNumber: doc.shipment.trackingNumber,
-            shippedAt: doc.shipment.shippedAt.toISOString(),
-          },
-        }
-      : {}),
+    ...(doc.shipment ? { shipment: toShipmentDTO(doc.shipment) } : {}),
     ...(paidAt ? { paidAt } : {}),
     ...(deliveredAt ? { deliveredAt } : {}),
     ...(completedAt ? { completedAt } : {}),

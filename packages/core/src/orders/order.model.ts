@@ -11,6 +11,8 @@ import {
   type OrderGroupStatus,
   type OrderStatus,
   type ShippingAddress,
+  TRACKING_STATUSES,
+  type TrackingStatus,
 } from './order.types.js'
 
 export interface OrderLineDoc {
@@ -40,6 +42,22 @@ export interface TimelineEntryDoc {
   eventId?: string
 }
 
+/** A tracking checkpoint, pushed onto `tracking` (never edited: a correction is a new one). */
+export interface TrackingCheckpointDoc {
+  id: string
+  status: TrackingStatus
+  location?: string
+  note?: string
+  at: Date
+  carrier: string
+  trackingNumber: string
+  estimatedDeliveryDate?: string
+  postedBy: 'seller' | 'admin'
+  /** The actor, as the timeline names it (audit). */
+  actor: string
+  postedAt: Date
+}
+
 export interface OrderDoc {
   _id: Types.ObjectId
   groupId: string
@@ -57,7 +75,12 @@ export interface OrderDoc {
   /** Refunds asked of Paystack and not failed (pending + processed): the guard against over-refunds. */
   refundedAmount: number
   shippingAddress: ShippingAddress
-  shipment?: { carrier: string; trackingNumber: string; shippedAt: Date }
+  shipment?: {
+    carrier: string
+    trackingNumber: string
+    shippedAt: Date
+    estimatedDeliveryDate?: string
+  }
   paidAt?: Date
   acceptedAt?: Date
   deliveredAt?: Date
@@ -70,6 +93,8 @@ export interface OrderDoc {
   /** The seller's share moved from pending to available (`release:<orderId>`). */
   fundsReleased: boolean
   timeline: TimelineEntryDoc[]
+  /** Tracking checkpoints in the order they were posted (absent on older orders). */
+  tracking?: TrackingCheckpointDoc[]
   /** Events recorded with a status change, until the bus copies them to the event log. */
   outbox: OutboxEntry[]
   /** `pending` while `outbox` holds entries (the relay sweep's indexed mark). */
@@ -144,6 +169,23 @@ const timelineSchema = new Schema<TimelineEntryDoc>(
   { _id: false },
 )
 
+const trackingSchema = new Schema<TrackingCheckpointDoc>(
+  {
+    id: { type: String, required: true },
+    status: { type: String, required: true, enum: TRACKING_STATUSES },
+    location: String,
+    note: String,
+    at: { type: Date, required: true },
+    carrier: { type: String, required: true },
+    trackingNumber: { type: String, required: true },
+    estimatedDeliveryDate: String,
+    postedBy: { type: String, required: true, enum: ['seller', 'admin'] },
+    actor: { type: String, required: true },
+    postedAt: { type: Date, required: true },
+  },
+  { _id: false },
+)
+
 const orderSchema = new Schema<OrderDoc>(
   {
     groupId: { type: String, required: true, index: true },
@@ -161,7 +203,7 @@ const orderSchema = new Schema<OrderDoc>(
     shippingAddress: { type: addressSchema, required: true },
     shipment: {
       type: new Schema(
-        { carrier: String, trackingNumber: String, shippedAt: Date },
+        { carrier: String, trackingNumber: String, shippedAt: Date, estimatedDeliveryDate: String },
         { _id: false },
       ),
       required: false,
@@ -186,6 +228,7 @@ const orderSchema = new Schema<OrderDoc>(
     saleRecorded: { type: Boolean, required: true, default: false },
     fundsReleased: { type: Boolean, required: true, default: false },
     timeline: { type: [timelineSchema], default: [] },
+    tracking: { type: [trackingSchema], default: undefined },
     ...outboxFields,
   },
   { timestamps: true, collection: 'orders' },

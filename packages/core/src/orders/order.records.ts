@@ -1,9 +1,15 @@
 import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import { type Ctx, describeActor } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
-import type { EventBus, OutboxSource } from '../shared/events.js'
+import type { EventBus, OutboxEntry, OutboxSource } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
-import type { OrderDoc, OrderGroupDoc, OrderGroupModel, OrderModel } from './order.model.js'
+import type {
+  OrderDoc,
+  OrderGroupDoc,
+  OrderGroupModel,
+  OrderModel,
+  TrackingCheckpointDoc,
+} from './order.model.js'
 import type { OrderStatus } from './order.types.js'
 
 export interface OrderRecordsDeps {
@@ -16,6 +22,15 @@ export const orderNotFound = () => new NotFoundError('Order')
 
 /** Every status an order can move to (it is created `pending`). */
 export type MoveTarget = Exclude<OrderStatus, 'pending'>
+
+/**
+ * What else a move writes in its single-document update: a tracking checkpoint pushed onto
+ * `tracking`, and events recorded before the move's own `order.<status>` (same outbox, in order).
+ */
+export interface MoveExtras {
+  checkpoint?: TrackingCheckpointDoc
+  eventsBefore?: OutboxEntry[]
+}
 
 /**
  * The one place that writes an order's status: a compare-and-set on the status with the
@@ -61,18 +76,14 @@ export class OrderRecords {
     orderId: OrderDoc['_id'] | string,
     from: OrderStatus,
     to: MoveTarget,
-    options: { reason?: string; set?: Record<string, unknown> } = {},
+    options: { reason?: string; set?: Record<string, unknown> } & MoveExtras = {},
   ): Promise<OrderDoc | null> {
     // The event's payload is the order's fixed identity (group, store, buyer), read first so
     // that the event rides in the same update as the status change.
     const order = await this.deps.orders.findById(orderId).lean()
     if (!order) return null
-    const event = this.deps.events.outboxEntry(`order.${to}`, {
-      orderId: String(order._id),
-      orderGroupId: order.groupId,
-      storeId: order.storeId,
-      buyerId: order.buyerId,
-    })
+    const event = this.deps.events.outboxEntry(`order.${to}`, orderEventPayload(order))
+    const events = [...(options.eventsBefore ?? []), event]
     const updated = await this.deps.orders
       .findOneAndUpdate(
         { _id: order._id, status: from },
@@ -88,8 +99,35 @@ export class OrderRecords {
               at: ctx.now,
               eventId: event._id.toHexString(),
             },
-            outbox: event,
+            outbox: events.length === 1 ? event : { $each: events },
+            ...(options.checkpoint ? { tracking: options.checkpoint } : {}),
           },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (!updated) return null
+    await this.deps.events.publishOutbox(this.outbox, updated._id, events)
+    return updated
+  }
+
+  /**
+   * Adds a tracking checkpoint to a shipped order, with its `order.tracking_updated` event in the
+   * same single-document update (guarded on the status still being `shipped`) and `set` applied
+   * too. Returns null when the order is no longer shipped.
+   */
+  async track(
+    order: Pick<OrderDoc, '_id' | 'groupId' | 'storeId' | 'buyerId'>,
+    checkpoint: TrackingCheckpointDoc,
+    event: OutboxEntry,
+    set: Record<string, unknown> = {},
+  ): Promise<OrderDoc | null> {
+    const updated = await this.deps.orders
+      .findOneAndUpdate(
+        { _id: order._id, status: 'shipped' },
+        {
+          $set: { ...set, ...OUTBOX_PENDING },
+          $push: { tracking: checkpoint, outbox: event },
         },
         { returnDocument: 'after' },
       )
@@ -128,5 +166,17 @@ export class OrderRecords {
         { returnDocument: 'after' },
       )
       .lean()
+  }
+}
+
+/** The fixed identity every `order.*` event carries. */
+export function orderEventPayload(
+  order: Pick<OrderDoc, '_id' | 'groupId' | 'storeId' | 'buyerId'>,
+) {
+  return {
+    orderId: String(order._id),
+    orderGroupId: order.groupId,
+    storeId: order.storeId,
+    buyerId: order.buyerId,
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { pageQuery } from '../shared/paging.js'
-import { DISPUTE_RESOLUTIONS, ORDER_STATUSES } from './order.types.js'
+import { DISPUTE_RESOLUTIONS, ORDER_STATUSES, TRACKING_STATUSES } from './order.types.js'
 
 export const MAX_CART_LINES = 50
 export const MAX_LINE_QUANTITY = 20
@@ -52,14 +52,38 @@ export type AdminOrdersQuery = z.infer<typeof adminOrdersQuery>
 export const cancelOrderBody = z.strictObject({ reason: reason.optional() })
 export type CancelOrderBody = z.infer<typeof cancelOrderBody>
 
-export const shipOrderBody = z.strictObject({
-  carrier: line(60),
-  trackingNumber: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or -'),
-})
+const carrier = line(60)
+const trackingNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or -')
+
+export const shipOrderBody = z.strictObject({ carrier, trackingNumber })
 export type ShipOrderBody = z.infer<typeof shipOrderBody>
+
+/** A calendar date, `YYYY-MM-DD`, that exists. */
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+  .refine(
+    (value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    'must be a date that exists',
+  )
+
+/**
+ * A tracking checkpoint on a shipped order. `at` defaults to now and may not be in the future;
+ * `carrier` and `trackingNumber` replace the shipment's (a hand-over to another carrier).
+ */
+export const trackingCheckpointBody = z.strictObject({
+  status: z.enum(TRACKING_STATUSES),
+  location: line(200).optional(),
+  note: line(500).optional(),
+  at: z.iso.datetime({ offset: true }).optional(),
+  carrier: carrier.optional(),
+  trackingNumber: trackingNumber.optional(),
+  estimatedDeliveryDate: calendarDate.optional(),
+})
+export type TrackingCheckpointBody = z.infer<typeof trackingCheckpointBody>
 
 export const disputeOrderBody = z.strictObject({ reason })
 export type DisputeOrderBody = z.infer<typeof disputeOrderBody>

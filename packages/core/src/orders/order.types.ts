@@ -23,6 +23,16 @@ export type CartLineIssue = (typeof CART_LINE_ISSUES)[number]
 export const REFUND_STATUSES = ['pending', 'processed', 'failed'] as const
 export type RefundStatus = (typeof REFUND_STATUSES)[number]
 
+/** What a tracking checkpoint says happened to a shipped order; `delivered` also moves it. */
+export const TRACKING_STATUSES = [
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'failed_attempt',
+] as const
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number]
+
 export const DISPUTE_RESOLUTIONS = ['refund', 'release'] as const
 export type DisputeResolution = (typeof DISPUTE_RESOLUTIONS)[number]
 
@@ -93,6 +103,37 @@ export interface ShipmentDTO {
   carrier: string
   trackingNumber: string
   shippedAt: string
+  /** The latest estimate given with a tracking checkpoint, `YYYY-MM-DD`. */
+  estimatedDeliveryDate?: string
+}
+
+/**
+ * One tracking checkpoint of a shipped order, as the tracking view and the
+ * `order.tracking_updated` event carry it.
+ */
+export interface TrackingCheckpointDTO {
+  id: string
+  status: TrackingStatus
+  location?: string
+  note?: string
+  /** When it happened (given by the seller, or when it was posted). */
+  at: string
+  /** The carrier and tracking number in effect for this checkpoint. */
+  carrier: string
+  trackingNumber: string
+  estimatedDeliveryDate?: string
+  /** Who posted it: the store's seller or an administrator. */
+  postedBy: 'seller' | 'admin'
+  postedAt: string
+}
+
+/** `GET /api/v1/orders/:id/tracking`: the shipment and its checkpoints, oldest first. */
+export interface OrderTrackingDTO {
+  orderId: string
+  status: OrderStatus
+  shipment?: ShipmentDTO
+  deliveredAt?: string
+  checkpoints: TrackingCheckpointDTO[]
 }
 
 /** What the buyer reads of one store order. */

@@ -1,21 +1,31 @@
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { type Ctx, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
-import { AppError, InvalidStateError } from '../shared/errors.js'
+import { type Ctx, describeActor, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
+import { AppError, InvalidStateError, ValidationError } from '../shared/errors.js'
+import type { EventBus } from '../shared/events.js'
+import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import {
   toAdminOrderDTO,
+  toCheckpointDTO,
   toOrderDTO,
   toOrderGroupDTO,
+  toOrderTrackingDTO,
   toRefundDTO,
   toSellerOrderDTO,
 } from './order.dto.js'
-import type { OrderDoc } from './order.model.js'
-import { type MoveTarget, type OrderRecords, orderNotFound } from './order.records.js'
+import type { OrderDoc, TrackingCheckpointDoc } from './order.model.js'
+import {
+  type MoveExtras,
+  type MoveTarget,
+  type OrderRecords,
+  orderEventPayload,
+  orderNotFound,
+} from './order.records.js'
 import type {
   AdminOrdersQuery,
   CancelOrderBody,
@@ -23,6 +33,7 @@ import type {
   ListOrdersQuery,
   ResolveDisputeBody,
   ShipOrderBody,
+  TrackingCheckpointBody,
 } from './order.schemas.js'
 import { assertOrderMove, nextMoves, orderActorOf } from './order.transitions.js'
 import type {
@@ -30,6 +41,7 @@ import type {
   OrderActor,
   OrderDTO,
   OrderExplanation,
+  OrderTrackingDTO,
   SellerOrderDTO,
 } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
@@ -45,10 +57,15 @@ export interface OrdersDeps {
   mail: OrderMail
   logger: Logger
   timers: OrderTimers
+  events: Pick<EventBus, 'outboxEntry'>
 }
 
 const DAY_MS = 24 * 3600 * 1000
 const TIMER_BATCH = 200
+/** Checkpoints one order may carry (the array lives in the order document). */
+export const MAX_TRACKING_CHECKPOINTS = 100
+/** How far ahead of the server's clock a checkpoint's `at` may be (a phone's clock drifts). */
+export const CHECKPOINT_CLOCK_SKEW_MS = 60_000
 
 /** Who sees an order: its buyer, its store's seller, administrators; others get 404. */
 type Viewer = { as: 'buyer' | 'seller'; id: string } | { as: 'admin' }
@@ -268,6 +285,98 @@ export class OrdersService {
     )
   }
 
+  /**
+   * The order's tracking: the shipment and its checkpoints. Its buyer, its store's seller and
+   * administrators; anyone else gets NotFoundError, as for the order itself.
+   */
+  async tracking(ctx: Ctx, orderId: string): Promise<OrderTrackingDTO> {
+    return toOrderTrackingDTO(await this.visibleToAnyViewer(ctx, orderId))
+  }
+
+  /**
+   * The store's seller (or an administrator) posts a tracking checkpoint on a shipped order. It
+   * is pushed onto the order with its `order.tracking_updated` event in one single-document
+   * update. A `delivered` checkpoint also moves the order shipped -> delivered, as the transition
+   * table allows (the seller may, an administrator may not), in the same update.
+   * @throws NotFoundError, InvalidStateError `order_not_shipped` / `too_many_checkpoints` /
+   * `order_changed`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
+   */
+  async addTrackingCheckpoint(
+    ctx: Ctx,
+    orderId: string,
+    input: TrackingCheckpointBody,
+  ): Promise<OrderTrackingDTO> {
+    const viewer = await this.viewer(ctx, 'seller')
+    const order = await this.visible(ctx, orderId, viewer)
+    if (order.status !== 'shipped' || !order.shipment) {
+      throw new InvalidStateError(
+        `Tracking checkpoints are for shipped orders; this one is ${order.status}`,
+        'order_not_shipped',
+      )
+    }
+    if ((order.tracking?.length ?? 0) >= MAX_TRACKING_CHECKPOINTS) {
+      throw new InvalidStateError(
+        `An order carries at most ${MAX_TRACKING_CHECKPOINTS} tracking checkpoints`,
+        'too_many_checkpoints',
+      )
+    }
+    const at = input.at ? new Date(input.at) : ctx.now
+    if (at.getTime() > ctx.now.getTime() + CHECKPOINT_CLOCK_SKEW_MS) {
+      throw new ValidationError(
+        'A checkpoint cannot be in the future',
+        undefined,
+        'checkpoint_in_future',
+      )
+    }
+    const actor = actorOf(viewer)
+    const checkpoint: TrackingCheckpointDoc = {
+      id: newId(),
+      status: input.status,
+      ...(input.location ? { location: input.location } : {}),
+      ...(input.note ? { note: input.note } : {}),
+      at,
+      carrier: input.carrier ?? order.shipment.carrier,
+      trackingNumber: input.trackingNumber ?? order.shipment.trackingNumber,
+      ...(input.estimatedDeliveryDate
+        ? { estimatedDeliveryDate: input.estimatedDeliveryDate }
+        : {}),
+      postedBy: actor === 'admin' ? 'admin' : 'seller',
+      actor: describeActor(ctx.actor),
+      postedAt: ctx.now,
+    }
+    const set: Record<string, unknown> = {}
+    if (input.carrier) set['shipment.carrier'] = input.carrier
+    if (input.trackingNumber) set['shipment.trackingNumber'] = input.trackingNumber
+    if (input.estimatedDeliveryDate)
+      set['shipment.estimatedDeliveryDate'] = input.estimatedDeliveryDate
+    const event = this.deps.events.outboxEntry('order.tracking_updated', {
+      ...orderEventPayload(order),
+      checkpoint: toCheckpointDTO(checkpoint),
+    })
+    let updated: OrderDoc | null
+    if (input.status === 'delivered') {
+      const where = input.location ? ` at ${input.location}` : ''
+      updated = await this.deliver(ctx, actor, order, `delivered${where}, per tracking`, {
+        checkpoint,
+        eventsBefore: [event],
+        set,
+      })
+    } else {
+      updated = await this.deps.records.track(order, checkpoint, event, set)
+      if (!updated)
+        throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    }
+    if (actor === 'admin') {
+      await this.deps.audit.record(
+        ctx,
+        'order.tracking_added',
+        { type: 'order', id: orderId },
+        { details: { status: input.status, checkpointId: checkpoint.id } },
+      )
+    }
+    return toOrderTrackingDTO(updated)
+  }
+
   /** The buyer disputes a shipped or delivered order; it stops the completion timer. */
   async dispute(ctx: Ctx, orderId: string, input: DisputeOrderBody): Promise<OrderDTO> {
     const viewer = await this.viewer(ctx, 'buyer')
@@ -380,10 +489,12 @@ export class OrdersService {
     actor: OrderActor | undefined,
     order: OrderDoc,
     reason: string,
+    extras: MoveExtras & { set?: Record<string, unknown> } = {},
   ): Promise<OrderDoc> {
     const delivered = await this.moveOrThrow(ctx, actor, order, 'delivered', {
+      ...extras,
       reason,
-      set: { deliveredAt: ctx.now },
+      set: { ...extras.set, deliveredAt: ctx.now },
     })
     await this.deps.mail.updated(
       delivered,
@@ -418,7 +529,7 @@ export class OrdersService {
     actor: OrderActor | undefined,
     order: OrderDoc,
     to: MoveTarget,
-    options: { reason?: string; set?: Record<string, unknown> },
+    options: { reason?: string; set?: Record<string, unknown> } & MoveExtras,
   ): Promise<OrderDoc> {
     assertOrderMove(actor, order.status, to)
     const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
@@ -443,6 +554,23 @@ export class OrdersService {
     if (viewer.as === 'seller' && order.storeId !== viewer.id) throw orderNotFound()
     if (viewer.as === 'admin' && !isAdmin(ctx)) throw orderNotFound()
     return order
+  }
+
+  /** The order if the caller is its buyer, its store's seller or an administrator. */
+  private async visibleToAnyViewer(ctx: Ctx, orderId: string): Promise<OrderDoc> {
+    if (isAdmin(ctx)) return this.deps.records.get(orderId)
+    const userId = requireUser(ctx)
+    const order = await this.deps.records.get(orderId)
+    if (order.buyerId === userId) return order
+    if (ctx.actor.kind === 'user' && ctx.actor.role === 'seller') {
+      // A seller without a store is simply not this order's seller; other failures propagate.
+      const store = await this.deps.stores.requireOwnStore(ctx).catch((error: unknown) => {
+        if (error instanceof AppError && error.kind === 'not_found') return undefined
+        throw error
+      })
+      if (store?.id === order.storeId) return order
+    }
+    throw orderNotFound()
   }
 
   private async page<T>(

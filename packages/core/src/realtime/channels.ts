@@ -1,4 +1,4 @@
-import type { DomainEvents, EventBus, EventName } from '../shared/events.js'
+import type { AnyDelivered, DomainEvents, EventBus, EventName } from '../shared/events.js'
 
 /** A channel name, parsed: `admin`, `user:<id>`, `order:<id>`, `store:<id>`. */
 export type Channel = { kind: 'admin' } | { kind: 'user' | 'order' | 'store'; id: string }
@@ -39,6 +39,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'order.cancelled': orderChannels,
     'order.disputed': (p) => [...orderChannels(p), 'admin'],
     'order.resolved': orderChannels,
+    'order.tracking_updated': orderChannels,
     'order_group.payment_issue': () => ['admin'],
     'stock.low': (p) => [`store:${p.storeId}`],
     'payout.sent': (p) => [`store:${p.storeId}`],
@@ -54,6 +55,14 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
   }
+
+/** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */
+export function channelsOf(event: AnyDelivered): string[] {
+  const route = realtimeRoutes[event.event as keyof typeof realtimeRoutes] as
+    | Route<EventName>
+    | undefined
+  return route ? route(event) : []
+}
 
 /** One domain event as the WebSocket pushes it, on one channel. */
 export interface ChannelPublication {

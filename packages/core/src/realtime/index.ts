@@ -1,6 +1,7 @@
 export {
   type Channel,
   type ChannelPublication,
+  channelsOf,
   onRealtimeEvents,
   parseChannel,
   realtimeRoutes,

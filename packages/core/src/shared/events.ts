@@ -1,4 +1,5 @@
 import type { Collection, Types } from 'mongoose'
+import type { TrackingCheckpointDTO } from '../orders/order.types.js'
 
 /**
  * The closed catalog of domain events: every name and its payload. Emitting or listening to a
@@ -80,6 +81,11 @@ export interface DomainEvents {
   'order.cancelled': OrderEventPayload
   'order.disputed': OrderEventPayload
   'order.resolved': OrderEventPayload
+  /**
+   * A tracking checkpoint was posted on a shipped order (orders). A `delivered` checkpoint is
+   * followed by `order.delivered`.
+   */
+  'order.tracking_updated': OrderEventPayload & { checkpoint: TrackingCheckpointDTO }
   /** A payment signal for an order group did not match; administrators look (orders). */
   'order_group.payment_issue': { orderGroupId: string; code: string }
   'refund.processed': { refundId: string; orderId: string; amount: number }

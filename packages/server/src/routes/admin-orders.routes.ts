@@ -1,7 +1,13 @@
-import { adminOrdersQuery, refundOrderBody, resolveDisputeBody } from '@kloset/core'
+import {
+  adminOrdersQuery,
+  refundOrderBody,
+  resolveDisputeBody,
+  trackingCheckpointBody,
+} from '@kloset/core'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
+import { postTrackingCheckpoint } from './seller-orders.routes.js'
 
 const tag = 'Admin: orders'
 const admin = ['admin'] as const
@@ -65,5 +71,22 @@ export const adminOrderRoutes = [
       json({
         order: await core.orders.resolve(ctx, params.id!, await parseBody(req, resolveDisputeBody)),
       }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/orders/:id/tracking',
+    auth: admin,
+    tag,
+    summary:
+      'Post a tracking checkpoint on a shipped order for its seller (not `delivered`: the transition table leaves that to the seller, the buyer or the timer)',
+    body: trackingCheckpointBody,
+    responses: {
+      201: '{ tracking }',
+      400: 'Invalid body, or a time in the future (checkpoint_in_future)',
+      403: 'A delivered checkpoint (transition_not_allowed)',
+      404: 'No such order',
+      409: 'Not shipped (order_not_shipped), too many checkpoints, or changed meanwhile',
+    },
+    handler: postTrackingCheckpoint,
   }),
 ]

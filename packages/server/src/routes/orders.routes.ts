@@ -29,6 +29,17 @@ export const orderRoutes = [
       json({ order: await core.orders.getOwn(ctx, params.id!) }),
   }),
   route({
+    method: 'GET',
+    path: '/api/v1/orders/:id/tracking',
+    auth: ['buyer', 'seller', 'admin'],
+    tag,
+    summary:
+      'The shipment and its tracking checkpoints, oldest first: the buyer, the store’s seller, administrators',
+    responses: { 200: '{ tracking }', 404: 'No such order you may see' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ tracking: await core.orders.tracking(ctx, params.id!) }),
+  }),
+  route({
     method: 'POST',
     path: '/api/v1/orders/:id/cancel',
     auth: shoppers,

@@ -1,9 +1,27 @@
-import { cancelOrderBody, listOrdersQuery, shipOrderBody } from '@kloset/core'
+import {
+  cancelOrderBody,
+  listOrdersQuery,
+  shipOrderBody,
+  trackingCheckpointBody,
+} from '@kloset/core'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
-import { route } from '../http/route.js'
+import { type Handler, route } from '../http/route.js'
 
 const tag = 'Seller: orders'
+
+/** `POST .../orders/:id/tracking`, for the seller and for administrators (core tells them apart). */
+export const postTrackingCheckpoint: Handler = async (req, { core, ctx, params }) =>
+  json(
+    {
+      tracking: await core.orders.addTrackingCheckpoint(
+        ctx,
+        params.id!,
+        await parseBody(req, trackingCheckpointBody),
+      ),
+    },
+    201,
+  )
 const seller = ['seller'] as const
 
 export const sellerOrderRoutes = [
@@ -65,6 +83,22 @@ export const sellerOrderRoutes = [
     responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not shipped' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.markDelivered(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/orders/:id/tracking',
+    auth: seller,
+    tag,
+    summary:
+      'Post a tracking checkpoint on a shipped order; a delivered checkpoint marks it delivered',
+    body: trackingCheckpointBody,
+    responses: {
+      201: '{ tracking }',
+      400: 'Invalid body, or a time in the future (checkpoint_in_future)',
+      404: 'No such order in your store',
+      409: 'Not shipped (order_not_shipped), too many checkpoints, or changed meanwhile',
+    },
+    handler: postTrackingCheckpoint,
   }),
   route({
     method: 'POST',

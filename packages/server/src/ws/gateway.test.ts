@@ -293,6 +293,52 @@ describe('recovery on resubscribe', () => {
     again.socket.close()
   })
 
+  it('pushes tracking checkpoints on the order channel and replays them on resubscribe', async () => {
+    const { store, buyer, order } = await aPaidOrder(pw)
+    await world.core.orders.ship(store.seller, order.id, {
+      carrier: 'GIG Logistics',
+      trackingNumber: 'GIG-456',
+    })
+    const channel = `order:${order.id}`
+    const first = await signedIn(buyer.session.accessToken)
+    first.send({ type: 'subscribe', id: 1, channel })
+    expect(await first.next()).toMatchObject({ type: 'subscribed', id: 1 })
+    const post = (body: Record<string, unknown>) =>
+      fetch(`${server.url}/api/v1/seller/orders/${order.id}/tracking`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    expect((await post({ status: 'in_transit', location: 'Ibadan hub' })).status).toBe(201)
+    const live = await first.next()
+    expect(live).toMatchObject({
+      type: 'event',
+      channel,
+      event: 'order.tracking_updated',
+      data: {
+        orderId: order.id,
+        storeId: store.store.id,
+        buyerId: buyer.user.id,
+        checkpoint: { status: 'in_transit', location: 'Ibadan hub', carrier: 'GIG Logistics' },
+      },
+    })
+    first.socket.close()
+    await first.closed
+
+    expect((await post({ status: 'delivered', location: 'Lekki' })).status).toBe(201)
+    const again = await signedIn(buyer.session.accessToken)
+    again.send({ type: 'subscribe', id: 2, channel, since: { seq: live.seq, epoch: live.epoch } })
+    const reply = await again.next()
+    expect(reply).toMatchObject({ type: 'subscribed', recovered: true })
+    const replayed = reply.publications as Frame[]
+    expect(replayed.map((p) => [p.event, p.seq])).toEqual([
+      ['order.tracking_updated', (live.seq as number) + 1],
+      ['order.delivered', (live.seq as number) + 2],
+    ])
+    expect(replayed[0]).toMatchObject({ data: { checkpoint: { status: 'delivered' } } })
+    again.socket.close()
+  })
+
   it('says recovered: false when the gap is older than the history or the epoch changed', async () => {
     const { session, user } = await aVerifiedUser(world, 'buyer')
     const channel = `user:${user.id}`
