@@ -13,6 +13,7 @@ import {
 } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from '../server.js'
+import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 import type { GatewayOptions } from './gateway.js'
 
 const ALLOWED_ORIGIN = 'https://shop.example.com'
@@ -33,43 +34,6 @@ afterAll(async () => {
   await server.close()
   await pw.close()
 })
-
-type Frame = Record<string, unknown>
-
-/** Opens a socket and collects its frames; `next()` waits (bounded) for the next one. */
-function connect(url: string, protocols?: string[], options: { origin?: string } = {}) {
-  const socket = new WebSocket(url, protocols, options)
-  const frames: Frame[] = []
-  const waiters: ((f: Frame) => void)[] = []
-  socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as Frame
-    const waiter = waiters.shift()
-    if (waiter) waiter(frame)
-    else frames.push(frame)
-  })
-  const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)))
-  return {
-    socket,
-    closed,
-    opened: new Promise<void>((done, fail) => {
-      socket.once('open', () => done())
-      socket.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)))
-      socket.once('error', fail)
-    }),
-    next: () =>
-      new Promise<Frame>((done, fail) => {
-        const queued = frames.shift()
-        if (queued) return done(queued)
-        const timer = setTimeout(() => fail(new Error('no frame within 3 s')), 3_000)
-        waiters.push((f) => {
-          clearTimeout(timer)
-          done(f)
-        })
-      }),
-    send: (message: Frame) => socket.send(JSON.stringify(message)),
-  }
-}
-type Client = ReturnType<typeof connect>
 
 const wsUrl = (on: RunningServer = server) => `${on.url.replace(/^http/, 'ws')}/ws`
 
