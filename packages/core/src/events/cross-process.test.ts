@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Types } from 'mongoose'
-import { RedisStore } from '../adapters/kv.js'
 import { catalogQuery } from '../catalog/public-catalog.schemas.js'
-import { type Core, createCore } from '../create-core.js'
-import { connectDatabase, type Database } from '../db/connection.js'
+import type { Core } from '../create-core.js'
 import type { Delivered } from '../shared/events.js'
-import { createLogger } from '../shared/logger.js'
 import { validateInput } from '../shared/validate.js'
 import {
   aProductIn,
@@ -17,11 +14,11 @@ import {
 import {
   adminCliCtx,
   anonCtx,
+  anotherProcess,
   createTestWorld,
   eventually,
+  type OtherProcess,
   type TestWorld,
-  testMongoUri,
-  testRedisUrl,
 } from '../test-support/harness.js'
 
 // The world's core stands for a `kloset` command; a second core on the same database, with its
@@ -33,27 +30,16 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-const opened: { core: Core; database: Database }[] = []
+const opened: OtherProcess[] = []
 afterAll(async () => {
-  for (const { core, database } of opened) {
-    await core.close()
-    await database.close()
-  }
+  for (const other of opened) await other.close()
 })
 
 /** Another process on the world's database, its relay started. */
 async function aServer(options: { redisPrefix?: string; pollMs?: number } = {}): Promise<Core> {
-  const database = await connectDatabase(testMongoUri(), world.dbName, { embedded: true })
-  const core = await createCore(world.config, {
-    database,
-    clock: world.clock,
-    logger: createLogger({ level: 'silent', pretty: false }),
-    ...(options.redisPrefix ? { kv: new RedisStore(testRedisUrl(), options.redisPrefix) } : {}),
-    ...(options.pollMs ? { events: { pollMs: options.pollMs } } : {}),
-  })
-  opened.push({ core, database })
-  await core.relay.start()
-  return core
+  const other = await anotherProcess(world, options)
+  opened.push(other)
+  return other.core
 }
 
 /** A product of a new store, submitted and waiting for an administrator. */
@@ -85,14 +71,10 @@ describe('events across processes', () => {
     const prefix = `t${randomBytes(6).toString('hex')}:`
     // Polling once a minute: only Redis can bring the event within the test.
     const server = await aServer({ redisPrefix: prefix, pollMs: 60_000 })
-    const database = await connectDatabase(testMongoUri(), world.dbName, { embedded: true })
-    const cli = await createCore(world.config, {
-      database,
-      clock: world.clock,
-      kv: new RedisStore(testRedisUrl(), prefix),
-      logger: createLogger({ level: 'silent', pretty: false }),
-    })
-    opened.push({ core: cli, database })
+    // The CLI's core: same Redis, and its relay polls once a minute too.
+    const other = await anotherProcess(world, { redisPrefix: prefix, pollMs: 60_000 })
+    opened.push(other)
+    const cli = other.core
     const heard: Delivered<'product.approved'>[] = []
     server.events.on('product.approved', (event) => {
       heard.push(event)

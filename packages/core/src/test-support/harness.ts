@@ -162,3 +162,37 @@ export async function aVerifiedUser(world: TestWorld, role: Role = 'buyer', labe
   )
   return { user: session.user, session, email }
 }
+
+/** A second process on a world's database (another instance, or a CLI command's core). */
+export interface OtherProcess {
+  core: Core
+  /** Closes the core and its own connection (the world's database stays). */
+  close(): Promise<void>
+}
+
+/**
+ * Another core on the world's database, over its own connection, with its event relay running:
+ * what a second instance or the server looks like to the world's core. `redisPrefix` gives it
+ * the test Redis under that prefix (share it to share Redis); `pollMs` slows its relay's poll.
+ */
+export async function anotherProcess(
+  world: TestWorld,
+  options: { redisPrefix?: string; pollMs?: number } = {},
+): Promise<OtherProcess> {
+  const database = await connectDatabase(testMongoUri(), world.dbName, { embedded: true })
+  const core = await createCore(world.config, {
+    database,
+    clock: world.clock,
+    logger: createLogger({ level: 'silent', pretty: false }),
+    ...(options.redisPrefix ? { kv: new RedisStore(testRedisUrl(), options.redisPrefix) } : {}),
+    ...(options.pollMs ? { events: { pollMs: options.pollMs } } : {}),
+  })
+  await core.relay.start()
+  return {
+    core,
+    async close() {
+      await core.close()
+      await database.close()
+    },
+  }
+}

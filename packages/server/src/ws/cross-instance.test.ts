@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
-  type Core,
-  connectDatabase,
-  createCore,
-  createLogger,
-  type Database,
-  RedisStore,
-} from '@kloset/core'
-import {
   adminCliCtx,
+  anotherProcess,
   aProductIn,
   aSellerWithStore,
   aVerifiedUser,
   createTestWorld,
+  type OtherProcess,
   type TestWorld,
-  testMongoUri,
-  testRedisUrl,
 } from '@kloset/core/testing'
 import { type RunningServer, startServer } from '../server.js'
 import { connect, type Frame } from '../test-support/ws-client.js'
@@ -25,33 +17,26 @@ import { connect, type Frame } from '../test-support/ws-client.js'
 // `kloset` command in a terminal. A socket on one must hear what another did.
 
 let world: TestWorld
-const opened: { core: Core; database: Database; server?: RunningServer }[] = []
+const opened: { other: OtherProcess; server?: RunningServer }[] = []
 beforeAll(async () => {
   world = await createTestWorld()
 })
 afterAll(async () => {
-  for (const { core, database, server } of opened.reverse()) {
+  for (const { other, server } of opened.reverse()) {
     await server?.close()
-    await core.close()
-    await database.close()
+    await other.close()
   }
   await world.close()
 })
 
 /** Another process on the world's database with its relay running, and a server if asked. */
 async function anInstance(options: { redisPrefix?: string; pollMs?: number; serve?: boolean }) {
-  const database = await connectDatabase(testMongoUri(), world.dbName, { embedded: true })
-  const core = await createCore(world.config, {
-    database,
-    clock: world.clock,
-    logger: createLogger({ level: 'silent', pretty: false }),
-    ...(options.redisPrefix ? { kv: new RedisStore(testRedisUrl(), options.redisPrefix) } : {}),
-    ...(options.pollMs ? { events: { pollMs: options.pollMs } } : {}),
-  })
-  await core.relay.start()
-  const server = options.serve ? await startServer(core, { port: 0, host: '127.0.0.1' }) : undefined
-  opened.push({ core, database, ...(server ? { server } : {}) })
-  return { core, server }
+  const other = await anotherProcess(world, options)
+  const server = options.serve
+    ? await startServer(other.core, { port: 0, host: '127.0.0.1' })
+    : undefined
+  opened.push({ other, ...(server ? { server } : {}) })
+  return { core: other.core, server }
 }
 
 /** An administrator's socket on `server`, subscribed to the `admin` channel. */
