@@ -55,7 +55,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
  * Makes and pays one checkout for the buyer through the services; returns its payment reference
  * and idempotency key, the two strings of its own that the clones must not repeat.
  */
-async function paidTemplate(
+export async function paidTemplate(
   core: Core,
   buyerId: string,
   cart: CartLine[],
