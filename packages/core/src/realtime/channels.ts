@@ -53,6 +53,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.approved': storeAndAdmin,
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
+    'notification.created': (p) => [`user:${p.userId}`],
   }
 
 /** One domain event as the WebSocket pushes it, on one channel. */
