@@ -320,7 +320,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     groups: models.orderGroups,
     events,
   })
-  const orderMail = new OrderMail({ mail, people: users, stores })
+  const notifications = new NotificationsService({
+    notifications: models.notifications,
+    inboxes: models.notificationInboxes,
+    events,
+  })
+  const orderMail = new OrderMail({ mail, people: users, stores, preferences: notifications })
   const cart = new CartService({
     carts: models.carts,
     catalog: new CatalogServiceView(catalog),
@@ -495,11 +500,6 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   events.subscribe('paystack.event_received', 'payouts.settle', (event) =>
     payouts.onPaystackEvent(event),
   )
-  const notifications = new NotificationsService({
-    notifications: models.notifications,
-    inboxes: models.notificationInboxes,
-    events,
-  })
   registerNotificationSubscribers(
     events,
     notifications,

@@ -204,4 +204,32 @@ describe('orders', () => {
     ).items
     expect(sellerItems).toMatchObject([{ title: `New paid order for ${store.store.name}` }])
   })
+
+  it('sends no order status mail to a buyer who muted order updates by email', async () => {
+    const { store, buyer, order } = await aPaidOrder(pw)
+    const { core, clock, smtp } = pw.world
+    const buyerCtx = userCtx(buyer.user.id, 'buyer', clock.now())
+    await core.notifications.updatePreferences(buyerCtx, {
+      types: { order_update: { email: false } },
+    })
+    await core.orders.ship(store.seller, order.id, { carrier: 'GIG', trackingNumber: 'G-1' })
+    // Unmuted again, the next step's mail arrives; a shipped mail would have come before it.
+    await core.notifications.updatePreferences(buyerCtx, {
+      types: { order_update: { email: true } },
+    })
+    await core.orders.markDelivered(store.seller, order.id)
+    await smtp.waitFor(buyer.email, /delivered/)
+    expect(smtp.to(buyer.email).map((m) => m.subject)).not.toContainEqual(
+      expect.stringMatching(/shipped/),
+    )
+    await pw.settle()
+    await core.events.drain()
+    // The inbox still has both steps: only the email channel was muted.
+    const inbox = await core.notifications.list(buyerCtx, { limit: 10, type: 'order_update' })
+    expect(inbox.items.map((i) => i.title)).toEqual([
+      `Your order from ${store.store.name} was delivered`,
+      `Your order from ${store.store.name} has shipped`,
+      `Payment received: ${store.store.name} is preparing your order`,
+    ])
+  })
 })
