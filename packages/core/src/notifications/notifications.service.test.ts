@@ -205,6 +205,25 @@ describe('orders', () => {
     expect(sellerItems).toMatchObject([{ title: `New paid order for ${store.store.name}` }])
   })
 
+  it('tells the buyer of a cancelled paid order and of its refund, found through the order', async () => {
+    const { buyer, order } = await aPaidOrder(pw)
+    const { core, clock } = pw.world
+    const buyerCtx = userCtx(buyer.user.id, 'buyer', clock.now())
+    await core.orders.cancel(buyerCtx, order.id, { reason: 'Changed my mind' })
+    await pw.settle()
+    await core.events.drain()
+    const refunds = await core.notifications.list(buyerCtx, { limit: 10, type: 'refund' })
+    expect(refunds.items).toMatchObject([
+      {
+        title: expect.stringMatching(/^Your refund of .+ was processed$/),
+        link: { orderId: order.id },
+      },
+    ])
+    expect(refunds.items[0]!.link.refundId).toEqual(expect.any(String))
+    const updates = await core.notifications.list(buyerCtx, { limit: 10, type: 'order_update' })
+    expect(updates.items[0]!.title).toMatch(/was cancelled$/)
+  })
+
   it('sends no order status mail to a buyer who muted order updates by email', async () => {
     const { store, buyer, order } = await aPaidOrder(pw)
     const { core, clock, smtp } = pw.world
