@@ -10,6 +10,7 @@ import {
 } from '../test-support/harness.js'
 import {
   aPaidOrder,
+  aVariantOf,
   createPaystackWorld,
   type PaystackWorld,
 } from '../test-support/order-builders.js'
@@ -37,6 +38,22 @@ describe('inbox items made from events', () => {
       { type: 'store_decision', link: { storeId: store.id }, readAt: null, archivedAt: null },
     ])
     expect(inbox.items[0]!.title).toContain(store.name)
+  })
+
+  it("tells the owner of a product's store that the product was approved", async () => {
+    const { seller, store, userId } = await aSignedUpSeller(world)
+    const variant = await aVariantOf(world, seller)
+    await settle()
+    const decisions = await world.core.notifications.list(userCtx(userId, 'seller'), {
+      limit: 10,
+      type: 'product_decision',
+    })
+    expect(decisions.items).toMatchObject([
+      {
+        title: 'A product of yours was approved',
+        link: { storeId: store.id, productId: variant.productId },
+      },
+    ])
   })
 
   it('makes one item per event and user however often the subscriber is retried', async () => {
