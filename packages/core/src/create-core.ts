@@ -33,6 +33,12 @@ import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
 import { createMailOutboxModel } from './mail/mail-outbox.model.js'
 import { MailboxService } from './mail/mailbox.service.js'
+import {
+  createInboxStateModel,
+  createNotificationModel,
+} from './notifications/notification.model.js'
+import { registerNotificationSubscribers } from './notifications/notification-subscribers.js'
+import { NotificationsService } from './notifications/notifications.service.js'
 import { createCartModel } from './orders/cart.model.js'
 import { CartService } from './orders/cart.service.js'
 import { CatalogServiceView } from './orders/catalog-view.js'
@@ -58,6 +64,7 @@ import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
+import { systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
@@ -131,6 +138,8 @@ export interface Core {
   idempotency: IdempotencyService
   /** WebSocket tickets and who may subscribe to which channel. */
   realtime: RealtimeService
+  /** Each user's inbox (made from domain events), read state and preferences. */
+  notifications: NotificationsService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -178,6 +187,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotencyKeys: createIdempotencyKeyModel(connection),
     eventLog,
     mailOutbox: createMailOutboxModel(connection),
+    notifications: createNotificationModel(connection),
+    notificationInboxes: createInboxStateModel(connection),
   }
   await Promise.all(Object.values(models).map((model) => model.init()))
 
@@ -309,7 +320,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     groups: models.orderGroups,
     events,
   })
-  const orderMail = new OrderMail({ mail, people: users, stores })
+  const notifications = new NotificationsService({
+    notifications: models.notifications,
+    inboxes: models.notificationInboxes,
+    events,
+  })
+  const orderMail = new OrderMail({ mail, people: users, stores, preferences: notifications })
   const cart = new CartService({
     carts: models.carts,
     catalog: new CatalogServiceView(catalog),
@@ -485,6 +501,16 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   events.subscribe('paystack.event_received', 'payouts.settle', (event) =>
     payouts.onPaystackEvent(event),
   )
+  registerNotificationSubscribers(
+    events,
+    notifications,
+    {
+      stores,
+      buyerOf: async (orderId) =>
+        (await orders.get(systemCtx('notifications', clock.now()), orderId)).buyerId,
+    },
+    clock,
+  )
   // Listeners: what every process does for itself, for events from any process.
   invalidateCatalogOn(events, catalogCache)
   // Aggregates that carry their events in an outbox; the relay sweeps them after a crash.
@@ -524,6 +550,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     refunds,
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
+    notifications,
     async close() {
       await events.stop()
       await mail.drain()

@@ -53,6 +53,7 @@ export { type JobDefinition, type JobRun, JobsService } from './jobs/jobs.servic
 export { type RunningScheduler, startScheduler } from './jobs/scheduler.js'
 export * from './ledger/index.js'
 export type { CapturedMail, CapturedMailSummary } from './mail/mailbox.service.js'
+export * from './notifications/index.js'
 export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'

@@ -24,6 +24,7 @@ import { authRoutes } from './routes/auth.routes.js'
 import { cartRoutes } from './routes/cart.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
+import { notificationRoutes } from './routes/notifications.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
 import { realtimeRoutes } from './routes/realtime.routes.js'
@@ -61,6 +62,7 @@ export const allRoutes: RouteDef[] = [
   ...adminPayoutRoutes,
   ...adminPaymentRoutes,
   ...realtimeRoutes,
+  ...notificationRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

@@ -8,6 +8,17 @@ import type { OrderDoc, OrderGroupDoc } from './order.model.js'
 /** People by id, for mail: UsersService satisfies it (administrator or system context). */
 export type People = StoreOwners
 
+/** Whether a user muted a notification type by email (NotificationsService satisfies it). */
+export interface EmailPreferences {
+  isMuted(
+    userId: string,
+    type: 'order_update' | 'dispute' | 'refund',
+    channel: 'email',
+  ): Promise<boolean>
+}
+
+type Recipient = { email: string; name: string }
+
 export const summaryOf = (order: OrderDoc): OrderMailSummary => ({
   orderId: String(order._id),
   storeName: order.storeName,
@@ -35,17 +46,39 @@ const addressLine = (order: OrderDoc) => {
  * (MailService logs failures); an address that cannot be found is skipped.
  */
 export class OrderMail {
-  constructor(private deps: { mail: MailService; people: People; stores: StoreLookup }) {}
+  constructor(
+    private deps: {
+      mail: MailService
+      people: People
+      stores: StoreLookup
+      /** Honoured by `received`, `updated` and `refunded`; the payment confirmation always goes. */
+      preferences?: EmailPreferences
+    },
+  ) {}
 
-  private async person(id: string): Promise<{ email: string; name: string } | undefined> {
+  private async person(id: string): Promise<Recipient | undefined> {
     return this.deps.people.get(systemCtx('orders.mail'), id).catch(() => undefined)
   }
 
-  private async seller(storeId: string): Promise<{ email: string; name: string } | undefined> {
+  private async seller(storeId: string): Promise<(Recipient & { userId: string }) | undefined> {
     const store = await this.deps.stores.getStore(storeId).catch(() => undefined)
     if (!store) return undefined
     const owner = await this.person(store.ownerId)
-    return { email: owner?.email ?? store.contactEmail, name: store.name }
+    return { email: owner?.email ?? store.contactEmail, name: store.name, userId: store.ownerId }
+  }
+
+  /** The recipient, unless they muted this type of mail. */
+  private async unlessMuted(
+    who: (Recipient & { userId: string }) | undefined,
+    type: 'order_update' | 'dispute' | 'refund',
+  ): Promise<Recipient | undefined> {
+    if (!who || (await this.deps.preferences?.isMuted(who.userId, type, 'email'))) return undefined
+    return who
+  }
+
+  private async buyerOf(order: OrderDoc, type: 'order_update' | 'dispute' | 'refund') {
+    const buyer = await this.person(order.buyerId)
+    return this.unlessMuted(buyer && { ...buyer, userId: order.buyerId }, type)
   }
 
   /** Payment confirmed: one email to the buyer for the whole group. */
@@ -66,7 +99,7 @@ export class OrderMail {
 
   /** A paid order for a store: its seller learns what to ship and where. */
   async received(order: OrderDoc): Promise<void> {
-    const seller = await this.seller(order.storeId)
+    const seller = await this.unlessMuted(await this.seller(order.storeId), 'order_update')
     if (!seller) return
     await this.deps.mail.send(
       seller.email,
@@ -86,9 +119,11 @@ export class OrderMail {
     detail?: string,
   ): Promise<void> {
     const summary = summaryOf(order)
+    const type =
+      order.status === 'disputed' || order.status === 'resolved' ? 'dispute' : 'order_update'
     const [buyer, seller] = await Promise.all([
-      to.buyer ? this.person(order.buyerId) : undefined,
-      to.seller ? this.seller(order.storeId) : undefined,
+      to.buyer ? this.buyerOf(order, type) : undefined,
+      to.seller ? this.seller(order.storeId).then((who) => this.unlessMuted(who, type)) : undefined,
     ])
     const sends: Promise<void>[] = []
     for (const who of [buyer, seller]) {
@@ -110,7 +145,7 @@ export class OrderMail {
 
   /** Money is back with the buyer. */
   async refunded(order: OrderDoc, amount: number): Promise<void> {
-    const buyer = await this.person(order.buyerId)
+    const buyer = await this.buyerOf(order, 'refund')
     if (!buyer) return
     await this.deps.mail.send(
       buyer.email,

@@ -54,6 +54,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.approved': storeAndAdmin,
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
+    'notification.created': (p) => [`user:${p.userId}`],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */

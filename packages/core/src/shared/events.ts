@@ -90,6 +90,18 @@ export interface DomainEvents {
   'order_group.payment_issue': { orderGroupId: string; code: string }
   'refund.processed': { refundId: string; orderId: string; amount: number }
   'refund.failed': { refundId: string; orderId: string; amount: number }
+  /**
+   * An item was added to a user's inbox (notifications). `unreadCount` is the user's absolute
+   * unread count as of the inbox's change counter `seq`: keep the badge with the highest seq.
+   */
+  'notification.created': {
+    userId: string
+    notificationId: string
+    type: string
+    title: string
+    unreadCount: number
+    seq: number
+  }
 }
 
 /** What every `order.<status>` event carries. */

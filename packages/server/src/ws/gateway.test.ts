@@ -39,6 +39,10 @@ const wsUrl = (on: RunningServer = server) => `${on.url.replace(/^http/, 'ws')}/
 
 /** A signed-in socket that has read its welcome frame. */
 async function signedIn(token: string, on: RunningServer = server): Promise<Client> {
+  // Inbox items made by earlier steps (an approved store, a paid order) are pushed on the user's
+  // channel: let them go by first, so the tests read the frames they cause.
+  await world.core.events.drain()
+  await world.core.events.drain()
   const client = connect(wsUrl(on), ['bearer', token])
   await client.opened
   expect(await client.next()).toMatchObject({ type: 'welcome' })
@@ -199,6 +203,44 @@ describe('commands and channels', () => {
     )
     for (const frame of onSeller) expect(frame).toMatchObject(shipped)
     for (const client of [buyerSocket, sellerSocket, strangerSocket]) client.socket.close()
+  })
+})
+
+describe('notifications on the user channel', () => {
+  it("pushes each new inbox item to the owner's socket with the absolute unread count", async () => {
+    const { seller, store, token, userId } = await aSignedUpSeller(world, 'pending')
+    const client = await signedIn(token)
+    const channel = `user:${userId}`
+    await world.core.stores.approve(adminCliCtx(world.clock.now()), store.id)
+    const approved = await client.next()
+    expect(approved).toEqual({
+      type: 'event',
+      channel,
+      event: 'notification.created',
+      seq: expect.any(Number),
+      epoch: expect.any(String),
+      data: {
+        userId,
+        notificationId: expect.any(String),
+        type: 'store_decision',
+        title: expect.stringContaining(store.name),
+        unreadCount: 1,
+        seq: 1,
+      },
+      at: expect.any(String),
+    })
+    // Read it, then another item comes: the count is absolute (1), the inbox seq moved on.
+    await world.core.notifications.markRead(
+      seller,
+      (approved.data as Frame).notificationId as string,
+    )
+    await world.core.stores.suspend(adminCliCtx(world.clock.now()), store.id, { reason: 'fakes' })
+    expect(await client.next()).toMatchObject({
+      channel,
+      event: 'notification.created',
+      data: { type: 'store_decision', unreadCount: 1, seq: 3 },
+    })
+    client.socket.close()
   })
 })
 
