@@ -25,8 +25,26 @@ export const SHIPPING = {
   country: 'NG',
 }
 
-/** Collections the template touches that must not be cloned (one cart per buyer). */
-const NOT_CLONED = new Set(['carts'])
+/**
+ * Collections the template touches that must not be cloned: one cart per buyer, and the mail
+ * outbox, whose rows are mail not sent yet (a sent mail leaves no row).
+ */
+const NOT_CLONED = new Set(['carts', 'mail_outbox'])
+
+/**
+ * Clones are history, not work in progress: their events are published and their aggregates'
+ * outboxes empty, as in a marketplace whose relay has caught up. Cloning the template's pending
+ * events or outbox entries would hand the relay tens of thousands of events to run again.
+ */
+function asHistory(name: string, copy: Record<string, unknown>): void {
+  if (name === 'events') {
+    copy.status = 'published'
+    copy.publishedAt ??= copy.createdAt
+    copy.lockedUntil = new Date(0)
+  }
+  if ('outbox' in copy) copy.outbox = []
+  delete copy.outboxState
+}
 const BUYER_POOL = 1_000
 const CLONES_PER_BATCH = 500
 const ORDER_STATUSES = ['processing', 'shipped', 'delivered', 'completed'] as const
@@ -196,6 +214,7 @@ export async function preloadOrders(
             }
           }
           if (name === 'orders') copy.status = ORDER_STATUSES[clone % ORDER_STATUSES.length]
+          asHistory(name, copy)
           out.push(copy)
         }
         batch.set(name, out)

@@ -14,6 +14,7 @@ import {
   createPaystackWorld,
   type PaystackWorld,
 } from '../test-support/order-builders.js'
+import { UNREAD_COUNT_CAP } from './notifications.service.js'
 
 let world: TestWorld
 beforeAll(async () => {
@@ -135,6 +136,23 @@ describe('reading, archiving and the unread count', () => {
     expect((await svc.list(ctx, { limit: 10, unread: true })).items).toHaveLength(1)
     expect(await svc.markAllRead(ctx)).toEqual({ updated: 2, unreadCount: 0, seq: 6 })
     expect(await svc.markAllSeen(ctx)).toEqual({ updated: 3 })
+  })
+
+  it('reports an unread count of 100 or more as 100', async () => {
+    const { user } = await aVerifiedUser(world, 'seller')
+    const ctx = userCtx(user.id, 'seller', world.clock.now())
+    await world.core.connection.collection('notifications').insertMany(
+      Array.from({ length: UNREAD_COUNT_CAP + 5 }, (_, n) => ({
+        userId: user.id,
+        eventId: `cap-${n}`,
+        type: 'order_update',
+        title: `Order ${n}`,
+        body: 'b',
+        link: {},
+        createdAt: world.clock.now(),
+      })),
+    )
+    expect((await world.core.notifications.unreadCount(ctx)).unreadCount).toBe(UNREAD_COUNT_CAP)
   })
 
   it("refuses another user's item as not found", async () => {

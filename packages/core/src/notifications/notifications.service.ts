@@ -249,10 +249,21 @@ export class NotificationsService {
     return { unreadCount: await this.countUnread(userId), seq: state?.seq ?? 1 }
   }
 
+  /**
+   * Unread items, counted up to UNREAD_COUNT_CAP (a badge shows "99+"): a user with tens of
+   * thousands of items (a busy seller) would otherwise make every new item and every badge read
+   * count them all, which the embedded engine does document by document (docs/benchmarks.md).
+   */
   private countUnread(userId: string): Promise<number> {
-    return this.deps.notifications.countDocuments({ userId, ...unreadFilter })
+    return this.deps.notifications.countDocuments(
+      { userId, ...unreadFilter },
+      { limit: UNREAD_COUNT_CAP },
+    )
   }
 }
+
+/** The highest unread count reported: 100 means "100 or more". */
+export const UNREAD_COUNT_CAP = 100
 
 function toPreferences(muted: {
   inApp: NotificationType[]
