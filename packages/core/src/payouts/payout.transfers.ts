@@ -279,16 +279,21 @@ export class PayoutTransfers {
         { payoutId: String(doc._id), reference: doc.reference, reason },
         'payout failed; its amount is back in the available balance',
       )
-      await this.sellerMail.failed(updated, reason)
-      await this.deps.events.emit('payout.failed', {
-        payoutId: String(doc._id),
-        storeId: doc.storeId,
-        amount: doc.amount,
-        reference: doc.reference,
-        reason,
-      })
+      await this.announceFailure(updated, reason)
     }
     return { ...payoutRunItemOf(updated ?? (await reloadPayout(this.deps.payouts, doc))), reason }
+  }
+
+  /** Tells the seller and the rest of the marketplace that a payout's money is back. */
+  private async announceFailure(payout: PayoutDoc, reason: string): Promise<void> {
+    await this.sellerMail.failed(payout, reason)
+    await this.deps.events.emit('payout.failed', {
+      payoutId: String(payout._id),
+      storeId: payout.storeId,
+      amount: payout.amount,
+      reference: payout.reference,
+      reason,
+    })
   }
 
   /**
@@ -326,14 +331,7 @@ export class PayoutTransfers {
         { payoutId: String(doc._id), reference: doc.reference, reason },
         'paid payout reversed; its amount is back in the available balance',
       )
-      await this.sellerMail.failed(updated, failureReason)
-      await this.deps.events.emit('payout.failed', {
-        payoutId: String(doc._id),
-        storeId: doc.storeId,
-        amount: doc.amount,
-        reference: doc.reference,
-        reason: failureReason,
-      })
+      await this.announceFailure(updated, failureReason)
     }
     return {
       ...payoutRunItemOf(updated ?? (await reloadPayout(this.deps.payouts, doc))),
