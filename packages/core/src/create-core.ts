@@ -19,6 +19,13 @@ import { PublicCatalogService } from './catalog/public-catalog.service.js'
 import { createReservationModel } from './catalog/reservation.model.js'
 import { createStockMovementModel } from './catalog/stock-movement.model.js'
 import { createVariantModel } from './catalog/variant.model.js'
+import {
+  createConversationModel,
+  createMessageModel,
+  createUploadModel,
+} from './chat/chat.model.js'
+import { ChatService, DEFAULT_CHAT_LIMITS } from './chat/chat.service.js'
+import { Presence, registerChatNotifier } from './chat/chat-notifier.js'
 import { type Database, openDatabase } from './db/connection.js'
 import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
 import { createEventLogModel } from './events/event-log.model.js'
@@ -140,6 +147,10 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Buyer-seller chat with moderation (docs/chat.md). */
+  chat: ChatService
+  /** Who has a WebSocket open (the gateway keeps it; chat's offline emails read it). */
+  presence: Presence
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -511,6 +522,49 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     },
     clock,
   )
+  // Buyer-seller chat (docs/chat.md).
+  const chatModels = {
+    conversations: createConversationModel(connection),
+    messages: createMessageModel(connection),
+    uploads: createUploadModel(connection),
+  }
+  await Promise.all(Object.values(chatModels).map((model) => model.init()))
+  const chatLimits = { ...DEFAULT_CHAT_LIMITS, ...config.chat }
+  const chat = new ChatService({
+    ...chatModels,
+    stores,
+    orders,
+    products: {
+      async liveProduct(ctx, productId) {
+        const { body } = await catalog.getProduct(ctx, productId)
+        const { product } = JSON.parse(body) as {
+          product: { id: string; title: string; store: { id: string } }
+        }
+        return { id: product.id, title: product.title, storeId: product.store.id }
+      },
+    },
+    images: imageStoresFor(config).store,
+    audit,
+    events,
+    limiter,
+    clock,
+    logger,
+    limits: chatLimits,
+  })
+  const presence = new Presence(kv)
+  registerChatNotifier(events, {
+    chat,
+    presence,
+    kv,
+    notifications,
+    mail,
+    people: users,
+    clock,
+    publicUrl: config.publicUrl,
+    intervalMinutes: chatLimits.emailIntervalMinutes,
+  })
+  events.addOutboxSource(outboxSourceOf(chatModels.messages))
+
   // Listeners: what every process does for itself, for events from any process.
   invalidateCatalogOn(events, catalogCache)
   // Aggregates that carry their events in an outbox; the relay sweeps them after a crash.
@@ -549,8 +603,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orders,
     refunds,
     idempotency,
-    realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
+    realtime: new RealtimeService({ kv, clock, accounts, orders, stores, conversations: chat }),
     notifications,
+    chat,
+    presence,
     async close() {
       await events.stop()
       await mail.drain()

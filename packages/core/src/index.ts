@@ -28,6 +28,7 @@ export {
   SELLABLE_STORES_MAX_AGE_MS,
 } from './catalog/public-catalog.service.js'
 export type * from './catalog/public-catalog.types.js'
+export * from './chat/index.js'
 export { type Core, type CoreOverrides, createCore, mailCaptureDir } from './create-core.js'
 export {
   connectDatabase,

@@ -278,6 +278,16 @@ export const mailTemplates = {
         'The money is back in your available balance. Check your payout account details; we will send it again.',
       ],
     }),
+
+  /** A chat message waits for an offline recipient; never the message text (docs/chat.md). */
+  chatMessageWaiting: (p: { name: string; from: string; link: string; minutes: number }) =>
+    layout(`New message from ${p.from} on KlosetStore`, {
+      heading: `Hello ${p.name}`,
+      paragraphs: [
+        `${p.from} sent you a message. Open the conversation to read and answer it: ${p.link}`,
+        `We email at most once every ${p.minutes} minutes per conversation. You can turn these emails off in your notification preferences (type "chat").`,
+      ],
+    }),
 } satisfies Record<string, (params: never) => RenderedMail>
 
 export type MailTemplateName = keyof typeof mailTemplates

@@ -41,6 +41,7 @@ import type {
   OrderActor,
   OrderDTO,
   OrderExplanation,
+  OrderStatus,
   OrderTrackingDTO,
   SellerOrderDTO,
 } from './order.types.js'
@@ -89,6 +90,27 @@ export class OrdersService {
   /** One of the buyer's orders, with its timeline. @throws NotFoundError for anyone else's. */
   async getOwn(ctx: Ctx, orderId: string): Promise<OrderDTO> {
     return toOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'buyer')))
+  }
+
+  /**
+   * Whether the buyer has paid for an order of the store (processing or later, not cancelled):
+   * chat stops hiding contact details then.
+   */
+  async hasPaidOrderWith(buyerId: string, storeId: string): Promise<boolean> {
+    const paid: OrderStatus[] = [
+      'processing',
+      'shipped',
+      'delivered',
+      'completed',
+      'disputed',
+      'resolved',
+    ]
+    const found = await this.deps.records.orders.exists({
+      buyerId,
+      storeId,
+      status: op({ $in: paid }),
+    })
+    return found !== null
   }
 
   /** The seller's store's orders, newest first, by status. */

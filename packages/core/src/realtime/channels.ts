@@ -1,16 +1,18 @@
 import type { AnyDelivered, DomainEvents, EventBus, EventName } from '../shared/events.js'
 
-/** A channel name, parsed: `admin`, `user:<id>`, `order:<id>`, `store:<id>`. */
-export type Channel = { kind: 'admin' } | { kind: 'user' | 'order' | 'store'; id: string }
+/** A channel name, parsed: `admin`, `user:<id>`, `order:<id>`, `store:<id>`, `conversation:<id>`. */
+export type Channel =
+  | { kind: 'admin' }
+  | { kind: 'user' | 'order' | 'store' | 'conversation'; id: string }
 
-const CHANNEL = /^(user|order|store):([A-Za-z0-9_-]{1,64})$/
+const CHANNEL = /^(user|order|store|conversation):([A-Za-z0-9_-]{1,64})$/
 
 /** The channel a name stands for, or undefined for a name that is not a channel. */
 export function parseChannel(name: string): Channel | undefined {
   if (name === 'admin') return { kind: 'admin' }
   const match = CHANNEL.exec(name)
   return match
-    ? { kind: match[1] as 'user' | 'order' | 'store', id: match[2] as string }
+    ? { kind: match[1] as 'user' | 'order' | 'store' | 'conversation', id: match[2] as string }
     : undefined
 }
 
@@ -55,6 +57,11 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
     'notification.created': (p) => [`user:${p.userId}`],
+    'chat.message_sent': (p) => [`conversation:${p.conversationId}`],
+    'chat.read': (p) => [`conversation:${p.conversationId}`],
+    'chat.blocked': (p) => [`conversation:${p.conversationId}`],
+    'chat.conversation_reported': () => ['admin'],
+    'chat.message_flagged': () => ['admin'],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */

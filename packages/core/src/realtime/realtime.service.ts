@@ -27,6 +27,8 @@ export interface RealtimeDeps {
     getStore(storeId: string): Promise<unknown>
     requireOwnStore(ctx: Ctx): Promise<{ id: string }>
   }
+  /** Chat: who may watch `conversation:<id>` (docs/chat.md). */
+  conversations?: { authorizeChannel(ctx: Ctx, conversationId: string): Promise<void> }
 }
 
 interface TicketClaims {
@@ -143,6 +145,11 @@ export class RealtimeService {
         if (own?.id !== parsed.id) throw new ForbiddenError()
         return
       }
+      case 'conversation':
+        // Its parties; administrators only while it is reported or flagged (chat decides).
+        if (!this.deps.conversations) throw new ForbiddenError()
+        await this.deps.conversations.authorizeChannel(ctx, parsed.id)
+        return
     }
   }
 }

@@ -227,6 +227,12 @@ export interface Config {
   realtime: RealtimeSettings
   cors: CorsSettings
   events: EventSettings
+  /** Chat limits (docs/chat.md); unset ones keep their defaults. Not read from the environment. */
+  chat?: Partial<{
+    messagesPerMinute: number
+    conversationsPerHour: number
+    emailIntervalMinutes: number
+  }>
 }
 
 /** Browser access to the API; docs/configuration.md. */

@@ -1,4 +1,5 @@
 import type { Collection, Types } from 'mongoose'
+import type { ChatMessageDTO } from '../chat/chat.types.js'
 import type { TrackingCheckpointDTO } from '../orders/order.types.js'
 
 /**
@@ -101,6 +102,50 @@ export interface DomainEvents {
     title: string
     unreadCount: number
     seq: number
+  }
+  /** A chat message was stored with its sequence (chat); `message` is what both parties see. */
+  'chat.message_sent': {
+    conversationId: string
+    storeId: string
+    buyerId: string
+    senderId: string
+    senderRole: 'buyer' | 'seller'
+    message: ChatMessageDTO
+  }
+  /** A party read a conversation up to `seq` (read receipts). */
+  'chat.read': {
+    conversationId: string
+    storeId: string
+    buyerId: string
+    readerRole: 'buyer' | 'seller'
+    seq: number
+  }
+  /** A party blocked (`blocked: true`) or unblocked the other in a conversation. */
+  'chat.blocked': {
+    conversationId: string
+    storeId: string
+    buyerId: string
+    by: 'buyer' | 'seller'
+    blocked: boolean
+  }
+  /** A party reported a conversation to trust and safety (the report's text stays private). */
+  'chat.conversation_reported': {
+    conversationId: string
+    storeId: string
+    buyerId: string
+    reporterId: string
+  }
+  /**
+   * Moderation blocked an attempt to move payment off the platform (chat). Trust and safety
+   * (fraud review) consumes it. No message text: `reasons` are the rule ids that matched.
+   */
+  'chat.message_flagged': {
+    conversationId: string
+    messageId?: string
+    storeId: string
+    buyerId: string
+    senderId: string
+    reasons: string[]
   }
 }
 
