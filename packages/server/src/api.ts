@@ -23,6 +23,7 @@ import { adminUserRoutes } from './routes/admin-users.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { cartRoutes } from './routes/cart.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
+import { adminChatRoutes, chatRoutes } from './routes/chat.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
@@ -63,6 +64,8 @@ export const allRoutes: RouteDef[] = [
   ...adminPaymentRoutes,
   ...realtimeRoutes,
   ...notificationRoutes,
+  ...chatRoutes,
+  ...adminChatRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import {
   type Core,
+  type Ctx,
   isAppError,
   makeCtx,
   onRealtimeEvents,
@@ -209,6 +210,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       clearTimeout(client.expiry)
       for (const channel of client.channels.keys())
         channels.get(channel)?.subscribers.delete(client)
+      if (connectionsOf(principal.actor.id) === 0) void presence('clear', principal.actor.id)
     })
     socket.on('message', (data, isBinary) => {
       if (socket.readyState !== socket.OPEN) return
@@ -227,6 +229,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     )
     client.expiry.unref()
     const own = `user:${principal.actor.id}`
+    void presence('mark', principal.actor.id)
     join(client, own)
     send(client, {
       type: 'welcome',
@@ -274,8 +277,30 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     id: Command['id'] | undefined,
     code: string,
     message: string,
+    details?: unknown,
   ) {
-    reply(client, id, { type: 'error', code, message })
+    reply(client, id, { type: 'error', code, message, ...(details ? { details } : {}) })
+  }
+
+  /** Who is online, for chat's offline emails (best effort: a failure only means an email). */
+  async function presence(action: 'mark' | 'clear', userId: string) {
+    try {
+      await core.presence[action](userId)
+    } catch (error) {
+      core.logger.warn({ err: error, userId }, 'websocket presence update failed')
+    }
+  }
+
+  /** Runs a chat command as the socket's user and answers `chat.ack` or an error reply. */
+  async function chat(client: Client, id: Command['id'], work: (ctx: Ctx) => Promise<object>) {
+    try {
+      const result = await work(makeCtx(client.principal.actor, core.clock.now()))
+      reply(client, id, { type: 'chat.ack', ...result })
+    } catch (error) {
+      if (isAppError(error)) return replyError(client, id, error.code, error.message, error.details)
+      core.logger.error({ err: error }, 'websocket chat command failed')
+      return replyError(client, id, 'internal', 'Could not do that; try again')
+    }
   }
 
   async function onMessage(client: Client, data: RawData, isBinary: boolean) {
@@ -305,6 +330,14 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
         return reply(client, message.id, { type: 'unsubscribed', channel: message.channel })
       case 'subscribe':
         return subscribe(client, message)
+      case 'chat.send': {
+        const { type: _type, id, conversationId, ...body } = message
+        return chat(client, id, (ctx) => core.chat.send(ctx, conversationId, body))
+      }
+      case 'chat.read':
+        return chat(client, message.id, async (ctx) => ({
+          conversation: await core.chat.markRead(ctx, message.conversationId, { seq: message.seq }),
+        }))
     }
   }
 
@@ -425,6 +458,8 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       client.missedPongs++
       client.socket.ping()
     }
+    for (const userId of new Set([...clients].map((c) => c.principal.actor.id)))
+      void presence('mark', userId)
   }, limits.heartbeatMs)
   heartbeat.unref()
 
