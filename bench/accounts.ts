@@ -75,12 +75,21 @@ export async function staffTokens(
 
 /** A verified, signed-in buyer, made through the same services the API calls. */
 export async function benchBuyer(core: Core): Promise<{ id: string; token: string }> {
-  const email = `bench.${Date.now().toString(36)}@example.test`
+  return benchUser(core, 'buyer')
+}
+
+let users = 0
+/** A verified, signed-in buyer or seller (no store yet), made through the services. */
+export async function benchUser(
+  core: Core,
+  role: 'buyer' | 'seller',
+): Promise<{ id: string; token: string }> {
+  const email = `bench.${role}.${Date.now().toString(36)}${users++}@example.test`
   await core.accounts.signup(anon(), {
     email,
     password: PASSWORD,
-    name: 'Bench Buyer',
-    role: 'buyer',
+    name: role === 'buyer' ? 'Bench Buyer' : 'Bench Seller',
+    role,
   })
   const session = await signIn(core, email, PASSWORD)
   return { id: session.user.id, token: session.accessToken }
