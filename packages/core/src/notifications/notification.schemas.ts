@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { pageQuery } from '../shared/paging.js'
 
-/** Every kind of inbox item. `chat` is reserved for the chat feature; nothing makes it yet. */
+/** Every kind of inbox item. `chat`: new messages for an offline recipient (docs/chat.md). */
 export const NOTIFICATION_TYPES = [
   'order_update',
   'payment',
