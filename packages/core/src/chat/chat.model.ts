@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
+import type { ProductImage } from '../catalog/product-images.port.js'
 import { outboxFields, type WithOutbox } from '../events/outbox.js'
 import type { ChatContextKind } from './chat.schemas.js'
 
@@ -92,16 +93,19 @@ export const createConversationModel = (conn: Connection): ConversationModel =>
   conn.models.ChatConversation ??
   conn.model<ConversationDoc>('ChatConversation', conversationSchema)
 
-/** An image a party uploaded to a conversation (through the image pipeline). */
-export interface ChatAttachment {
-  id: string
-  url: string
-  storageKey: string
-  store: 'disk' | 'cloudinary'
-  width: number
-  height: number
-  format: string
-  bytes: number
+/** An image a party uploaded to a conversation: stored like a product image, by the same pipeline. */
+export type ChatAttachment = ProductImage
+
+/** The stored fields of an attachment, in a message and in an upload. */
+const attachmentFields = {
+  id: String,
+  url: String,
+  storageKey: String,
+  store: String,
+  width: Number,
+  height: Number,
+  format: String,
+  bytes: Number,
 }
 
 /**
@@ -139,22 +143,7 @@ const messageSchema = new Schema<MessageDoc>(
     original: String,
     moderation: { action: String, reasons: [String] },
     context: { kind: String, id: String, label: String },
-    attachments: {
-      type: [
-        {
-          _id: false,
-          id: String,
-          url: String,
-          storageKey: String,
-          store: String,
-          width: Number,
-          height: Number,
-          format: String,
-          bytes: Number,
-        },
-      ],
-      default: [],
-    },
+    attachments: { type: [{ _id: false, ...attachmentFields }], default: [] },
     createdAt: { type: Date, required: true },
     ...outboxFields,
   },
@@ -181,16 +170,7 @@ const uploadSchema = new Schema<UploadDoc>(
   {
     conversationId: { type: String, required: true },
     uploaderId: { type: String, required: true },
-    attachment: {
-      id: String,
-      url: String,
-      storageKey: String,
-      store: String,
-      width: Number,
-      height: Number,
-      format: String,
-      bytes: Number,
-    },
+    attachment: attachmentFields,
     usedBy: String,
     createdAt: { type: Date, required: true },
   },

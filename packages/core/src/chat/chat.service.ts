@@ -649,7 +649,7 @@ export class ChatService {
     }
     const storeId = input.storeId as string
     const store = await this.deps.stores.getStore(storeId).catch(() => undefined)
-    if (!store || store.status !== 'approved') throw new NotFoundError('Store')
+    if (store?.status !== 'approved') throw new NotFoundError('Store')
     return { storeId, context: { kind: 'store', id: storeId, label: store.name } }
   }
 
