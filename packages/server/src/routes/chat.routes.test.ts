@@ -250,4 +250,27 @@ describe('chat over the WebSocket', () => {
       client.socket.close()
     }
   })
+
+  it('lets an administrator watch a reported conversation, and audit-logs the watch', async () => {
+    const { token, id } = await aConversation()
+    await api.call('POST', `/api/v1/conversations/${id}/report`, {
+      token,
+      body: { reason: 'threatening messages' },
+    })
+    const admin = await aVerifiedUser(world, 'admin')
+    const watcher = await watching(admin.session.accessToken, id)
+    const buyer = await watching(token, id)
+    buyer.send({ type: 'chat.send', id: 's', conversationId: id, body: 'still there?' })
+    expect(await nextOf(watcher, 'event', 'chat.message_sent')).toMatchObject({
+      data: { message: { body: 'still there?' } },
+    })
+    const audit = await api.call<{ items: { action: string }[] }>(
+      'GET',
+      `/api/v1/admin/audit?targetType=conversation&targetId=${id}`,
+      { token: admin.session.accessToken },
+    )
+    expect(audit.body.items.map((e) => e.action)).toContain('chat.watched')
+    watcher.socket.close()
+    buyer.socket.close()
+  })
 })
