@@ -108,6 +108,48 @@ describe('kloset events tail', () => {
     )
   })
 
+  it('refuses to tail a conversation nobody reported', async () => {
+    const { store, buyer } = await aPaidOrder(pw)
+    const { conversation } = await world.core.chat.start(buyer.ctx, { storeId: store.store.id })
+    const run = await runCommand(world, EventsTail, [
+      '--channel',
+      `conversation:${conversation.id}`,
+      '--json',
+    ])
+    expect(run.json).toMatchObject({ status: 'error', error: { code: 'not_found' } })
+  })
+
+  it('hides the text of chat messages in a reported conversation', async () => {
+    const { store, buyer } = await aPaidOrder(pw)
+    const { conversation } = await world.core.chat.start(buyer.ctx, { storeId: store.store.id })
+    await world.core.chat.report(buyer.ctx, conversation.id, { reason: 'rude seller' })
+    const tail = runCommand(world, EventsTail, [
+      '--channel',
+      `conversation:${conversation.id}`,
+      '--count',
+      '1',
+      '--json',
+    ])
+    let finished = false
+    void tail.finally(() => {
+      finished = true
+    })
+    for (let round = 0; round < 60 && !finished; round++) {
+      await world.core.chat.send({ ...buyer.ctx, now: world.clock.now() }, conversation.id, {
+        body: 'my private question',
+      })
+      await sleep(500)
+    }
+    const run = await tail
+    expect(run.exitCode).toBe(0)
+    const line = JSON.parse(run.stdout.trim().split('\n')[0]!)
+    expect(line).toMatchObject({
+      event: 'chat.message_sent',
+      data: { message: { body: '[private]' } },
+    })
+    expect(run.stdout).not.toContain('my private question')
+  })
+
   it('refuses a name that is not a channel', async () => {
     const run = await runCommand(world, EventsTail, ['--channel', 'orders', '--json'])
     expect(run.exitCode).toBe(3)

@@ -77,5 +77,15 @@ export default class EventsTail extends KlosetCommand {
 
 function toTailed(event: AnyDelivered, channels: string[], now: Date): TailedEvent {
   const { event: name, eventId, ...data } = event as AnyDelivered & Record<string, unknown>
-  return { at: now.toISOString(), event: name, eventId, channels, data }
+  return { at: now.toISOString(), event: name, eventId, channels, data: withoutChatText(data) }
+}
+
+/**
+ * Chat messages are private: administrators read a conversation only once it is reported or
+ * flagged, through `kloset chats show` (audit-logged), never by tailing events (docs/chat.md).
+ */
+function withoutChatText(data: Record<string, unknown>): Record<string, unknown> {
+  const message = data.message as Record<string, unknown> | undefined
+  if (!message || typeof message.body !== 'string') return data
+  return { ...data, message: { ...message, body: '[private]', attachments: [] } }
 }
