@@ -482,6 +482,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     timezone: PAYOUT_TIMEZONE,
     summary: 'Pay every seller their available balance for the week (kloset payouts run)',
     maxRunMs: 30 * 60_000,
+    movesMoney: true,
     run: async (ctx) => {
       const run = await payouts.runPeriod(ctx, {})
       return { period: run.period, ...run.totals, warnings: run.warnings }
