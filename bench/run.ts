@@ -32,6 +32,7 @@ import {
   runCheckoutFlow,
   runWebhookFlow,
 } from './flows.js'
+import { READ_GOAL, recommendationReadRatios } from './recommendations.js'
 import {
   BASELINES,
   type BenchRoute,
@@ -234,6 +235,9 @@ interface Scenario {
 interface ScenarioResult extends Scenario {
   engine: string
   preload: ServersReady['preload']
+  recommendationJob: ServersReady['recommendationJob']
+  /** Recommendation reads' req/s over the cached catalog list's (goal >= 0.8). */
+  recommendationReads: ReturnType<typeof recommendationReadRatios>
   measurements: Measurement[]
   ratios: Ratio[]
   flows: FlowMeasurement[]
@@ -304,6 +308,10 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
           .join(', '),
     )
   }
+  const job = ready.recommendationJob
+  say(
+    `  recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines, ${job.products} products, ${job.buyers} buyers, ${job.lists} lists)`,
+  )
   const call = flowCaller(child)
   const measurements: Measurement[] = []
   const flows: FlowMeasurement[] = []
@@ -339,6 +347,8 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     ...scenario,
     engine: ready.engine,
     preload: ready.preload,
+    recommendationJob: ready.recommendationJob,
+    recommendationReads: recommendationReadRatios(measurements),
     measurements,
     ratios: ratiosOf(measurements),
     flows,
@@ -375,6 +385,15 @@ function printScenario(result: ScenarioResult): void {
         r.p50Latency === null ? 'n/a' : `${r.p50Latency}x`,
       ]),
     ])}\n`,
+  )
+  const job = result.recommendationJob
+  say(
+    `Recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines). ` +
+      `Reads vs the cached catalog list (goal >= ${READ_GOAL}x req/s): ` +
+      (result.recommendationReads
+        .map((r) => `${r.route} ${r.ratio}x${r.met ? '' : ' (goal missed)'}`)
+        .join('; ') || 'not measured') +
+      '\n',
   )
   if (flows.length === 0 && !measurements.some((m) => m.db)) return
   const flowSizes = flowSettings()
