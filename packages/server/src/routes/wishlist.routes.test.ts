@@ -119,3 +119,19 @@ describe('recommendations over REST', () => {
     expect(popular.status).toBe(200)
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('describes the wishlist and recommendation routes with their bodies', async () => {
+    const doc = await http.call<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/api/v1/openapi.json',
+    )
+    expect(Object.keys(doc.body.paths['/api/v1/wishlist/items/{id}'] ?? {})).toEqual(['delete'])
+    const save = JSON.stringify(doc.body.paths['/api/v1/wishlist/items']?.post)
+    for (const field of ['productId', 'variantId', 'backInStock', 'priceDrop'])
+      expect(save).toContain(`"${field}"`)
+    expect(doc.body.paths['/api/v1/products/{id}/also-bought']).toHaveProperty('get')
+    expect(doc.body.paths['/api/v1/recommendations/for-you']).toHaveProperty('get')
+    expect(doc.body.paths['/api/v1/recommendations/views']).toHaveProperty('post')
+  })
+})
