@@ -310,7 +310,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   }
   const job = ready.recommendationJob
   say(
-    `  recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines, ${job.products} products, ${job.buyers} buyers, ${job.lists} lists)`,
+    `  recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines, ${job.products} products, ${job.buyers} buyers, ${job.lists} lists; read ${job.steps.read} ms, compute ${job.steps.compute} ms, write ${job.steps.write} ms)`,
   )
   const call = flowCaller(child)
   const measurements: Measurement[] = []

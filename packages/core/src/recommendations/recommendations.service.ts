@@ -50,6 +50,8 @@ export interface RecommendationRun {
   lists: number
   popularityChanged: number
   ms: number
+  /** Milliseconds per step: reading orders, catalog, wishlists and views; training and scoring; writing. */
+  steps: { read: number; compute: number; write: number }
 }
 
 export interface RecommendationsDeps {
@@ -146,6 +148,8 @@ export class RecommendationsService {
     const now = ctx.now.getTime()
     const live = await this.deps.catalog.live(ctx.now)
     const lines = await this.deps.history.paidSince(new Date(now - TRAINING_WINDOW_DAYS * DAY_MS))
+    const seeds = await this.seeds(lines, now)
+    const t1 = performance.now()
     const purchases: PurchaseSignal[] = lines.map((l) => ({
       buyerId: l.buyerId,
       productId: l.productId,
@@ -160,7 +164,6 @@ export class RecommendationsService {
       DEFAULT_RECOMMENDER_SETTINGS,
       (id) => titles.get(id) ?? 'an earlier purchase',
     )
-    const popularityChanged = await this.deps.catalog.setPopularity(model.popularity)
 
     const eligible = new Set(live.filter((p) => p.sellable && p.inStock).map((p) => p.id))
     const storeOf = new Map(live.map((p) => [p.id, p.storeId]))
@@ -175,7 +178,6 @@ export class RecommendationsService {
     for (const product of live)
       lists.set(`also:${product.id}`, keep(model.alsoBought(product.id, STORED_CANDIDATES * 2)))
 
-    const seeds = await this.seeds(lines, now)
     const bought = new Map<string, Set<string>>()
     for (const line of lines) {
       const set = bought.get(line.buyerId) ?? new Set()
@@ -191,6 +193,8 @@ export class RecommendationsService {
     for (const category of new Set(live.map((p) => p.category)))
       lists.set(`trending:${category}`, keep(model.trending([category], STORED_CANDIDATES * 2)))
 
+    const t2 = performance.now()
+    const popularityChanged = await this.deps.catalog.setPopularity(model.popularity)
     await this.store(lists, ctx.now)
     await this.deps.views.deleteMany({ at: op({ $lt: new Date(now - VIEW_WINDOW_DAYS * DAY_MS) }) })
     const run: RecommendationRun = {
@@ -201,6 +205,11 @@ export class RecommendationsService {
       lists: lists.size,
       popularityChanged,
       ms: Math.round(performance.now() - t0),
+      steps: {
+        read: Math.round(t1 - t0),
+        compute: Math.round(t2 - t1),
+        write: Math.round(performance.now() - t2),
+      },
     }
     await this.deps.events.emit('recommendations.refreshed', {
       products: run.products,
