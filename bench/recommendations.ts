@@ -39,3 +39,75 @@ export function recommendationReadRatios(
       return { route: m.route, ratio, met: ratio >= READ_GOAL }
     })
 }
+
+/** Median of sorted-in-place samples. */
+function median(samples: number[]): number {
+  samples.sort((a, b) => a - b)
+  return samples[Math.floor(samples.length / 2)] ?? 0
+}
+
+export interface PairedRead {
+  route: string
+  /** The route it is compared with. */
+  against: string
+  p50Ms: number
+  againstP50Ms: number
+  /** p50 over the other's p50: 1.2 is 20% slower. */
+  ratio: number
+}
+
+/**
+ * The two routes requested alternately, one at a time, `rounds` times each: whatever else the
+ * machine is doing slows both alike, so their ratio holds on a busy machine where two separate
+ * autocannon windows do not (a shared 2-CPU box swings several-fold between windows).
+ */
+export async function pairedRead(
+  base: string,
+  a: { name: string; path: string; headers?: Record<string, string> },
+  b: { name: string; path: string; headers?: Record<string, string> },
+  rounds = 300,
+): Promise<PairedRead> {
+  const time = async (target: typeof a) => {
+    const t0 = performance.now()
+    const response = await fetch(`${base}${target.path}`, { headers: target.headers ?? {} })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`${target.name}: ${response.status}`)
+    return performance.now() - t0
+  }
+  const timesA: number[] = []
+  const timesB: number[] = []
+  for (let i = 0; i < 20; i++) await Promise.all([time(a), time(b)])
+  for (let i = 0; i < rounds; i++) {
+    timesA.push(await time(a))
+    timesB.push(await time(b))
+  }
+  const p50Ms = Math.round(median(timesA) * 1000) / 1000
+  const againstP50Ms = Math.round(median(timesB) * 1000) / 1000
+  return {
+    route: a.name,
+    against: b.name,
+    p50Ms,
+    againstP50Ms,
+    ratio: Math.round((p50Ms / againstP50Ms) * 100) / 100,
+  }
+}
+
+/** The paired comparisons of the recommendation reads (goal: p50 within 20% of the list's). */
+export async function pairedRecommendationReads(
+  base: string,
+  fixtures: { productId: string; buyerToken: string },
+): Promise<PairedRead[]> {
+  const signedIn = { authorization: `Bearer ${fixtures.buyerToken}` }
+  const list = {
+    name: 'catalog list',
+    path: '/api/v1/products?category=accessories&sort=price_asc',
+  }
+  const also = { name: 'also-bought', path: `/api/v1/products/${fixtures.productId}/also-bought` }
+  const forYou = { name: 'for-you', path: '/api/v1/recommendations/for-you', headers: signedIn }
+  const me = { name: '/me', path: '/api/v1/me', headers: signedIn }
+  return [
+    await pairedRead(base, also, list),
+    await pairedRead(base, forYou, list),
+    await pairedRead(base, forYou, me),
+  ]
+}

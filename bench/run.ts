@@ -32,7 +32,12 @@ import {
   runCheckoutFlow,
   runWebhookFlow,
 } from './flows.js'
-import { READ_GOAL, recommendationReadRatios } from './recommendations.js'
+import {
+  type PairedRead,
+  pairedRecommendationReads,
+  READ_GOAL,
+  recommendationReadRatios,
+} from './recommendations.js'
 import {
   BASELINES,
   type BenchRoute,
@@ -238,6 +243,8 @@ interface ScenarioResult extends Scenario {
   recommendationJob: ServersReady['recommendationJob']
   /** Recommendation reads' req/s over the cached catalog list's (goal >= 0.8). */
   recommendationReads: ReturnType<typeof recommendationReadRatios>
+  /** The same reads requested alternately with the list (and /me), one at a time. */
+  recommendationPairs: PairedRead[]
   measurements: Measurement[]
   ratios: Ratio[]
   flows: FlowMeasurement[]
@@ -315,7 +322,12 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const call = flowCaller(child)
   const measurements: Measurement[] = []
   const flows: FlowMeasurement[] = []
+  let recommendationPairs: PairedRead[] = []
   try {
+    if (scenario.variant === 'patched') {
+      say('  recommendation reads, paired with the catalog list...')
+      recommendationPairs = await pairedRecommendationReads(ready.urls.kloset, ready.fixtures)
+    }
     for (const route of routesOf(scenario, selection.routes)) {
       for (const host of HOSTS) {
         say(`  ${route.name} on ${host}...`)
@@ -349,6 +361,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     preload: ready.preload,
     recommendationJob: ready.recommendationJob,
     recommendationReads: recommendationReadRatios(measurements),
+    recommendationPairs,
     measurements,
     ratios: ratiosOf(measurements),
     flows,
@@ -395,6 +408,19 @@ function printScenario(result: ScenarioResult): void {
         .join('; ') || 'not measured') +
       '\n',
   )
+  if (result.recommendationPairs.length > 0)
+    say(
+      `Paired, one request at a time, alternating (goal: p50 at most 1.2x the list's):\n${table([
+        ['route', 'vs', 'p50 ms', 'vs p50 ms', 'ratio'],
+        ...result.recommendationPairs.map((p) => [
+          p.route,
+          p.against,
+          String(p.p50Ms),
+          String(p.againstP50Ms),
+          `${p.ratio}x`,
+        ]),
+      ])}\n`,
+    )
   if (flows.length === 0 && !measurements.some((m) => m.db)) return
   const flowSizes = flowSettings()
   say(
