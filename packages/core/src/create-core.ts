@@ -514,13 +514,15 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     variants: models.variants,
     stores,
   })
-  const wishlists = new WishlistsService({
+  const wishlists: WishlistsService = new WishlistsService({
     items: shelfModels.wishlistItems,
     catalog: catalogFacts,
     notifications,
     clock,
+    // Called only after createCore() returns, when `recommendations` exists.
+    onSaved: (userId): Promise<void> => recommendations.forget(userId),
   })
-  const recommendations = new RecommendationsService({
+  const recommendations: RecommendationsService = new RecommendationsService({
     lists: shelfModels.recommendationLists,
     views: shelfModels.productViews,
     catalog: catalogFacts,

@@ -120,10 +120,24 @@ describe('for you', () => {
 
   it('gives a buyer the job has not seen what is trending in the categories they viewed', async () => {
     const newcomer = await aBuyer(pw.world)
+    const before = read(await core().recommendations.forYou(newcomer.ctx))
+    expect(before.items[0]).toMatchObject({ product: { id: p[0] }, reason: 'Trending now' })
+    // The view drops the cached answer: the next one follows the viewed category.
     await core().recommendations.recordView(newcomer.ctx, { productId: q })
     const served = read(await core().recommendations.forYou(newcomer.ctx))
     expect(served.source).toBe('trending')
     expect(served.items[0]).toMatchObject({ product: { id: p[0] }, reason: 'Trending in women' })
+  })
+
+  it("follows a newcomer's saved products at once", async () => {
+    const newcomer = await aBuyer(pw.world)
+    expect(read(await core().recommendations.forYou(newcomer.ctx)).items[0]?.reason).toBe(
+      'Trending now',
+    )
+    await core().wishlists.add(newcomer.ctx, { productId: q })
+    expect(read(await core().recommendations.forYou(newcomer.ctx)).items[0]?.reason).toBe(
+      'Trending in women',
+    )
   })
 
   it('refuses to record a view of a product that is not on sale', async () => {

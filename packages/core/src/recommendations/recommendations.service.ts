@@ -129,10 +129,15 @@ export class RecommendationsService {
     const [product] = await this.deps.catalog.products([input.productId], ctx.now)
     if (!product?.sellable) throw productNotFound()
     await this.deps.views.create({ userId, productId: product.id, at: ctx.now })
+    // A buyer on the trending fallback sees their new category at once.
+    await this.forget(userId)
     return { recorded: true }
   }
 
-  /** Drops a buyer's cached "for you" (they just bought: what they bought must leave it). */
+  /**
+   * Drops a buyer's cached "for you": they just bought (what they bought must leave it), saved
+   * or viewed a product (the trending fallback follows their categories).
+   */
   async forget(userId: string): Promise<void> {
     await this.deps.cache.drop(await this.deps.cache.generation(), userKey(userId))
   }

@@ -44,6 +44,8 @@ export interface WishlistsDeps {
   catalog: CatalogFacts
   notifications: Pick<NotificationsService, 'deliver'>
   clock: Clock
+  /** Called after a buyer saved a new item (recommendations drop their cached "for you"). */
+  onSaved?: (userId: string) => Promise<void>
 }
 
 const isDuplicateKey = (error: unknown) => (error as { code?: unknown }).code === 11000
@@ -105,6 +107,7 @@ export class WishlistsService {
         },
         createdAt: ctx.now,
       })
+      await this.deps.onSaved?.(userId)
       return { item: this.toDTO(doc.toObject(), product), created: true }
     } catch (error) {
       // The same save, twice at once: the other one made it.
