@@ -57,6 +57,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
     'notification.created': (p) => [`user:${p.userId}`],
+    'notification.badge_changed': (p) => [`user:${p.userId}`],
     'chat.message_sent': (p) => [`conversation:${p.conversationId}`],
     'chat.read': (p) => [`conversation:${p.conversationId}`],
     'chat.blocked': (p) => [`conversation:${p.conversationId}`],
