@@ -60,6 +60,10 @@ import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from './payouts/payout.period.js'
 import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
+import { createInvoiceModel, createPlanModel, createSubscriptionModel } from './plans/plan.model.js'
+import { PlansService } from './plans/plans.service.js'
+import { SubscriptionMail } from './plans/subscription-mail.js'
+import { SubscriptionsService } from './plans/subscriptions.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
@@ -140,6 +144,10 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Seller plans (tiers as policy) and the administrators' plan catalog. */
+  plans: PlansService
+  /** Sellers' Paystack subscriptions to plans, driven by subscription and invoice webhooks. */
+  subscriptions: SubscriptionsService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -501,6 +509,48 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   events.subscribe('paystack.event_received', 'payouts.settle', (event) =>
     payouts.onPaystackEvent(event),
   )
+  // Seller plans (docs/plans.md): the plan catalog, Paystack subscriptions, the grace job.
+  const planModels = {
+    plans: createPlanModel(connection),
+    subscriptions: createSubscriptionModel(connection),
+    invoices: createInvoiceModel(connection),
+  }
+  await Promise.all(Object.values(planModels).map((model) => model.init()))
+  const plans = new PlansService({ plans: planModels.plans, stores, paystack, audit })
+  const subscriptions = new SubscriptionsService({
+    subscriptions: planModels.subscriptions,
+    invoices: planModels.invoices,
+    plans,
+    stores,
+    products,
+    owners: users,
+    paystack,
+    payments,
+    ledger,
+    mail: new SubscriptionMail({
+      stores,
+      owners: users,
+      mail,
+      logger,
+      publicUrl: config.publicUrl,
+    }),
+    audit,
+    events,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+  })
+  jobs.register({
+    name: 'plans-subscriptions',
+    schedule: '*/15 * * * *',
+    summary:
+      'Remind sellers whose plan renewal failed, fall back to free after the grace period, end non-renewing plans',
+    run: async (ctx) => ({ ...(await subscriptions.sweep(ctx)) }),
+  })
+  events.subscribe('paystack.event_received', 'plans.subscription-event', (event) =>
+    subscriptions.onPaystackEvent(event),
+  )
+
   registerNotificationSubscribers(
     events,
     notifications,
@@ -551,6 +601,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     notifications,
+    plans,
+    subscriptions,
     async close() {
       await events.stop()
       await mail.drain()

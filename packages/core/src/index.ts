@@ -113,3 +113,4 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
+export * from './plans/index.js'

@@ -46,6 +46,8 @@ export interface ProductDoc extends ContentDoc {
   /** First approval: the product's "new in" date; later revisions do not move it. */
   publishedAt?: Date
   archivedAt?: Date
+  /** Hidden from buyers because the store's plan allows fewer live products (docs/plans.md). */
+  hiddenByPlan?: boolean
   createdAt: Date
   updatedAt: Date
 }
@@ -106,6 +108,7 @@ const productSchema = new Schema<ProductDoc>(
     approvedBy: String,
     publishedAt: Date,
     archivedAt: Date,
+    hiddenByPlan: Boolean,
     ...outboxFields,
   },
   { timestamps: true, collection: 'products' },

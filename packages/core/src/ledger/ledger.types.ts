@@ -14,6 +14,7 @@ export const JOURNAL_KINDS = [
   'payout_failed',
   'payout_reversed',
   'adjustment',
+  'subscription_fee',
 ] as const
 export type JournalKind = (typeof JOURNAL_KINDS)[number]
 
