@@ -61,7 +61,8 @@ import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
 import { createInvoiceModel, createPlanModel, createSubscriptionModel } from './plans/plan.model.js'
-import { PlansService } from './plans/plans.service.js'
+import type { PlanPolicy } from './plans/plan.types.js'
+import { PlansService, policyOf } from './plans/plans.service.js'
 import { SubscriptionMail } from './plans/subscription-mail.js'
 import { SubscriptionsService } from './plans/subscriptions.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
@@ -233,6 +234,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     mail,
     events,
     publicUrl: config.publicUrl,
+    // The plans service is built further down; a store is only registered after createCore.
+    freePlanPolicy: async (): Promise<PlanPolicy> => policyOf(await plans.free()),
   })
   const catalogModels = {
     products: models.products,
@@ -516,7 +519,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     invoices: createInvoiceModel(connection),
   }
   await Promise.all(Object.values(planModels).map((model) => model.init()))
-  const plans = new PlansService({ plans: planModels.plans, stores, paystack, audit })
+  const plans: PlansService = new PlansService({ plans: planModels.plans, stores, paystack, audit })
   const subscriptions = new SubscriptionsService({
     subscriptions: planModels.subscriptions,
     invoices: planModels.invoices,

@@ -121,10 +121,19 @@ export class SubscriptionRecords {
     doc: Pick<SubscriptionDoc, '_id' | 'status'>,
     set: MoveChanges['set'],
     extraFilter: Record<string, unknown> = {},
+    note?: { ctx: Ctx; reason: string },
   ): Promise<SubscriptionDoc | null> {
+    const history = note && {
+      from: doc.status,
+      to: doc.status,
+      planCode: set?.planCode ?? '',
+      reason: note.reason,
+      by: describeActor(note.ctx.actor),
+      at: note.ctx.now,
+    }
     const updated = await this.deps.subscriptions.findOneAndUpdate(
       { _id: doc._id, status: doc.status, ...extraFilter },
-      { $set: set ?? {} },
+      { $set: set ?? {}, ...(history ? { $push: { history } } : {}) },
       { returnDocument: 'after' },
     )
     return updated ? updated.toObject() : null

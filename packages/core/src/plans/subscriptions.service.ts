@@ -205,7 +205,6 @@ export class SubscriptionsService {
     const target = await this.paidPlan(planCode)
     if (target.amount > current.amount)
       return toSubscriptionDTO(await this.upgrade(ctx, doc, target))
-    await this.stopRenewals(doc)
     const moved = await this.records.move(
       ctx,
       doc,
@@ -215,6 +214,7 @@ export class SubscriptionsService {
         set: { pendingPlanCode: target.code },
       },
     )
+    await this.stopRenewals(doc)
     await this.deps.audit.record(
       ctx,
       'subscription.downgrade',
@@ -238,10 +238,11 @@ export class SubscriptionsService {
     if (!doc || !CANCELLABLE.includes(doc.status)) {
       throw new InvalidStateError('You have no subscription to cancel', 'not_subscribed')
     }
-    await this.stopRenewals(doc)
     const moved = await this.records.move(ctx, doc, 'non_renewing', 'cancelled by the seller', {
       set: { pendingPlanCode: FREE_PLAN_CODE },
     })
+    // Ours first, then Paystack's: the disable webhook then finds it non-renewing already.
+    await this.stopRenewals(doc)
     await this.deps.audit.record(
       ctx,
       'subscription.cancel',
@@ -413,17 +414,27 @@ export class SubscriptionsService {
     })
   }
 
+  /**
+   * A dearer plan now: a new Paystack subscription on the saved card (charged at once), then
+   * ours records it before the old one is disabled, so the old one's `subscription.disable`
+   * finds it no longer current.
+   */
   private async upgrade(ctx: Ctx, doc: SubscriptionDoc, target: PlanDoc): Promise<SubscriptionDoc> {
     const remote = await this.subscribeSavedCard(doc, target)
-    await this.stopRenewals(doc)
-    const moved = await this.records.patch(doc, {
-      planCode: target.code,
-      paystackSubscriptionCode: remote.subscriptionCode,
-      emailToken: remote.emailToken,
-      ...(remote.nextPaymentDate ? { currentPeriodEnd: new Date(remote.nextPaymentDate) } : {}),
-    })
+    const moved = await this.records.patch(
+      doc,
+      {
+        planCode: target.code,
+        paystackSubscriptionCode: remote.subscriptionCode,
+        emailToken: remote.emailToken,
+        ...(remote.nextPaymentDate ? { currentPeriodEnd: new Date(remote.nextPaymentDate) } : {}),
+      },
+      {},
+      { ctx, reason: `upgraded from ${doc.planCode}` },
+    )
     if (!moved) throw changedMeanwhile()
     await this.applyPlan(ctx, doc.storeId, target)
+    await this.stopRenewals(doc)
     await this.deps.audit.record(
       ctx,
       'subscription.upgrade',

@@ -46,6 +46,8 @@ export interface StoresDeps {
   mail: MailService
   events: EventBus
   publicUrl: string
+  /** The free tier's policy for a new store (plans feature); absent: its built-in defaults. */
+  freePlanPolicy?: () => Promise<PlanPolicy>
 }
 
 /** The platform's commission for a new store: 5%. */
@@ -174,6 +176,7 @@ export class StoresService implements StoreLookup {
     }
     const nameKey = storeNameKey(input.name)
     await this.assertNameFree(nameKey)
+    const policy = this.deps.freePlanPolicy ? await this.deps.freePlanPolicy() : undefined
     if (input.slug && (await this.deps.stores.exists({ slug: input.slug }))) throw slugTaken()
 
     // A generated slug can lose a race to another registration: pick again, a few times.
@@ -192,7 +195,8 @@ export class StoresService implements StoreLookup {
           address: addressOf(input.address),
           categories: [...input.categories],
           status: 'pending',
-          commissionRateBps: DEFAULT_COMMISSION_BPS,
+          commissionRateBps: policy?.commissionRateBps ?? DEFAULT_COMMISSION_BPS,
+          ...(policy ? { plan: planDocOf(policy) } : {}),
         })
         await this.deps.events.emit('store.registered', { storeId: String(store._id) })
         return toStoreDTO(store)
