@@ -57,6 +57,7 @@ export * from './notifications/index.js'
 export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
+export * from './plans/index.js'
 export * from './realtime/index.js'
 export {
   type DemoSeedOptions,
@@ -113,4 +114,3 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
-export * from './plans/index.js'
