@@ -158,6 +158,12 @@ describe('subscribing to a plan', () => {
         { account: 'platform:cash', amount: pro.amount },
       ]),
     })
+    const revenue = await world.core.ledger.revenueSummary(adminCliCtx(), {
+      from: new Date(Date.now() - DAY_MS),
+      to: new Date(Date.now() + DAY_MS),
+      currency: 'NGN',
+    })
+    expect(revenue.subscriptions).toBeGreaterThanOrEqual(pro.amount)
   })
 
   it('refuses a second subscription, the free tier and an unknown plan', async () => {
