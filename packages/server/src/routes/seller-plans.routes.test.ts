@@ -383,3 +383,30 @@ describe('admin routes', () => {
     expect(page.items.length).toBeGreaterThan(0)
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('describes the plan routes with their bodies', async () => {
+    const res = await http.call<{
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >
+    }>('GET', '/api/v1/openapi.json')
+    expect(res.status).toBe(200)
+    const { paths } = res.body
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/seller/plans',
+        '/api/v1/seller/subscription',
+        '/api/v1/seller/subscription/change',
+        '/api/v1/seller/subscription/cancel',
+        '/api/v1/seller/subscription/invoices',
+        '/api/v1/admin/plans',
+        '/api/v1/admin/subscriptions',
+      ]),
+    )
+    expect(JSON.stringify(paths['/api/v1/seller/subscription']?.post?.requestBody)).toContain(
+      'planCode',
+    )
+  })
+})
