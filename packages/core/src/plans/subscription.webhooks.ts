@@ -135,15 +135,17 @@ export class SubscriptionWebhooks {
     }
     if (doc.status !== 'incomplete') return // an upgrade's subscription: change() recorded it
     const plan = await this.planOf(remote)
-    if (!plan || plan.code !== doc.planCode) {
+    if (!plan) {
       this.deps.logger.warn(
-        { code: remote.subscriptionCode, plan: remote.planCode, expected: doc.planCode },
-        'subscription.create for another plan than the checkout; ignored',
+        { code: remote.subscriptionCode, plan: remote.planCode },
+        'subscription.create for a Paystack plan that is none of ours; ignored',
       )
       return
     }
+    // The plan actually paid for wins: the seller may have paid an older checkout link.
     const moved = await this.service.records.move(ctx, doc, 'active', 'first charge paid', {
       set: {
+        planCode: plan.code,
         paystackSubscriptionCode: remote.subscriptionCode,
         emailToken: remote.emailToken,
         ...(remote.authorizationCode ? { authorizationCode: remote.authorizationCode } : {}),
