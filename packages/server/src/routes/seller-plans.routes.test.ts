@@ -233,6 +233,34 @@ describe('a replayed subscription webhook', () => {
   })
 })
 
+describe('a subscription event Paystack contradicts', () => {
+  it('is ignored: a signed invoice.payment_failed for a subscription Paystack calls active', async () => {
+    const seller = await aSubscribedSeller('basic')
+    const code = seller.subscription.paystackSubscriptionCode!
+    await sandboxControl('/__sandbox/events', {
+      event: 'invoice.payment_failed',
+      data: {
+        invoice_code: 'INV_forged0001',
+        status: 'failed',
+        paid: false,
+        subscription: { subscription_code: code, status: 'attention' },
+        customer: { email: seller.subscription.customerEmail },
+      },
+    })
+    const recorded = await world.core.payments.list(adminCliCtx(), {
+      event: 'invoice.payment_failed',
+      limit: 100,
+    })
+    expect(recorded.items.map((e) => e.key)).toContain(
+      'invoice.payment_failed:INV_forged0001:failed',
+    )
+    expect((await view(seller.token)).subscription).toMatchObject({
+      status: 'active',
+      graceUntil: null,
+    })
+  })
+})
+
 describe('a failed renewal', () => {
   it('starts a grace period with reminders, then falls back to free, hiding products over its limit', async () => {
     const seller = await aSubscribedSeller('pro', 4)
