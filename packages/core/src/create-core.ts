@@ -69,6 +69,11 @@ import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from './payouts/payout.period.js'
 import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
+import { createInvoiceModel, createPlanModel, createSubscriptionModel } from './plans/plan.model.js'
+import type { PlanPolicy } from './plans/plan.types.js'
+import { PlansService, policyOf } from './plans/plans.service.js'
+import { SubscriptionMail } from './plans/subscription-mail.js'
+import { SubscriptionsService } from './plans/subscriptions.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
 import {
   createProductViewModel,
@@ -164,6 +169,10 @@ export interface Core {
   chat: ChatService
   /** Who has a WebSocket open (the gateway keeps it; chat's offline emails read it). */
   presence: Presence
+  /** Seller plans (tiers as policy) and the administrators' plan catalog. */
+  plans: PlansService
+  /** Sellers' Paystack subscriptions to plans, driven by subscription and invoice webhooks. */
+  subscriptions: SubscriptionsService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -260,6 +269,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     mail,
     events,
     publicUrl: config.publicUrl,
+    // The plans service is built further down; a store is only registered after createCore.
+    freePlanPolicy: async (): Promise<PlanPolicy> => policyOf(await plans.free()),
   })
   const catalogModels = {
     products: models.products,
@@ -578,6 +589,48 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   events.subscribe('paystack.event_received', 'payouts.settle', (event) =>
     payouts.onPaystackEvent(event),
   )
+  // Seller plans (docs/plans.md): the plan catalog, Paystack subscriptions, the grace job.
+  const planModels = {
+    plans: createPlanModel(connection),
+    subscriptions: createSubscriptionModel(connection),
+    invoices: createInvoiceModel(connection),
+  }
+  await Promise.all(Object.values(planModels).map((model) => model.init()))
+  const plans: PlansService = new PlansService({ plans: planModels.plans, stores, paystack, audit })
+  const subscriptions = new SubscriptionsService({
+    subscriptions: planModels.subscriptions,
+    invoices: planModels.invoices,
+    plans,
+    stores,
+    products,
+    owners: users,
+    paystack,
+    payments,
+    ledger,
+    mail: new SubscriptionMail({
+      stores,
+      owners: users,
+      mail,
+      logger,
+      publicUrl: config.publicUrl,
+    }),
+    audit,
+    events,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+  })
+  jobs.register({
+    name: 'plans-subscriptions',
+    schedule: '*/15 * * * *',
+    summary:
+      'Remind sellers whose plan renewal failed, fall back to free after the grace period, end non-renewing plans',
+    run: async (ctx) => ({ ...(await subscriptions.sweep(ctx)) }),
+  })
+  events.subscribe('paystack.event_received', 'plans.subscription-event', (event) =>
+    subscriptions.onPaystackEvent(event),
+  )
+
   registerNotificationSubscribers(
     events,
     notifications,
@@ -675,6 +728,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     recommendations,
     chat,
     presence,
+    plans,
+    subscriptions,
     async close() {
       await events.stop()
       await mail.drain()

@@ -58,6 +58,7 @@ export * from './notifications/index.js'
 export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
+export * from './plans/index.js'
 export * from './realtime/index.js'
 export * from './recommendations/index.js'
 export {

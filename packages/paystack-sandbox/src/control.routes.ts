@@ -5,6 +5,7 @@ import { invalid, notFound } from './paystack.errors.js'
 import {
   invoiceData,
   refundData,
+  subscriptionData,
   transactionData,
   transferDetailData,
 } from './paystack.presenters.js'
@@ -12,7 +13,7 @@ import type { DeliveryRecord, JsonValue } from './paystack.types.js'
 import { refundById, settleRefund } from './refunds.service.js'
 import { amountField, currencyField } from './requests.schemas.js'
 import type { SandboxContext } from './sandbox.context.js'
-import { renewSubscription, subscriptionByKey } from './subscriptions.service.js'
+import { renewWithOutcome, stopRenewing, subscriptionByKey } from './subscriptions.service.js'
 import { findTestCard } from './test-cards.data.js'
 import { attemptCheckout, transactionByReference } from './transactions.service.js'
 import { settleTransfer, transferByKey } from './transfers.service.js'
@@ -22,6 +23,7 @@ const topUpBody = z.object({ amount: amountField, currency: currencyField.option
 const succeedBody = z.object({ card: z.string().optional() })
 const failBody = z.object({ reason: z.enum(['decline', 'insufficient_funds']).optional() })
 const outcomeBody = z.object({ outcome: z.enum(['success', 'decline', 'insufficient_funds']) })
+const renewBody = z.object({ outcome: outcomeBody.shape.outcome.optional() })
 const eventBody = z.object({ event: z.string().min(1), data: z.json() })
 
 /** A delivery as the control API lists it (the body parsed back, for reading). */
@@ -152,9 +154,14 @@ export function controlRoutes(ctx: SandboxContext): Route[] {
         outcome: authorization.nextOutcome,
       })
     }),
-    route('POST', '/__sandbox/subscriptions/:code/renew', 'control', ({ params }) => {
-      const invoice = renewSubscription(ctx, subscriptionByKey(ctx, params.code ?? ''))
+    route('POST', '/__sandbox/subscriptions/:code/renew', 'control', ({ params, body }) => {
+      const { outcome } = parseInput(renewBody, body ?? {})
+      const invoice = renewWithOutcome(ctx, subscriptionByKey(ctx, params.code ?? ''), outcome)
       return ok('Subscription renewed', invoiceData(ctx, invoice))
+    }),
+    route('POST', '/__sandbox/subscriptions/:code/not-renew', 'control', ({ params }) => {
+      const subscription = stopRenewing(ctx, subscriptionByKey(ctx, params.code ?? ''))
+      return ok('Subscription set to non-renewing', subscriptionData(ctx, subscription))
     }),
   ]
 }

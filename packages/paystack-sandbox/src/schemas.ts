@@ -304,7 +304,7 @@ export const paystackWebhookEventSchema = z.discriminatedUnion('event', [
     data: transferEventDataSchema,
   }),
   z.object({
-    event: z.enum(['subscription.create', 'subscription.disable']),
+    event: z.enum(['subscription.create', 'subscription.disable', 'subscription.not_renew']),
     data: subscriptionDataSchema,
   }),
   z.object({

@@ -2,6 +2,7 @@ import { prefixedCode, randomCode } from './ids.js'
 import { invalid, notFound } from './paystack.errors.js'
 import { invoiceData, subscriptionData } from './paystack.presenters.js'
 import type {
+  ChargeOutcome,
   InvoiceRecord,
   PlanInterval,
   PlanRecord,
@@ -254,5 +255,41 @@ export function enableSubscription(ctx: SandboxContext, code: string, token: str
   subscription.status = 'active'
   subscription.nextPaymentDate = addInterval(ctx.now(), plan.interval).toISOString()
   subscription.updatedAt = ctx.now().toISOString()
+  return subscription
+}
+
+/**
+ * Bills one cycle now with a given outcome for this charge only (the saved card's standing
+ * outcome is restored afterwards): how tests and demos make one renewal fail.
+ */
+export function renewWithOutcome(
+  ctx: SandboxContext,
+  subscription: SubscriptionRecord,
+  outcome: ChargeOutcome | undefined,
+): InvoiceRecord {
+  const authorization = ctx.store.state.authorizations.find(
+    (auth) => auth.code === subscription.authorizationCode,
+  )
+  if (!outcome || !authorization) return renewSubscription(ctx, subscription)
+  const standing = authorization.nextOutcome
+  authorization.nextOutcome = outcome
+  try {
+    return renewSubscription(ctx, subscription)
+  } finally {
+    authorization.nextOutcome = standing
+  }
+}
+
+/**
+ * The customer turned renewals off (Paystack's manage page): the subscription becomes
+ * `non-renewing` until its next payment date, and `subscription.not_renew` is sent.
+ */
+export function stopRenewing(ctx: SandboxContext, subscription: SubscriptionRecord) {
+  if (subscription.status !== 'active' && subscription.status !== 'attention') {
+    throw invalid(`Subscription is ${subscription.status}`)
+  }
+  subscription.status = 'non-renewing'
+  subscription.updatedAt = ctx.now().toISOString()
+  ctx.events.emit('subscription.not_renew', subscriptionData(ctx, subscription))
   return subscription
 }

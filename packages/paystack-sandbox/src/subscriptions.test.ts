@@ -177,3 +177,47 @@ describe('/subscription', () => {
     expect(response.status).toBe(404)
   })
 })
+
+describe('subscription control endpoints', () => {
+  async function subscribed() {
+    const pro = await plan()
+    await paidTransaction(h, { email: 'seller@example.com' })
+    const created = dataOf(
+      await h.api.post('/subscription', {
+        customer: 'seller@example.com',
+        plan: pro.plan_code,
+        start_date: '2030-01-01T00:00:00.000Z',
+      }),
+      subscriptionDataSchema,
+    )
+    await h.sandbox.idle()
+    return created
+  }
+
+  it('fails one renewal with the given outcome and keeps the card good for the next', async () => {
+    const created = await subscribed()
+    h.receiver.received.length = 0
+    const failed = await h.api.post(`/__sandbox/subscriptions/${created.subscription_code}/renew`, {
+      outcome: 'insufficient_funds',
+    })
+    expect(failed.body).toMatchObject({ data: { status: 'failed', paid: false } })
+    expect((await events()).map((e) => e.event)).toContain('invoice.payment_failed')
+    const paid = await h.api.post(`/__sandbox/subscriptions/${created.subscription_code}/renew`)
+    expect(paid.body).toMatchObject({ data: { status: 'success', paid: true } })
+    expect(h.sandbox.state.subscriptions[0]?.status).toBe('active')
+  })
+
+  it('turns renewals off as the manage page does, sending subscription.not_renew', async () => {
+    const created = await subscribed()
+    h.receiver.received.length = 0
+    const response = await h.api.post(
+      `/__sandbox/subscriptions/${created.subscription_code}/not-renew`,
+    )
+    expect(response.body).toMatchObject({ data: { status: 'non-renewing' } })
+    expect((await events()).map((e) => e.event)).toEqual(['subscription.not_renew'])
+    const again = await h.api.post(
+      `/__sandbox/subscriptions/${created.subscription_code}/not-renew`,
+    )
+    expect(again.status).toBe(400)
+  })
+})

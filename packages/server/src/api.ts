@@ -17,6 +17,7 @@ import { adminAuditRoutes } from './routes/admin-audit.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
+import { adminPlanRoutes } from './routes/admin-plans.routes.js'
 import { adminProductRoutes } from './routes/admin-products.routes.js'
 import { adminStoreRoutes } from './routes/admin-stores.routes.js'
 import { adminUserRoutes } from './routes/admin-users.routes.js'
@@ -33,6 +34,7 @@ import { recommendationRoutes } from './routes/recommendations.routes.js'
 import { sellerBalanceRoutes } from './routes/seller-balance.routes.js'
 import { sellerOrderRoutes } from './routes/seller-orders.routes.js'
 import { sellerPayoutRoutes } from './routes/seller-payouts.routes.js'
+import { sellerPlanRoutes } from './routes/seller-plans.routes.js'
 import { sellerProductRoutes } from './routes/seller-products.routes.js'
 import { sellerStockRoutes } from './routes/seller-stock.routes.js'
 import { publicStoreRoutes, sellerStoreRoutes } from './routes/seller-store.routes.js'
@@ -70,6 +72,8 @@ export const allRoutes: RouteDef[] = [
   ...recommendationRoutes,
   ...chatRoutes,
   ...adminChatRoutes,
+  ...sellerPlanRoutes,
+  ...adminPlanRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

@@ -28,7 +28,7 @@ export interface ProductFacts {
   colours: string[]
   minPrice: number
   inStock: boolean
-  /** Approved, of a store that is approved and not on holiday. */
+  /** Approved and not hidden by the store's plan, of a store that is approved and not on holiday. */
   sellable: boolean
   popularity: number
   card: CatalogProductDTO
@@ -49,6 +49,7 @@ const FACT_FIELDS = {
   publishedAt: 1,
   optionValues: 1,
   popularity: 1,
+  hiddenByPlan: 1,
 } as const
 
 type FactRow = Pick<ProductDoc, '_id' | keyof typeof FACT_FIELDS>
@@ -173,7 +174,8 @@ export class CatalogFacts {
         colours,
         minPrice: row.minPrice ?? 0,
         inStock: row.inStock,
-        sellable: row.status === 'approved' && isStoreSellable(store, now),
+        // A product hidden by the store's plan (docs/plans.md) is not on sale either.
+        sellable: row.status === 'approved' && !row.hiddenByPlan && isStoreSellable(store, now),
         popularity: (row.popularity ?? 0) / POPULARITY_SCALE,
         card: {
           id: String(row._id),

@@ -70,6 +70,7 @@ export function toProductDTO(doc: ProductDoc): ProductDTO {
     ...(approvedAt ? { approvedAt: approvedAt.value } : {}),
     ...(publishedAt ? { publishedAt: publishedAt.value } : {}),
     ...(archivedAt ? { archivedAt: archivedAt.value } : {}),
+    ...(doc.hiddenByPlan ? { hiddenByPlan: true } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   }

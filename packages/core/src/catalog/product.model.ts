@@ -51,6 +51,8 @@ export interface ProductDoc extends ContentDoc {
    * recommendations job (docs/recommendations.md); 0 until a job has seen the product sell.
    */
   popularity?: number
+  /** Hidden from buyers because the store's plan allows fewer live products (docs/plans.md). */
+  hiddenByPlan?: boolean
   createdAt: Date
   updatedAt: Date
 }
@@ -112,6 +114,7 @@ const productSchema = new Schema<ProductDoc>(
     publishedAt: Date,
     archivedAt: Date,
     popularity: { type: Number, default: 0 },
+    hiddenByPlan: Boolean,
     ...outboxFields,
   },
   { timestamps: true, collection: 'products' },

@@ -51,6 +51,8 @@ export interface ProductDTO extends ProductContent {
   submittedAt?: string
   approvedAt?: string
   publishedAt?: string
+  /** Hidden from buyers: the store's plan allows fewer live products (docs/plans.md). */
+  hiddenByPlan?: true
   archivedAt?: string
   createdAt: string
   updatedAt: string

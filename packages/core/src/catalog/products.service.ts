@@ -11,6 +11,7 @@ import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { toProductDTO, toVariantDTO } from './catalog.dto.js'
 import { ProductContentEditor } from './product.content.js'
+import { type ListingLimitOutcome, ListingLimits } from './product.listing-limit.js'
 import type { ProductModel } from './product.model.js'
 import { droppedImages, ProductRecords } from './product.records.js'
 import { ProductReview } from './product.review.js'
@@ -59,8 +60,10 @@ export class ProductsService implements ProductImageSlots {
   private content: ProductContentEditor
   private variants: ProductVariants
   private review: ProductReview
+  private listingLimits: ListingLimits
 
   constructor(private deps: ProductsDeps) {
+    this.listingLimits = new ListingLimits(deps)
     this.records = new ProductRecords(deps)
     this.content = new ProductContentEditor(deps, this.records)
     this.variants = new ProductVariants(deps, this.records)
@@ -162,11 +165,25 @@ export class ProductsService implements ProductImageSlots {
     if ((await this.deps.variants.countDocuments({ productId: product._id })) === 0) {
       throw new InvalidStateError('Add at least one variant before submitting', 'no_variants')
     }
+    await this.listingLimits.assertRoomFor(store)
     const updated = await this.records.setStatus(product, 'pending_review', {
       $set: { submittedAt: ctx.now },
       $unset: { statusReason: 1 },
     })
     return toProductDTO(updated)
+  }
+
+  /**
+   * Applies a plan's product limit to a store's live products (plans feature): the oldest stay
+   * up to `limit` (null: all), newer ones are hidden, previously hidden ones within it shown.
+   */
+  async applyListingLimit(
+    ctx: Ctx,
+    storeId: string,
+    limit: number | null,
+  ): Promise<ListingLimitOutcome> {
+    requireRole(ctx, 'admin')
+    return this.listingLimits.apply(ctx, storeId, limit)
   }
 
   /** Takes an approved product off sale for good; the seller or an administrator. */

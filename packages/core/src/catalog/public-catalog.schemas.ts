@@ -26,6 +26,11 @@ const catalogFilters = {
     .transform((value) => value === 'true')
     .optional(),
   sort: z.enum(CATALOG_SORTS).default('newest'),
+  /** Only products of stores whose plan buys featured placement (docs/plans.md). */
+  featured: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 }
 
 const priceRangeInOrder = (query: {

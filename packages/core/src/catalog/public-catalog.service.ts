@@ -191,7 +191,8 @@ export class PublicCatalogService {
         title: product.title,
         productStatus: product.status,
         store,
-        sellable: product.status === 'approved' && isStoreSellable(store, now),
+        sellable:
+          product.status === 'approved' && !product.hiddenByPlan && isStoreSellable(store, now),
       })
     }
     return views
@@ -232,8 +233,15 @@ export class PublicCatalogService {
   private async loadSellable(now: Date, generation: string): Promise<SellableStores> {
     const ids = await this.deps.stores.sellableStoreIds(now)
     const rows = (await this.deps.stores.getStores(ids)).sort((a, b) => a.id.localeCompare(b.id))
-    const refs = rows.map((s) => ({ id: s.id, slug: s.slug, name: s.name }))
-    const fingerprint = refs.map((r) => `${r.id}/${r.slug}/${r.name}`).join('|')
+    const refs = rows.map((s) => ({
+      id: s.id,
+      slug: s.slug,
+      name: s.name,
+      ...(s.plan.featured ? { featured: true as const } : {}),
+    }))
+    const fingerprint = refs
+      .map((r) => `${r.id}/${r.slug}/${r.name}${r.featured ? '/f' : ''}`)
+      .join('|')
     const previous = this.sellable
     let current = generation
     // Same generation, different stores: nothing announced the change here (a holiday ended,
@@ -262,7 +270,9 @@ export class PublicCatalogService {
   // ---- queries (cache misses) ------------------------------------------------------------------
 
   private async findProducts(stores: SellableStores, query: CatalogQuery) {
-    const storeIds = query.store ? this.storeFilter(stores, query.store) : stores.ids
+    let storeIds = query.store ? this.storeFilter(stores, query.store) : stores.ids
+    // The featured shelf: products of stores whose plan buys featured placement (docs/plans.md).
+    if (query.featured) storeIds = storeIds.filter((id) => stores.byId.get(String(id))?.featured)
     if (storeIds.length === 0) return { items: [] }
     const { field, direction } = SORT_KEYS[query.sort]
     const filter = this.filterFor(query, storeIds)
@@ -290,6 +300,7 @@ export class PublicCatalogService {
   private filterFor(query: CatalogQuery, storeIds: Types.ObjectId[]): Record<string, unknown> {
     const filter: Record<string, unknown> = {
       status: 'approved',
+      hiddenByPlan: op({ $ne: true }),
       storeId: storeIds.length === 1 ? storeIds[0] : op({ $in: storeIds }),
     }
     const and: Record<string, unknown>[] = []
@@ -357,7 +368,8 @@ export class PublicCatalogService {
     productId: string,
   ): Promise<CatalogProductDetailDTO> {
     const product = await this.deps.products.findOne({ _id: productId, status: 'approved' }).lean()
-    if (!product || !stores.byId.has(String(product.storeId))) throw productNotFound()
+    if (!product || product.hiddenByPlan || !stores.byId.has(String(product.storeId)))
+      throw productNotFound()
     const variants = await this.deps.variants
       .find({ productId: product._id })
       .sort({ _id: 1 })
@@ -385,7 +397,13 @@ export class PublicCatalogService {
     const counts = new Map<string, number>()
     if (stores.ids.length > 0) {
       const rows = await this.deps.products.aggregate<{ _id: string; n: number }>([
-        { $match: { status: 'approved', storeId: { $in: stores.ids } } },
+        {
+          $match: {
+            status: 'approved',
+            hiddenByPlan: { $ne: true },
+            storeId: { $in: stores.ids },
+          },
+        },
         { $group: { _id: '$category', n: { $sum: 1 } } },
       ])
       for (const row of rows) counts.set(row._id, row.n)
@@ -421,5 +439,6 @@ function canonicalKey(query: CatalogQuery): string {
     query.minPrice ?? null,
     query.maxPrice ?? null,
     query.inStock ?? null,
+    query.featured ?? null,
   ])
 }

@@ -6,6 +6,8 @@ export interface CatalogStoreRef {
   id: string
   slug: string
   name: string
+  /** The store's plan buys featured placement (docs/plans.md). */
+  featured?: true
 }
 
 /** An image as buyers see it: no storage details. */

@@ -24,6 +24,8 @@ export const PLATFORM_ACCOUNTS = {
   refunds: 'platform:refunds',
   /** Transfers sent to sellers that Paystack has not settled yet. */
   payoutsInTransit: 'platform:payouts_in_transit',
+  /** Platform revenue: sellers' plan subscriptions paid through Paystack (docs/plans.md). */
+  subscriptions: 'platform:subscriptions',
 } as const
 export type PlatformAccount = (typeof PLATFORM_ACCOUNTS)[keyof typeof PLATFORM_ACCOUNTS]
 

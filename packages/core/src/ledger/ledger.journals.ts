@@ -9,6 +9,7 @@ import type {
   RecordPayoutSentInput,
   RecordRefundInput,
   RecordSaleInput,
+  RecordSubscriptionFeeInput,
   ReleaseToAvailableInput,
 } from './ledger.schemas.js'
 import type { JournalDTO, JournalKind, JournalRefs, LedgerEntry } from './ledger.types.js'
@@ -384,5 +385,26 @@ export function payoutReversalJournal(
     ],
     refs: { payoutId: data.payoutId, storeId },
     ...(data.memo ? { memo: data.memo } : {}),
+  }
+}
+
+/**
+ * A paid seller subscription invoice: the amount into platform cash and to subscription revenue
+ * (`platform:subscriptions`); no seller account moves. Key `subscription:<invoiceCode>`. The
+ * store is named in the memo, not the refs: a seller's statement lists what moved their money.
+ */
+export function subscriptionFeeJournal(data: RecordSubscriptionFeeInput): JournalDraft {
+  const key = `subscription:${data.invoiceCode}`
+  return {
+    idempotencyKey: key,
+    slotKey: key,
+    kind: 'subscription_fee',
+    currency: data.currency,
+    entries: [
+      { account: cash, amount: data.amount },
+      { account: PLATFORM_ACCOUNTS.subscriptions, amount: -data.amount },
+    ],
+    refs: {},
+    memo: `plan ${data.planCode} of store ${data.storeId}, invoice ${data.invoiceCode}`,
   }
 }

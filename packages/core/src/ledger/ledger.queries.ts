@@ -11,7 +11,7 @@ import {
   parseAccount,
   sellerAccount,
 } from './ledger.accounts.js'
-import { cleanRefs, toJournalDTO } from './ledger.journals.js'
+import { cleanRefs, legOf, toJournalDTO } from './ledger.journals.js'
 import type { JournalDoc, JournalModel } from './ledger.model.js'
 import { checkJournal } from './ledger.rules.js'
 import {
@@ -161,7 +161,9 @@ export class LedgerQueries {
       .cursor()
     const totals = emptyFigures()
     const perStore = new Map<string, RevenueFigures>()
+    let subscriptions = 0
     for await (const journal of journals) {
+      subscriptions -= legOf(journal, PLATFORM_ACCOUNTS.subscriptions)
       const figures = revenueFiguresOf(journal)
       const storeId = journal.refs?.storeId
       const targets = [totals]
@@ -182,6 +184,7 @@ export class LedgerQueries {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
       totals,
+      subscriptions,
       ...(q.byStore
         ? {
             stores: [...perStore.entries()]

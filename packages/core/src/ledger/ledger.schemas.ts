@@ -117,3 +117,14 @@ export const revenueSummaryQuery = z
   })
   .refine((q) => q.from < q.to, { message: 'must be after from', path: ['to'] })
 export type RevenueSummaryQuery = z.input<typeof revenueSummaryQuery>
+
+/** A paid seller subscription invoice (plans feature): platform revenue, no seller share. */
+export const recordSubscriptionFeeInput = z.strictObject({
+  /** The invoice's code (`INV_...`, or the first charge's transaction reference). */
+  invoiceCode: z.string().regex(/^[A-Za-z0-9_.=-]{1,100}$/, 'must be an invoice code'),
+  storeId,
+  planCode: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be a plan code'),
+  amount: positiveAmount,
+  currency,
+})
+export type RecordSubscriptionFeeInput = z.infer<typeof recordSubscriptionFeeInput>

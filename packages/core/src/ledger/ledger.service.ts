@@ -22,6 +22,7 @@ import {
   sameJournal,
   sameRefund,
   sameRelease,
+  subscriptionFeeJournal,
 } from './ledger.journals.js'
 import type { JournalModel } from './ledger.model.js'
 import { JournalPoster } from './ledger.posting.js'
@@ -35,11 +36,13 @@ import {
   type RecordPayoutSentInput,
   type RecordRefundInput,
   type RecordSaleInput,
+  type RecordSubscriptionFeeInput,
   type ReleaseToAvailableInput,
   type RevenueSummaryQuery,
   recordPayoutSentInput,
   recordRefundInput,
   recordSaleInput,
+  recordSubscriptionFeeInput,
   releaseToAvailableInput,
   type StoreLedgerQuery,
 } from './ledger.schemas.js'
@@ -102,6 +105,17 @@ export class LedgerService {
   async recordSale(ctx: Ctx, input: RecordSaleInput): Promise<JournalDTO> {
     requireRole(ctx, 'admin')
     const draft = saleJournal(validateInput(recordSaleInput, input))
+    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+  }
+
+  /**
+   * Books a paid seller subscription invoice as platform revenue (`platform:subscriptions`).
+   * Key `subscription:<invoiceCode>`. @throws ConflictError `idempotency_conflict` when the
+   * invoice was booked with other figures.
+   */
+  async recordSubscriptionFee(ctx: Ctx, input: RecordSubscriptionFeeInput): Promise<JournalDTO> {
+    requireRole(ctx, 'admin')
+    const draft = subscriptionFeeJournal(validateInput(recordSubscriptionFeeInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
 

@@ -14,6 +14,7 @@ export const JOURNAL_KINDS = [
   'payout_failed',
   'payout_reversed',
   'adjustment',
+  'subscription_fee',
 ] as const
 export type JournalKind = (typeof JOURNAL_KINDS)[number]
 
@@ -89,6 +90,8 @@ export interface RevenueSummary {
   from: string
   to: string
   totals: RevenueFigures
+  /** Seller plan subscriptions paid in the period: platform revenue besides commission. */
+  subscriptions: number
   /** Per store, when asked for; stores with no activity in the period are left out. */
   stores?: ({ storeId: string } & RevenueFigures)[]
 }

@@ -13,14 +13,15 @@ export interface RenderedMail {
 const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-interface Block {
+export interface Block {
   heading: string
   paragraphs: string[]
   action?: { label: string; url: string }
   footer?: string
 }
 
-function layout(subject: string, block: Block): RenderedMail {
+/** The house layout of a mail: heading, paragraphs, an optional button. */
+export function layout(subject: string, block: Block): RenderedMail {
   const text = [
     block.heading,
     '',

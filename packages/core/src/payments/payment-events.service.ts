@@ -128,6 +128,17 @@ export class PaymentEventsService {
     return { duplicate: false }
   }
 
+  /**
+   * The `data` of a recorded event, for consumers that need more than the reference (seller
+   * plans read the subscription and invoice codes). Null for an unknown key.
+   */
+  async dataOf(eventKey: string): Promise<Record<string, unknown> | null> {
+    const row = await this.deps.paymentEvents.findOne({ key: eventKey }).lean()
+    if (!row) return null
+    const envelope = webhookEnvelopeSchema.safeParse(JSON.parse(row.rawBody))
+    return envelope.success ? envelope.data.data : null
+  }
+
   /** The event log, newest first, for administrators. */
   async list(ctx: Ctx, query: ListPaymentEventsQuery): Promise<Page<PaymentEventDTO>> {
     requireRole(ctx, 'admin')

@@ -145,16 +145,21 @@ export class PayoutRun {
       else if (!account) skip('no_payout_account')
       else if (account.payoutsHeldUntil && account.payoutsHeldUntil > ctx.now) {
         skip(`held_until ${account.payoutsHeldUntil.toISOString()}`)
-      } else if (available < this.deps.settings.minimumKobo) skip('below_minimum')
+      } else if (available < this.minimumFor(store)) skip('below_minimum')
       else {
         // The whole snapshot, read again: it is what the payout records and pays.
         const balances = await this.deps.ledger.storeBalances(ctx, storeId, PAYOUT_CURRENCY)
-        if (balances.available < this.deps.settings.minimumKobo) {
+        if (balances.available < this.minimumFor(store)) {
           skip('below_minimum', balances.available)
         } else candidates.push({ store, account, balances })
       }
     }
     return { candidates, items }
+  }
+
+  /** The least a payout sends to the store: its plan's minimum, else PAYOUT_MINIMUM_KOBO. */
+  private minimumFor(store: StoreDTO): number {
+    return store.plan.payoutMinimumKobo ?? this.deps.settings.minimumKobo
   }
 
   /** Claims the store's payout of the period; a concurrent claim's document is returned instead. */

@@ -26,6 +26,8 @@ export interface DomainEvents {
    * `paystackEvent`: the bus adds its own `event` field to every payload.
    */
   'paystack.event_received': { eventKey: string; paystackEvent: string; reference: string | null }
+  /** A seller subscription moved (plans): `status` is the new one, `planCode` the plan paid for. */
+  'subscription.changed': { storeId: string; planCode: string; status: string; reason: string }
   'product.approved': { productId: string; storeId: string }
   'product.rejected': { productId: string; storeId: string; reason: string }
   'product.archived': { productId: string; storeId: string }

@@ -20,6 +20,8 @@ export interface StoreDoc {
   /** Absent unless on holiday: a stored null would not be portable if this were ever indexed. */
   closedUntil?: Date
   commissionRateBps: number
+  /** The seller plan in force (plans feature); absent: the free tier's defaults. */
+  plan?: StorePlanDoc
   approvedAt?: Date
   approvedBy?: string
   createdAt: Date
@@ -34,6 +36,26 @@ const addressSchema = new Schema<StoreAddress>(
     state: { type: String, required: true },
     country: { type: String, required: true },
     postalCode: String,
+  },
+  { _id: false },
+)
+
+/** The policy of the store's plan, written by the plans feature when the tier changes. */
+export interface StorePlanDoc {
+  code: string
+  /** Absent: unlimited. */
+  productLimit?: number
+  featured: boolean
+  /** Absent: the marketplace's PAYOUT_MINIMUM_KOBO. */
+  payoutMinimumKobo?: number
+}
+
+const storePlanSchema = new Schema<StorePlanDoc>(
+  {
+    code: { type: String, required: true },
+    productLimit: Number,
+    featured: { type: Boolean, required: true },
+    payoutMinimumKobo: Number,
   },
   { _id: false },
 )
@@ -54,12 +76,14 @@ const storeSchema = new Schema<StoreDoc>(
     statusReason: String,
     closedUntil: Date,
     commissionRateBps: { type: Number, required: true, default: 500 },
+    plan: { type: storePlanSchema, required: false },
     approvedAt: Date,
     approvedBy: String,
   },
   { timestamps: true, collection: 'stores' },
 )
 storeSchema.index({ status: 1, _id: -1 })
+storeSchema.index({ 'plan.code': 1 })
 
 export type StoreModel = Model<StoreDoc>
 

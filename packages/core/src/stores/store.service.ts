@@ -3,6 +3,7 @@ import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
+import { FREE_PLAN_CODE, FREE_PLAN_DEFAULTS, type PlanPolicy } from '../plans/plan.types.js'
 import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
 import {
   ConflictError,
@@ -14,7 +15,7 @@ import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
-import type { StoreDoc, StoreModel } from './store.model.js'
+import type { StoreDoc, StoreModel, StorePlanDoc } from './store.model.js'
 import type {
   ListStoresQuery,
   RegisterStoreBody,
@@ -45,6 +46,8 @@ export interface StoresDeps {
   mail: MailService
   events: EventBus
   publicUrl: string
+  /** The free tier's policy for a new store (plans feature); absent: its built-in defaults. */
+  freePlanPolicy?: () => Promise<PlanPolicy>
 }
 
 /** The platform's commission for a new store: 5%. */
@@ -111,11 +114,31 @@ export function toStoreDTO(store: StoreDoc): StoreDTO {
     ...(store.statusReason ? { statusReason: store.statusReason } : {}),
     ...(store.closedUntil ? { closedUntil: store.closedUntil.toISOString() } : {}),
     commissionRateBps: store.commissionRateBps,
+    plan: planPolicyOf(store),
     ...(store.approvedAt ? { approvedAt: store.approvedAt.toISOString() } : {}),
     createdAt: store.createdAt.toISOString(),
     updatedAt: store.updatedAt.toISOString(),
   }
 }
+
+/** The plan policy in force at a store: the free tier's defaults until a plan is applied. */
+function planPolicyOf(store: StoreDoc): PlanPolicy {
+  if (!store.plan) return { ...FREE_PLAN_DEFAULTS, commissionRateBps: store.commissionRateBps }
+  return {
+    code: store.plan.code,
+    commissionRateBps: store.commissionRateBps,
+    productLimit: store.plan.productLimit ?? null,
+    featured: store.plan.featured,
+    payoutMinimumKobo: store.plan.payoutMinimumKobo ?? null,
+  }
+}
+
+const planDocOf = (policy: PlanPolicy): StorePlanDoc => ({
+  code: policy.code,
+  ...(policy.productLimit === null ? {} : { productLimit: policy.productLimit }),
+  featured: policy.featured,
+  ...(policy.payoutMinimumKobo === null ? {} : { payoutMinimumKobo: policy.payoutMinimumKobo }),
+})
 
 export function toPublicStoreDTO(store: StoreDoc): PublicStoreDTO {
   return {
@@ -153,6 +176,7 @@ export class StoresService implements StoreLookup {
     }
     const nameKey = storeNameKey(input.name)
     await this.assertNameFree(nameKey)
+    const policy = this.deps.freePlanPolicy ? await this.deps.freePlanPolicy() : undefined
     if (input.slug && (await this.deps.stores.exists({ slug: input.slug }))) throw slugTaken()
 
     // A generated slug can lose a race to another registration: pick again, a few times.
@@ -171,7 +195,8 @@ export class StoresService implements StoreLookup {
           address: addressOf(input.address),
           categories: [...input.categories],
           status: 'pending',
-          commissionRateBps: DEFAULT_COMMISSION_BPS,
+          commissionRateBps: policy?.commissionRateBps ?? DEFAULT_COMMISSION_BPS,
+          ...(policy ? { plan: planDocOf(policy) } : {}),
         })
         await this.deps.events.emit('store.registered', { storeId: String(store._id) })
         return toStoreDTO(store)
@@ -368,6 +393,40 @@ export class StoresService implements StoreLookup {
       .select({ _id: 1 })
       .lean()
     return rows.map((row) => String(row._id))
+  }
+
+  // ---- seller plans (plans feature) ----------------------------------------------------------
+
+  /**
+   * Puts a plan's policy in force at a store: its commission (frozen on each order placed from
+   * now on), product limit, featured placement and payout minimum. Internal: the plans feature
+   * calls it when a store's tier changes. @throws NotFoundError for an unknown store.
+   */
+  async applyPlanPolicy(ctx: Ctx, storeId: string, policy: PlanPolicy): Promise<StoreDTO> {
+    requireRole(ctx, 'admin')
+    const updated = isId(storeId)
+      ? await this.deps.stores.findOneAndUpdate(
+          { _id: storeId },
+          { $set: { commissionRateBps: policy.commissionRateBps, plan: planDocOf(policy) } },
+          { returnDocument: 'after' },
+        )
+      : null
+    if (!updated) throw new NotFoundError('Store')
+    await this.deps.events.emit('store.updated', { storeId })
+    return toStoreDTO(updated)
+  }
+
+  /**
+   * Puts the free tier's (changed) policy in force at every store on it, including stores that
+   * never had a plan. Returns how many stores it changed.
+   */
+  async applyFreePlanPolicy(ctx: Ctx, policy: PlanPolicy): Promise<number> {
+    requireRole(ctx, 'admin')
+    const result = await this.deps.stores.updateMany(
+      { $or: [{ 'plan.code': FREE_PLAN_CODE }, { plan: op({ $exists: false }) }] },
+      { $set: { commissionRateBps: policy.commissionRateBps, plan: planDocOf(policy) } },
+    )
+    return result.modifiedCount
   }
 
   // ---- internals ---------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import type { PlanPolicy } from '../plans/plan.types.js'
+
 /** Store lifecycle (store.transitions.ts holds the table). */
 export const STORE_STATUSES = ['pending', 'approved', 'rejected', 'suspended', 'closed'] as const
 export type StoreStatus = (typeof STORE_STATUSES)[number]
@@ -29,6 +31,8 @@ export interface StoreDTO {
   closedUntil?: string
   /** Platform commission in basis points (500 = 5%), frozen on each order when it is placed. */
   commissionRateBps: number
+  /** The seller plan in force (docs/plans.md); its commission is `commissionRateBps`. */
+  plan: PlanPolicy
   /** When an administrator last approved (or reinstated) the store. */
   approvedAt?: string
   createdAt: string

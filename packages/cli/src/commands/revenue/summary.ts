@@ -47,6 +47,7 @@ export default class RevenueSummaryCommand extends KlosetCommand {
     ]
     this.say(`${summary.from} to ${summary.to} (${summary.currency})`)
     this.say(renderTable(['', 'gross sales', 'commission', 'refunds', 'payouts'], rows))
+    this.say(`Seller plan subscriptions: ${money(summary.subscriptions)}`)
     return summary
   }
 }

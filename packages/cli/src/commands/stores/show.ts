@@ -11,7 +11,7 @@ export default class StoresShow extends KlosetCommand {
     const { args } = await this.parse(StoresShow)
     const core = await this.core()
     const store = await core.stores.get(this.ctx, args.store)
-    const { address, categories, commissionRateBps, ...rest } = store
+    const { address, categories, commissionRateBps, plan, ...rest } = store
     this.say(
       renderRecord({
         ...rest,
@@ -21,6 +21,7 @@ export default class StoresShow extends KlosetCommand {
           .join(', '),
         categories: categories.join(', '),
         commission: `${commissionRateBps / 100}%`,
+        plan: plan.code,
       }),
     )
     return { store }

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { UnavailableError, UpstreamError, ValidationError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/logger.js'
 import type { Currency } from '../../shared/money.js'
@@ -9,10 +9,13 @@ import {
   bulkTransferItemSchema,
   paystackEnvelope,
   paystackListEnvelope,
+  planDataSchema,
   recipientDataSchema,
   refundCreatedDataSchema,
   refundDataSchema,
   resolveAccountDataSchema,
+  type SubscriptionData,
+  subscriptionDataSchema,
   type TransactionData,
   transactionDataSchema,
   transactionInitializeDataSchema,
@@ -28,8 +31,10 @@ import type {
   PaystackBank,
   PaystackBulkTransferItem,
   PaystackCheckout,
+  PaystackPlanRecord,
   PaystackRecipient,
   PaystackRefund,
+  PaystackSubscription,
   PaystackTransaction,
   PaystackTransfer,
   PaystackTransferDetail,
@@ -150,6 +155,7 @@ export class PaystackClient {
           reference: input.reference,
           ...(input.callbackUrl ? { callback_url: input.callbackUrl } : {}),
           ...(input.metadata ? { metadata: input.metadata } : {}),
+          ...(input.plan ? { plan: input.plan } : {}),
         },
       },
     )
@@ -397,6 +403,85 @@ export class PaystackClient {
     return this.call('GET', '/balance', balanceDataSchema, 'fetch balance')
   }
 
+  /** Creates the Paystack plan that bills a seller tier; returns its `PLN_...` code. */
+  async createPlan(input: {
+    name: string
+    amount: number
+    interval: string
+    currency: Currency
+    description?: string
+  }): Promise<PaystackPlanRecord> {
+    assertAmount(input.amount)
+    const data = await this.call('POST', '/plan', planDataSchema, 'create plan', {
+      body: {
+        name: input.name,
+        amount: input.amount,
+        interval: input.interval,
+        currency: input.currency,
+        ...(input.description ? { description: input.description } : {}),
+      },
+    })
+    return {
+      planCode: data.plan_code,
+      name: data.name,
+      amount: data.amount,
+      interval: data.interval,
+      currency: data.currency,
+    }
+  }
+
+  /**
+   * A subscription as Paystack knows it: the only state of a subscription to act on.
+   * @throws PaystackRejectedError for an unknown code.
+   */
+  async fetchSubscription(code: string): Promise<PaystackSubscription> {
+    const data = await this.call(
+      'GET',
+      `/subscription/${encodeURIComponent(code)}`,
+      subscriptionDataSchema,
+      'fetch subscription',
+    )
+    return toSubscription(data)
+  }
+
+  /**
+   * Subscribes a customer who has paid before (a saved card) to a plan. Without `startDate`
+   * Paystack charges the card at once.
+   */
+  async createSubscription(input: {
+    customer: string
+    plan: string
+    authorization?: string
+    startDate?: string
+  }): Promise<PaystackSubscription> {
+    const data = await this.call(
+      'POST',
+      '/subscription',
+      subscriptionDataSchema,
+      'create subscription',
+      {
+        body: {
+          customer: input.customer,
+          plan: input.plan,
+          ...(input.authorization ? { authorization: input.authorization } : {}),
+          ...(input.startDate ? { start_date: input.startDate } : {}),
+        },
+      },
+    )
+    return toSubscription(data)
+  }
+
+  /** Stops a subscription's renewals (the code and its email token, as Paystack requires). */
+  async disableSubscription(input: { code: string; token: string }): Promise<void> {
+    await this.send(
+      'POST',
+      '/subscription/disable',
+      paystackEnvelope(z.unknown()),
+      'disable subscription',
+      { body: { code: input.code, token: input.token } },
+    )
+  }
+
   private async call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
@@ -569,5 +654,21 @@ function toTransfer(data: z.infer<typeof transferDataSchema>): PaystackTransfer 
     status: data.status,
     reason: data.reason ?? null,
     createdAt: data.createdAt ?? null,
+  }
+}
+
+function toSubscription(data: SubscriptionData): PaystackSubscription {
+  return {
+    subscriptionCode: data.subscription_code,
+    emailToken: data.email_token,
+    status: data.status,
+    amount: data.amount,
+    nextPaymentDate: data.next_payment_date ?? null,
+    planCode: data.plan.plan_code,
+    customerEmail: data.customer.email,
+    authorizationCode:
+      typeof data.authorization === 'string'
+        ? data.authorization
+        : (data.authorization?.authorization_code ?? null),
   }
 }

@@ -268,3 +268,38 @@ export const webhookEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 })
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>
+
+// Plans and subscriptions (seller plans, packages/core/src/plans).
+
+export const subscriptionStatusSchema = z.enum([
+  'active',
+  'non-renewing',
+  'attention',
+  'complete',
+  'cancelled',
+])
+
+/** `data` of `POST /plan` and `GET /plan/:code`. */
+export const planDataSchema = z.object({
+  id: z.number().int(),
+  plan_code: z.string().min(1),
+  name: z.string(),
+  amount: kobo,
+  interval: z.string(),
+  currency,
+})
+
+/** `data` of `GET /subscription/:code` (and of `subscription.*` events). */
+export const subscriptionDataSchema = z.object({
+  id: z.number().int(),
+  subscription_code: z.string().min(1),
+  email_token: z.string().min(1),
+  status: subscriptionStatusSchema,
+  amount: kobo,
+  next_payment_date: nullableString.optional(),
+  plan: z.object({ plan_code: z.string().min(1) }),
+  customer: customerSchema,
+  // An object when Paystack embeds the card, its code otherwise.
+  authorization: z.union([authorizationSchema, z.string()]).nullish(),
+})
+export type SubscriptionData = z.infer<typeof subscriptionDataSchema>

@@ -40,6 +40,8 @@ export interface InitializeTransactionInput {
   reference: string
   callbackUrl?: string
   metadata?: Record<string, unknown>
+  /** A Paystack plan code: the charge is the plan's amount and subscribes the customer. */
+  plan?: string
 }
 
 export interface PaystackCheckout {
@@ -171,4 +173,27 @@ export interface PaystackBulkTransferItem {
 export interface PaystackBalance {
   currency: Currency
   balance: number
+}
+
+/** A Paystack plan (`PLN_...`) as we read it back. */
+export interface PaystackPlanRecord {
+  planCode: string
+  name: string
+  amount: number
+  interval: string
+  currency: Currency
+}
+
+/** A Paystack subscription as `GET /subscription/:code` tells it: the state we trust. */
+export interface PaystackSubscription {
+  subscriptionCode: string
+  /** Needed with the code to disable it. */
+  emailToken: string
+  status: 'active' | 'non-renewing' | 'attention' | 'complete' | 'cancelled'
+  amount: number
+  nextPaymentDate: string | null
+  planCode: string
+  customerEmail: string
+  /** The saved card that renewals charge, when Paystack shows it. */
+  authorizationCode: string | null
 }
