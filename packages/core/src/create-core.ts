@@ -1,5 +1,8 @@
 import { join } from 'node:path'
 import type { Connection } from 'mongoose'
+import { createIpBlockModel } from './abuse/ip-block.model.js'
+import { IpBlockService } from './abuse/ip-block.service.js'
+import { RouteLimits } from './abuse/route-limits.js'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
@@ -32,6 +35,7 @@ import { createJournalModel } from './ledger/ledger.model.js'
 import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
 import { createMailOutboxModel } from './mail/mail-outbox.model.js'
+import { MailOutboxService } from './mail/mail-outbox.service.js'
 import { MailboxService } from './mail/mailbox.service.js'
 import {
   createInboxStateModel,
@@ -140,6 +144,12 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Address and range blocks applied at the door of HTTP and WebSocket (docs/security.md). */
+  ipBlocks: IpBlockService
+  /** Per-route-class request limits per client (RATE_LIMIT_*; docs/security.md). */
+  routeLimits: RouteLimits
+  /** The mail outbox for administrators: failed mail and its retry. */
+  mailOutbox: MailOutboxService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -517,6 +527,9 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   for (const model of [models.orders, models.products, models.refunds])
     events.addOutboxSource(outboxSourceOf(model))
 
+  const ipBlockModel = createIpBlockModel(connection)
+  await ipBlockModel.init()
+
   return {
     config,
     logger,
@@ -551,6 +564,9 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     notifications,
+    ipBlocks: new IpBlockService({ ipBlocks: ipBlockModel, audit, clock }),
+    routeLimits: new RouteLimits(kv, config.rateLimits),
+    mailOutbox: new MailOutboxService({ outbox: models.mailOutbox, audit }),
     async close() {
       await events.stop()
       await mail.drain()

@@ -1,6 +1,7 @@
 /** The public entry of @kloset/core: the server and the CLI import only from here. */
 
 export { EngineUnavailableError } from '@kloset/embedded-db'
+export * from './abuse/index.js'
 export * from './accounts/account.schemas.js'
 export type { Session, TokenPair, UserDTO } from './accounts/account.types.js'
 export type { Principal } from './accounts/accounts.service.js'
@@ -52,6 +53,8 @@ export {
 export { type JobDefinition, type JobRun, JobsService } from './jobs/jobs.service.js'
 export { type RunningScheduler, startScheduler } from './jobs/scheduler.js'
 export * from './ledger/index.js'
+export { type ListOutboxQuery, listOutboxQuery } from './mail/mail-outbox.schemas.js'
+export { MailOutboxService, type OutboxMailDTO } from './mail/mail-outbox.service.js'
 export type { CapturedMail, CapturedMailSummary } from './mail/mailbox.service.js'
 export * from './notifications/index.js'
 export * from './orders/index.js'

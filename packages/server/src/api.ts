@@ -10,10 +10,13 @@ import {
 } from '@kloset/core'
 import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
+import { withRateLimit } from './http/rate-limits.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
+import { adminIpBlockRoutes } from './routes/admin-ip-blocks.routes.js'
+import { adminMailRoutes } from './routes/admin-mail.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
@@ -63,6 +66,8 @@ export const allRoutes: RouteDef[] = [
   ...adminPaymentRoutes,
   ...realtimeRoutes,
   ...notificationRoutes,
+  ...adminIpBlockRoutes,
+  ...adminMailRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
@@ -159,7 +164,13 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       requestId,
       info.ip,
     )
-    return route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) })
+    const client = {
+      ...(info.ip ? { ip: info.ip } : {}),
+      ...(seen.userId ? { userId: seen.userId } : {}),
+    }
+    return withRateLimit(core, route, client, requestId, () =>
+      route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) }),
+    )
   }
 
   return {
@@ -172,7 +183,9 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       let response: Response
       const seen: { userId?: string } = {}
       try {
-        response = cors.preflight(request) ?? (await handle(request, url, requestId, info, seen))
+        response = (await core.ipBlocks.isBlocked(info.ip))
+          ? json(errorBody('ip_blocked', 'Requests from this address are blocked', requestId), 403)
+          : (cors.preflight(request) ?? (await handle(request, url, requestId, info, seen)))
       } catch (thrown) {
         const error = databaseUnavailable(thrown) ?? thrown
         if (isAppError(error)) {
