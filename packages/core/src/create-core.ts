@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose'
 import { createIpBlockModel } from './abuse/ip-block.model.js'
 import { IpBlockService } from './abuse/ip-block.service.js'
 import { RouteLimits } from './abuse/route-limits.js'
+import { InsightService } from './insight/insight.service.js'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
@@ -150,6 +151,8 @@ export interface Core {
   routeLimits: RouteLimits
   /** The mail outbox for administrators: failed mail and its retry. */
   mailOutbox: MailOutboxService
+  /** Administrators' dashboard and revenue reports, from the ledger. */
+  insight: InsightService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -567,6 +570,11 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     ipBlocks: new IpBlockService({ ipBlocks: ipBlockModel, audit, clock }),
     routeLimits: new RouteLimits(kv, config.rateLimits),
     mailOutbox: new MailOutboxService({ outbox: models.mailOutbox, audit }),
+    insight: new InsightService({
+      ledger,
+      orders,
+      payoutMinimumKobo: config.payouts.minimumKobo,
+    }),
     async close() {
       await events.stop()
       await mail.drain()

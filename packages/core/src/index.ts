@@ -116,3 +116,4 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
+export * from './insight/index.js'

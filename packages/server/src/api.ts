@@ -15,6 +15,7 @@ import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
+import { adminInsightRoutes } from './routes/admin-insight.routes.js'
 import { adminIpBlockRoutes } from './routes/admin-ip-blocks.routes.js'
 import { adminMailRoutes } from './routes/admin-mail.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
@@ -68,6 +69,7 @@ export const allRoutes: RouteDef[] = [
   ...notificationRoutes,
   ...adminIpBlockRoutes,
   ...adminMailRoutes,
+  ...adminInsightRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

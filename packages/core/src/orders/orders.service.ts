@@ -121,6 +121,16 @@ export class OrdersService {
     }
   }
 
+  /** How many store orders placed in `[from, to)` are in each status now; administrators. */
+  async countByStatus(ctx: Ctx, range: { from: Date; to: Date }): Promise<Record<string, number>> {
+    requireRole(ctx, 'admin')
+    const rows = await this.deps.records.orders.aggregate<{ _id: string; count: number }>([
+      { $match: { createdAt: { $gte: range.from, $lt: range.to } } },
+      { $group: { _id: '$status', count: { $sum: 1 } } },
+    ])
+    return Object.fromEntries(rows.map((row) => [row._id, row.count]))
+  }
+
   /** One order with its payment side; administrators. @throws NotFoundError */
   async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
     requireRole(ctx, 'admin')
