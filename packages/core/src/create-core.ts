@@ -3,7 +3,6 @@ import type { Connection } from 'mongoose'
 import { createIpBlockModel } from './abuse/ip-block.model.js'
 import { IpBlockService } from './abuse/ip-block.service.js'
 import { RouteLimits } from './abuse/route-limits.js'
-import { InsightService } from './insight/insight.service.js'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
@@ -30,6 +29,7 @@ import { outboxSourceOf } from './events/outbox.js'
 import { HealthService } from './health/health.service.js'
 import { imageStoresFor } from './images/image-stores.js'
 import { ImagesService } from './images/images.service.js'
+import { InsightService } from './insight/insight.service.js'
 import { JobsService } from './jobs/jobs.service.js'
 import { DatabaseLocks, RedisLocks } from './jobs/lock.js'
 import { createJournalModel } from './ledger/ledger.model.js'
@@ -66,6 +66,7 @@ import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
+import { ReconcileService } from './reconcile/reconcile.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -153,6 +154,8 @@ export interface Core {
   mailOutbox: MailOutboxService
   /** Administrators' dashboard and revenue reports, from the ledger. */
   insight: InsightService
+  /** Paystack against order groups against the ledger, one day at a time. */
+  reconcile: ReconcileService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -532,6 +535,19 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
 
   const ipBlockModel = createIpBlockModel(connection)
   await ipBlockModel.init()
+  const reconcile = new ReconcileService({ paystack, orders, ledger })
+  jobs.register({
+    name: 'reconcile',
+    schedule: '30 2 * * *',
+    summary: 'Reconcile yesterday (UTC): Paystack charges, paid orders and the ledger',
+    run: async (ctx) => {
+      const day = new Date(ctx.now.getTime() - 86_400_000).toISOString().slice(0, 10)
+      const report = await reconcile.reconcileDay(ctx, day)
+      if (!report.ok)
+        logger.error({ day, mismatches: report.mismatches }, 'reconciliation mismatches')
+      return { date: day, mismatches: report.mismatches.length }
+    },
+  })
 
   return {
     config,
@@ -570,6 +586,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     ipBlocks: new IpBlockService({ ipBlocks: ipBlockModel, audit, clock }),
     routeLimits: new RouteLimits(kv, config.rateLimits),
     mailOutbox: new MailOutboxService({ outbox: models.mailOutbox, audit }),
+    reconcile,
     insight: new InsightService({
       ledger,
       orders,

@@ -117,3 +117,4 @@ export {
   type StoreStatus,
 } from './stores/store.types.js'
 export * from './insight/index.js'
+export * from './reconcile/index.js'

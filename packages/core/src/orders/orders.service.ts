@@ -131,6 +131,39 @@ export class OrdersService {
     return Object.fromEntries(rows.map((row) => [row._id, row.count]))
   }
 
+  /**
+   * Order groups marked paid in `[from, to)`, or the one with this payment reference, for
+   * reconciliation against Paystack; administrators and jobs.
+   */
+  async paidGroups(
+    ctx: Ctx,
+    range: { from: Date; to: Date } | { reference: string },
+  ): Promise<
+    {
+      reference: string
+      status: string
+      total: number
+      currency: string
+      orderIds: string[]
+      paidAt?: string
+    }[]
+  > {
+    requireRole(ctx, 'admin')
+    const filter: Record<string, unknown> =
+      'reference' in range
+        ? { reference: range.reference }
+        : { status: 'paid', paidAt: op({ $gte: range.from, $lt: range.to }) }
+    const groups = await this.deps.records.groups.find(filter).lean()
+    return groups.map((g) => ({
+      reference: g.reference,
+      total: g.total,
+      currency: g.currency,
+      orderIds: g.orderIds,
+      ...(g.paidAt ? { paidAt: g.paidAt.toISOString() } : {}),
+      status: g.status,
+    }))
+  }
+
   /** One order with its payment side; administrators. @throws NotFoundError */
   async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
     requireRole(ctx, 'admin')

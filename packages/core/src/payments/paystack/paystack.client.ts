@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { UnavailableError, UpstreamError, ValidationError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/logger.js'
 import type { Currency } from '../../shared/money.js'
@@ -390,6 +390,36 @@ export class PaystackClient {
       recipient: toRecipient(data.recipient),
       transferredAt: data.transferred_at ?? null,
     }
+  }
+
+  /**
+   * One page of transactions created in `[from, to]` (ISO times), newest first; reconciliation
+   * reads every page. `perPage` at most 100.
+   */
+  async listTransactions(input: {
+    from: string
+    to: string
+    status?: 'success' | 'failed' | 'abandoned'
+    page: number
+    perPage: number
+  }): Promise<PaystackTransaction[]> {
+    const query: Query = {
+      from: input.from,
+      to: input.to,
+      page: String(input.page),
+      perPage: String(input.perPage),
+      ...(input.status ? { status: input.status } : {}),
+    }
+    const data = await this.call(
+      'GET',
+      '/transaction',
+      z.array(transactionDataSchema),
+      'list transactions',
+      {
+        query,
+      },
+    )
+    return data.map(toTransaction)
   }
 
   /** What the Paystack balance holds, per currency, in minor units. */
