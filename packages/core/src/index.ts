@@ -50,6 +50,7 @@ export {
   reorderImagesBody,
   type UploadedFile,
 } from './images/index.js'
+export * from './insight/index.js'
 export { type JobDefinition, type JobRun, JobsService } from './jobs/jobs.service.js'
 export { type RunningScheduler, startScheduler } from './jobs/scheduler.js'
 export * from './ledger/index.js'
@@ -61,6 +62,7 @@ export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
 export * from './realtime/index.js'
+export * from './reconcile/index.js'
 export {
   type DemoSeedOptions,
   type DemoSeedResult,
@@ -116,5 +118,3 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
-export * from './insight/index.js'
-export * from './reconcile/index.js'

@@ -71,7 +71,7 @@ export class ReconcileService {
       // Paid just across midnight on our side: look the group up by its reference.
       const group =
         groupByRef.get(charge.reference) ?? (await this.groupByReference(ctx, charge.reference))
-      if (!group || group.status !== 'paid') {
+      if (group?.status !== 'paid') {
         mismatches.push({
           kind: 'charge_without_paid_order',
           subject: charge.reference,
