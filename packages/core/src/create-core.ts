@@ -44,6 +44,7 @@ import {
 } from './notifications/notification.model.js'
 import { registerNotificationSubscribers } from './notifications/notification-subscribers.js'
 import { NotificationsService } from './notifications/notifications.service.js'
+import { addressKeyring } from './orders/address.cipher.js'
 import { createCartModel } from './orders/cart.model.js'
 import { CartService } from './orders/cart.service.js'
 import { CatalogServiceView } from './orders/catalog-view.js'
@@ -533,6 +534,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   for (const model of [models.orders, models.products, models.refunds])
     events.addOutboxSource(outboxSourceOf(model))
 
+  // Buyers' phone numbers and street addresses are sealed with the payout encryption keys.
+  addressKeyring.configure(config.payouts.encryptionKey, config.payouts.previousEncryptionKeys)
   const ipBlockModel = createIpBlockModel(connection)
   await ipBlockModel.init()
   const reconcile = new ReconcileService({ paystack, orders, ledger })

@@ -8,6 +8,7 @@ import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import {
   toAdminOrderDTO,
@@ -119,6 +120,23 @@ export class OrdersService {
         toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
       ),
     }
+  }
+
+  /**
+   * Seals every order's and order group's shipping address under the current encryption key
+   * (`kloset keys rotate`), in batches, beside a live server. Administrators only.
+   */
+  async resealAddresses(
+    ctx: Ctx,
+    options: { batchSize?: number; dryRun?: boolean } = {},
+  ): Promise<ResealReport> {
+    requireRole(ctx, 'admin')
+    const { orders, groups } = this.deps.records
+    return resealAddresses(
+      [orders as never, groups as never],
+      options.batchSize ?? 200,
+      options.dryRun ?? false,
+    )
   }
 
   /** How many store orders placed in `[from, to)` are in each status now; administrators. */
