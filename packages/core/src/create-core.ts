@@ -538,7 +538,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   addressKeyring.configure(config.payouts.encryptionKey, config.payouts.previousEncryptionKeys)
   const ipBlockModel = createIpBlockModel(connection)
   await ipBlockModel.init()
-  const reconcile = new ReconcileService({ paystack, orders, ledger })
+  const reconcile = new ReconcileService({ paystack, orders, ledger, payouts })
   jobs.register({
     name: 'reconcile',
     schedule: '30 2 * * *',

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { ReconcileReport } from '@kloset/core'
 import {
+  adminCliCtx,
+  anAccountNumber,
   aPaidOrder,
+  aReleasedSale,
+  aSellerWithPayoutAccount,
   createPaystackWorld,
   type PaystackWorld,
   payOnCheckoutPage,
@@ -64,6 +68,41 @@ describe('kloset reconcile', () => {
     const { report } = await reconcile()
     expect(report.mismatches).toContainEqual(
       expect.objectContaining({ kind: 'sale_not_in_ledger', subject: order.id }),
+    )
+  })
+
+  it('checks the day’s payout transfers against the payouts', async () => {
+    const { store } = await aSellerWithPayoutAccount(pw.world)
+    await aReleasedSale(pw.world, store.id, 400_000)
+    pw.sandbox.topUp(10_000_000_000)
+    await pw.world.core.payouts.runPeriod(adminCliCtx(pw.world.clock.now()))
+    await pw.settle()
+    const { report } = await reconcile()
+    expect(report.checked.transfers).toBeGreaterThanOrEqual(1)
+    expect(report.mismatches.filter((m) => m.kind.startsWith('transfer_'))).toEqual([])
+  })
+
+  it('reports a transfer that no payout made', async () => {
+    const { paystack } = pw.world.core
+    const recipient = await paystack.createTransferRecipient({
+      name: 'Stray Recipient',
+      accountNumber: anAccountNumber(),
+      bankCode: '058',
+      currency: 'NGN',
+    })
+    const reference = 'po_stray_transfer_0001'
+    await paystack.initiateTransfer({
+      amount: 12_345,
+      recipient: recipient.recipientCode,
+      reference,
+      reason: 'not a payout',
+      currency: 'NGN',
+    })
+    await pw.settle()
+    const { run, report } = await reconcile()
+    expect(run.exitCode).toBe(MISMATCH_EXIT_CODE)
+    expect(report.mismatches).toContainEqual(
+      expect.objectContaining({ kind: 'transfer_without_payout', subject: reference }),
     )
   })
 

@@ -1,7 +1,8 @@
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { OrdersService } from '../orders/orders.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
-import type { PaystackTransaction } from '../payments/paystack/paystack.types.js'
+import type { PaystackTransaction, PaystackTransfer } from '../payments/paystack/paystack.types.js'
+import type { PayoutsService } from '../payouts/payouts.service.js'
 import { type Ctx, requireRole } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
 import { CURRENCIES } from '../shared/money.js'
@@ -14,6 +15,8 @@ export type MismatchKind =
   | 'sale_not_in_ledger'
   | 'ledger_gross_mismatch'
   | 'trial_balance_unbalanced'
+  | 'transfer_without_payout'
+  | 'transfer_amount_mismatch'
 
 export interface Mismatch {
   kind: MismatchKind
@@ -29,7 +32,13 @@ export interface ReconcileReport {
   date: string
   from: string
   to: string
-  checked: { charges: number; paidGroups: number; orders: number; currencies: number }
+  checked: {
+    charges: number
+    paidGroups: number
+    orders: number
+    transfers: number
+    currencies: number
+  }
   mismatches: Mismatch[]
   ok: boolean
 }
@@ -47,7 +56,12 @@ const CREATED_BEFORE_MS = DAY_MS
  */
 export class ReconcileService {
   constructor(
-    private deps: { paystack: PaystackClient; orders: OrdersService; ledger: LedgerService },
+    private deps: {
+      paystack: PaystackClient
+      orders: OrdersService
+      ledger: LedgerService
+      payouts: Pick<PayoutsService, 'get'>
+    },
   ) {}
 
   /** @throws ValidationError for a date that is not `YYYY-MM-DD`. */
@@ -138,6 +152,30 @@ export class ReconcileService {
       }
     }
 
+    // Every successful payout transfer created that day is a payout of ours, of the same amount.
+    const transfers = (await this.transfersCreatedBetween(from, to)).filter(
+      (t) => t.status === 'success',
+    )
+    for (const transfer of transfers) {
+      const payout = await this.deps.payouts.get(ctx, transfer.reference).catch(() => undefined)
+      if (!payout) {
+        mismatches.push({
+          kind: 'transfer_without_payout',
+          subject: transfer.reference,
+          message: `Paystack sent ${transfer.amount} ${transfer.currency} under a reference no payout has`,
+          actual: transfer.amount,
+        })
+      } else if (payout.amount !== transfer.amount) {
+        mismatches.push({
+          kind: 'transfer_amount_mismatch',
+          subject: transfer.reference,
+          message: `the payout is ${payout.amount}, Paystack sent ${transfer.amount}`,
+          expected: payout.amount,
+          actual: transfer.amount,
+        })
+      }
+    }
+
     for (const currency of CURRENCIES) {
       const trial = await this.deps.ledger.trialBalance(ctx, currency)
       if (!trial.balanced) {
@@ -158,6 +196,7 @@ export class ReconcileService {
         charges: charges.length,
         paidGroups: groups.length,
         orders,
+        transfers: transfers.length,
         currencies: CURRENCIES.length,
       },
       mismatches,
@@ -167,6 +206,24 @@ export class ReconcileService {
 
   private async groupByReference(ctx: Ctx, reference: string) {
     return (await this.deps.orders.paidGroups(ctx, { reference }))[0]
+  }
+
+  /** Transfers created in `[from, to)`, from every page of Paystack's list. */
+  private async transfersCreatedBetween(from: Date, to: Date): Promise<PaystackTransfer[]> {
+    const found: PaystackTransfer[] = []
+    for (let page = 1; ; page++) {
+      const items = await this.deps.paystack.listTransfers({
+        from: from.toISOString(),
+        to: to.toISOString(),
+        page,
+        perPage: PAGE,
+      })
+      for (const t of items) {
+        const createdAt = t.createdAt ? Date.parse(t.createdAt) : Number.NaN
+        if (createdAt >= from.getTime() && createdAt < to.getTime()) found.push(t)
+      }
+      if (items.length < PAGE) return found
+    }
   }
 
   /** Successful charges whose `paidAt` falls in `[from, to)`, from every page of Paystack's list. */
