@@ -1,5 +1,8 @@
 import { join } from 'node:path'
 import type { Connection } from 'mongoose'
+import { createIpBlockModel } from './abuse/ip-block.model.js'
+import { IpBlockService } from './abuse/ip-block.service.js'
+import { RouteLimits } from './abuse/route-limits.js'
 import { AccessTokens } from './accounts/access-token.js'
 import { AccountsService } from './accounts/accounts.service.js'
 import { PasswordHasher } from './accounts/password-hasher.js'
@@ -34,12 +37,14 @@ import { outboxSourceOf } from './events/outbox.js'
 import { HealthService } from './health/health.service.js'
 import { imageStoresFor } from './images/image-stores.js'
 import { ImagesService } from './images/images.service.js'
+import { InsightService } from './insight/insight.service.js'
 import { JobsService } from './jobs/jobs.service.js'
 import { DatabaseLocks, RedisLocks } from './jobs/lock.js'
 import { createJournalModel } from './ledger/ledger.model.js'
 import { LedgerService } from './ledger/ledger.service.js'
 import { MailService } from './mail/mail.service.js'
 import { createMailOutboxModel } from './mail/mail-outbox.model.js'
+import { MailOutboxService } from './mail/mail-outbox.service.js'
 import { MailboxService } from './mail/mailbox.service.js'
 import {
   createInboxStateModel,
@@ -47,6 +52,7 @@ import {
 } from './notifications/notification.model.js'
 import { registerNotificationSubscribers } from './notifications/notification-subscribers.js'
 import { NotificationsService } from './notifications/notifications.service.js'
+import { addressKeyring } from './orders/address.cipher.js'
 import { createCartModel } from './orders/cart.model.js'
 import { CartService } from './orders/cart.service.js'
 import { CatalogServiceView } from './orders/catalog-view.js'
@@ -80,6 +86,7 @@ import {
   createRecommendationListModel,
 } from './recommendations/recommendation.model.js'
 import { RecommendationsService } from './recommendations/recommendations.service.js'
+import { ReconcileService } from './reconcile/reconcile.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -173,6 +180,16 @@ export interface Core {
   plans: PlansService
   /** Sellers' Paystack subscriptions to plans, driven by subscription and invoice webhooks. */
   subscriptions: SubscriptionsService
+  /** Address and range blocks applied at the door of HTTP and WebSocket (docs/security.md). */
+  ipBlocks: IpBlockService
+  /** Per-route-class request limits per client (RATE_LIMIT_*; docs/security.md). */
+  routeLimits: RouteLimits
+  /** The mail outbox for administrators: failed mail and its retry. */
+  mailOutbox: MailOutboxService
+  /** Administrators' dashboard and revenue reports, from the ledger. */
+  insight: InsightService
+  /** Paystack against order groups against the ledger, one day at a time. */
+  reconcile: ReconcileService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -690,6 +707,24 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   for (const model of [models.orders, models.products, models.refunds])
     events.addOutboxSource(outboxSourceOf(model))
 
+  // Buyers' phone numbers and street addresses are sealed with the payout encryption keys.
+  addressKeyring.configure(config.payouts.encryptionKey, config.payouts.previousEncryptionKeys)
+  const ipBlockModel = createIpBlockModel(connection)
+  await ipBlockModel.init()
+  const reconcile = new ReconcileService({ paystack, orders, ledger, payouts })
+  jobs.register({
+    name: 'reconcile',
+    schedule: '30 2 * * *',
+    summary: 'Reconcile yesterday (UTC): Paystack charges, paid orders and the ledger',
+    run: async (ctx) => {
+      const day = new Date(ctx.now.getTime() - 86_400_000).toISOString().slice(0, 10)
+      const report = await reconcile.reconcileDay(ctx, day)
+      if (!report.ok)
+        logger.error({ day, mismatches: report.mismatches }, 'reconciliation mismatches')
+      return { date: day, mismatches: report.mismatches.length }
+    },
+  })
+
   return {
     config,
     logger,
@@ -730,6 +765,15 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     presence,
     plans,
     subscriptions,
+    ipBlocks: new IpBlockService({ ipBlocks: ipBlockModel, audit, clock }),
+    routeLimits: new RouteLimits(kv, config.rateLimits),
+    mailOutbox: new MailOutboxService({ outbox: models.mailOutbox, audit }),
+    reconcile,
+    insight: new InsightService({
+      ledger,
+      orders,
+      payoutMinimumKobo: config.payouts.minimumKobo,
+    }),
     async close() {
       await events.stop()
       await mail.drain()

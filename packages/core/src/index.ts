@@ -1,6 +1,7 @@
 /** The public entry of @kloset/core: the server and the CLI import only from here. */
 
 export { EngineUnavailableError } from '@kloset/embedded-db'
+export * from './abuse/index.js'
 export * from './accounts/account.schemas.js'
 export type { Session, TokenPair, UserDTO } from './accounts/account.types.js'
 export type { Principal } from './accounts/accounts.service.js'
@@ -50,9 +51,12 @@ export {
   reorderImagesBody,
   type UploadedFile,
 } from './images/index.js'
+export * from './insight/index.js'
 export { type JobDefinition, type JobRun, JobsService } from './jobs/jobs.service.js'
 export { type RunningScheduler, startScheduler } from './jobs/scheduler.js'
 export * from './ledger/index.js'
+export { type ListOutboxQuery, listOutboxQuery } from './mail/mail-outbox.schemas.js'
+export { MailOutboxService, type OutboxMailDTO } from './mail/mail-outbox.service.js'
 export type { CapturedMail, CapturedMailSummary } from './mail/mailbox.service.js'
 export * from './notifications/index.js'
 export * from './orders/index.js'
@@ -61,6 +65,7 @@ export * from './payouts/index.js'
 export * from './plans/index.js'
 export * from './realtime/index.js'
 export * from './recommendations/index.js'
+export * from './reconcile/index.js'
 export {
   type DemoSeedOptions,
   type DemoSeedResult,

@@ -10,10 +10,14 @@ import {
 } from '@kloset/core'
 import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
+import { withRateLimit } from './http/rate-limits.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
+import { adminInsightRoutes } from './routes/admin-insight.routes.js'
+import { adminIpBlockRoutes } from './routes/admin-ip-blocks.routes.js'
+import { adminMailRoutes } from './routes/admin-mail.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
@@ -74,6 +78,9 @@ export const allRoutes: RouteDef[] = [
   ...adminChatRoutes,
   ...sellerPlanRoutes,
   ...adminPlanRoutes,
+  ...adminIpBlockRoutes,
+  ...adminMailRoutes,
+  ...adminInsightRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
@@ -170,7 +177,13 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       requestId,
       info.ip,
     )
-    return route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) })
+    const client = {
+      ...(info.ip ? { ip: info.ip } : {}),
+      ...(seen.userId ? { userId: seen.userId } : {}),
+    }
+    return withRateLimit(core, route, client, requestId, () =>
+      route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) }),
+    )
   }
 
   return {
@@ -183,7 +196,9 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       let response: Response
       const seen: { userId?: string } = {}
       try {
-        response = cors.preflight(request) ?? (await handle(request, url, requestId, info, seen))
+        response = (await core.ipBlocks.isBlocked(info.ip))
+          ? json(errorBody('ip_blocked', 'Requests from this address are blocked', requestId), 403)
+          : (cors.preflight(request) ?? (await handle(request, url, requestId, info, seen)))
       } catch (thrown) {
         const error = databaseUnavailable(thrown) ?? thrown
         if (isAppError(error)) {

@@ -48,6 +48,8 @@ describe('with Redis lost at run time', () => {
     for (let i = 0; i < 100 && store.connected; i++) await new Promise((r) => setTimeout(r, 20))
 
     const ready = await http.call<{ checks: { redis: { ok: boolean } } }>('GET', '/readyz')
+    expect(ready.status).toBe(503)
+    expect(ready.body).toMatchObject({ status: 'unavailable' })
     expect(ready.body.checks.redis.ok).toBe(false)
     expect((await http.call('GET', '/api/v1/products')).status).toBe(200)
     const signup = await http.call('POST', '/api/v1/auth/signup', {

@@ -26,9 +26,14 @@ export async function startServer(
   options: HostOptions & { port: number; host?: string; gateway?: GatewayOptions },
 ): Promise<RunningServer> {
   const api = createApi(core)
-  const server = createServer(createHttpApp(api, options))
+  const server = createServer(
+    createHttpApp(api, { trustProxy: core.config.trustProxy, ...options }),
+  )
   server.keepAliveTimeout = 65_000
-  const gateway = attachGateway(server, core, options.gateway)
+  const gateway = attachGateway(server, core, {
+    trustProxy: options.trustProxy ?? core.config.trustProxy,
+    ...options.gateway,
+  })
   await new Promise<void>((done, fail) => {
     server.once('error', fail)
     server.listen(options.port, options.host ?? '0.0.0.0', () => done())

@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { sealAddress } from './address.cipher.js'
 import type { CartService, PricedCartLine } from './cart.service.js'
 import { draftCheckout, type OrderDraft } from './checkout.drafts.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
@@ -233,7 +234,7 @@ export class CheckoutService {
       total: plan.total,
       currency: CURRENCY,
       orderIds: plan.drafts.map((d) => String(d._id)),
-      shippingAddress: plan.input.shippingAddress,
+      shippingAddress: sealAddress(plan.input.shippingAddress),
       expiresAt: new Date(ctx.now.getTime() + this.deps.timers.paymentWindowSeconds * 1000),
     })
   }
@@ -288,7 +289,7 @@ export class CheckoutService {
         currency: CURRENCY,
         commissionRateBps: d.store.commissionRateBps,
         refundedAmount: 0,
-        shippingAddress: plan.input.shippingAddress,
+        shippingAddress: sealAddress(plan.input.shippingAddress),
         saleRecorded: false,
         fundsReleased: false,
         timeline: [

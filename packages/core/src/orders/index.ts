@@ -1,5 +1,6 @@
 /** What the rest of the code may use of orders: cart, checkout, orders, refunds, idempotency. */
 
+export { type ResealReport, SEALED_ADDRESS_FIELDS } from './address.cipher.js'
 export { type CartDeps, CartService } from './cart.service.js'
 export { CatalogServiceView, type CatalogVariant, type CatalogView } from './catalog-view.js'
 export {

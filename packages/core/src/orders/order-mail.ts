@@ -3,6 +3,7 @@ import { mailTemplates, type OrderMailSummary } from '../mail/templates.js'
 import { systemCtx } from '../shared/ctx.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { openAddress } from './address.cipher.js'
 import type { OrderDoc, OrderGroupDoc } from './order.model.js'
 
 /** People by id, for mail: UsersService satisfies it (administrator or system context). */
@@ -27,7 +28,7 @@ export const summaryOf = (order: OrderDoc): OrderMailSummary => ({
 })
 
 const addressLine = (order: OrderDoc) => {
-  const a = order.shippingAddress
+  const a = openAddress(order.shippingAddress)
   return [a.name, a.phone, a.line1, a.line2, a.city, a.state, a.country, a.postalCode]
     .filter(Boolean)
     .join(', ')

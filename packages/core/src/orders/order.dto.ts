@@ -1,4 +1,5 @@
 import { shareOf } from '../shared/money.js'
+import { openAddress } from './address.cipher.js'
 import type {
   OrderDoc,
   OrderGroupDoc,
@@ -79,7 +80,7 @@ export function toOrderDTO(doc: OrderDoc): OrderDTO {
   const paidAt = iso(doc.paidAt)
   const deliveredAt = iso(doc.deliveredAt)
   const completedAt = iso(doc.completedAt)
-  const a = doc.shippingAddress
+  const a = openAddress(doc.shippingAddress)
   return {
     id: String(doc._id),
     orderGroupId: doc.groupId,

@@ -66,7 +66,11 @@ const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
   .refine(
-    (value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    // zod runs this even when the regex failed: an invalid Date must not throw (a 500).
+    (value) => {
+      const date = new Date(`${value}T00:00:00Z`)
+      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
+    },
     'must be a date that exists',
   )
 

@@ -8,6 +8,7 @@ import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import {
   toAdminOrderDTO,
@@ -141,6 +142,66 @@ export class OrdersService {
         toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
       ),
     }
+  }
+
+  /**
+   * Seals every order's and order group's shipping address under the current encryption key
+   * (`kloset keys rotate`), in batches, beside a live server. Administrators only.
+   */
+  async resealAddresses(
+    ctx: Ctx,
+    options: { batchSize?: number; dryRun?: boolean } = {},
+  ): Promise<ResealReport> {
+    requireRole(ctx, 'admin')
+    const { orders, groups } = this.deps.records
+    return resealAddresses(
+      [orders as never, groups as never],
+      options.batchSize ?? 200,
+      options.dryRun ?? false,
+    )
+  }
+
+  /** How many store orders placed in `[from, to)` are in each status now; administrators. */
+  async countByStatus(ctx: Ctx, range: { from: Date; to: Date }): Promise<Record<string, number>> {
+    requireRole(ctx, 'admin')
+    const rows = await this.deps.records.orders.aggregate<{ _id: string; count: number }>([
+      { $match: { createdAt: { $gte: range.from, $lt: range.to } } },
+      { $group: { _id: '$status', count: { $sum: 1 } } },
+    ])
+    return Object.fromEntries(rows.map((row) => [row._id, row.count]))
+  }
+
+  /**
+   * Order groups marked paid in `[from, to)`, or the one with this payment reference, for
+   * reconciliation against Paystack; administrators and jobs.
+   */
+  async paidGroups(
+    ctx: Ctx,
+    range: { from: Date; to: Date } | { reference: string },
+  ): Promise<
+    {
+      reference: string
+      status: string
+      total: number
+      currency: string
+      orderIds: string[]
+      paidAt?: string
+    }[]
+  > {
+    requireRole(ctx, 'admin')
+    const filter: Record<string, unknown> =
+      'reference' in range
+        ? { reference: range.reference }
+        : { status: 'paid', paidAt: op({ $gte: range.from, $lt: range.to }) }
+    const groups = await this.deps.records.groups.find(filter).lean()
+    return groups.map((g) => ({
+      reference: g.reference,
+      total: g.total,
+      currency: g.currency,
+      orderIds: g.orderIds,
+      ...(g.paidAt ? { paidAt: g.paidAt.toISOString() } : {}),
+      status: g.status,
+    }))
   }
 
   /** One order with its payment side; administrators. @throws NotFoundError */

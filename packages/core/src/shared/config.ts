@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { defaultRouteLimits, type RouteLimitSettings } from '../abuse/route-limit-settings.js'
 
 /** Thrown when the environment is wrong; the message names every offending variable. */
 export class ConfigError extends Error {
@@ -68,6 +69,9 @@ const originList = commaList.refine(
     }),
   { message: 'must be comma-separated origins like https://shop.example.com (no path)' },
 )
+
+const rateLimitCount = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(fallback))
 
 /** Every environment variable the project reads, in one place. docs/configuration.md lists them. */
 export const envSchema = z.object({
@@ -176,6 +180,51 @@ export const envSchema = z.object({
       message: 'must be a comma-separated list of IP addresses',
     }),
   ),
+  /** The window of the per-route-class limits below, in seconds. */
+  RATE_LIMIT_WINDOW_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(3600).default(defaultRouteLimits.windowSeconds),
+  ),
+  /** Account routes (sign-in, sign-up, resets) per address per window; 0 turns the limit off. */
+  RATE_LIMIT_AUTH: rateLimitCount(defaultRouteLimits.auth),
+  /** Writes (POST, PUT, PATCH, DELETE) per user, or per address when signed out; 0: off. */
+  RATE_LIMIT_WRITE: rateLimitCount(defaultRouteLimits.write),
+  /** Reads (GET) per user, or per address when signed out; 0: off. */
+  RATE_LIMIT_READ: rateLimitCount(defaultRouteLimits.read),
+  /**
+   * Which proxies' X-Forwarded-For is believed: a hop count, `none`, or comma-separated
+   * addresses, CIDR ranges and the names loopback, linklocal, uniquelocal. Default loopback.
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default('loopback')
+      .transform((value, ctx): number | string[] => {
+        if (value === 'none' || value === 'false') return 0
+        if (/^\d+$/.test(value) && Number(value) <= 20) return Number(value)
+        const items = value.split(',').map((part) => part.trim())
+        const names = ['loopback', 'linklocal', 'uniquelocal']
+        const valid = (item: string) => {
+          const [address, prefix, ...rest] = item.split('/')
+          const family = isIP(address ?? '')
+          if (names.includes(item)) return true
+          if (family === 0 || rest.length > 0) return false
+          return (
+            prefix === undefined ||
+            (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+          )
+        }
+        if (items.length > 0 && items.every(valid)) return items
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a hop count (0-20), none, or comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+        })
+        return z.NEVER
+      }),
+  ),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -233,6 +282,13 @@ export interface Config {
     conversationsPerHour: number
     emailIntervalMinutes: number
   }>
+  /** RATE_LIMIT_*: requests per route class and client per window (docs/security.md). */
+  rateLimits: RouteLimitSettings
+  /**
+   * TRUST_PROXY: which proxies' X-Forwarded-For decides the client address (for limits and
+   * blocks): a hop count (0 trusts none) or addresses, ranges and names as Express takes them.
+   */
+  trustProxy: number | string[]
 }
 
 /** Browser access to the API; docs/configuration.md. */
@@ -478,5 +534,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       retentionDays: env.EVENTS_RETENTION_DAYS,
       refundRecheckMinutes: env.REFUND_RECHECK_MINUTES,
     },
+    rateLimits: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      auth: env.RATE_LIMIT_AUTH,
+      write: env.RATE_LIMIT_WRITE,
+      read: env.RATE_LIMIT_READ,
+    },
+    trustProxy: env.TRUST_PROXY,
   }
 }

@@ -65,6 +65,10 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-keys',
     SMTP_URL: smtp.url,
     LOG_LEVEL: 'silent',
+    // Route-class limits off: a test about them turns them on through `options.config`.
+    RATE_LIMIT_AUTH: '0',
+    RATE_LIMIT_WRITE: '0',
+    RATE_LIMIT_READ: '0',
   })
   const config: Config = { ...base, auth: { ...defaultAuthSettings }, ...options.config }
   const database =

@@ -9,6 +9,8 @@ export interface HostOptions {
   mediaDir?: string
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number
+  /** Which proxies' X-Forwarded-For is believed (TRUST_PROXY); default: loopback only. */
+  trustProxy?: number | string[]
 }
 
 /**
@@ -18,7 +20,7 @@ export interface HostOptions {
 export function createHttpApp(api: Api, options: HostOptions = {}): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', options.trustProxy ?? 'loopback')
   app.use(helmet())
   const maxBody = options.maxBodyBytes ?? 12 * 1024 * 1024
   app.use((req, res, next) => {

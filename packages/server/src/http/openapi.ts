@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { routeClassOf } from './rate-limits.js'
 import type { RouteDef } from './route.js'
 
 type JsonSchema = Record<string, unknown>
@@ -91,8 +92,19 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
             }
           : { description }
     }
+    const rateLimit = routeClassOf(r)
+    if (rateLimit !== 'exempt') {
+      responses['429'] ??= {
+        description: `Over the ${rateLimit} rate limit (RATE_LIMIT_${rateLimit.toUpperCase()})`,
+        headers: {
+          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+        },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      }
+    }
     paths[path] ??= {}
     paths[path][r.method.toLowerCase()] = {
+      'x-rate-limit': rateLimit,
       summary: r.summary,
       tags: [r.tag],
       operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

@@ -1,4 +1,4 @@
-import type { Core, Ctx, Principal, Role } from '@kloset/core'
+import type { Core, Ctx, Principal, Role, RouteClass } from '@kloset/core'
 import type { z } from 'zod'
 
 export interface RouteContext {
@@ -32,6 +32,8 @@ export interface RouteDef {
   responses: Record<number, string>
   /** An `Idempotency-Key` header is accepted (money-moving POSTs). */
   idempotent?: boolean
+  /** The request budget it spends, when not the one `routeClassOf` derives (rate-limits.ts). */
+  rateLimit?: RouteClass
   handler: Handler
 }
 

@@ -7,7 +7,11 @@ export type Frame = Record<string, unknown>
  * Opens a test socket and collects its frames; `next()` waits (at most 3 s) for the next one.
  * Shared by the WebSocket tests.
  */
-export function connect(url: string, protocols?: string[], options: { origin?: string } = {}) {
+export function connect(
+  url: string,
+  protocols?: string[],
+  options: { origin?: string; headers?: Record<string, string> } = {},
+) {
   const socket = new WebSocket(url, protocols, options)
   const frames: Frame[] = []
   const waiters: ((f: Frame) => void)[] = []

@@ -12,6 +12,7 @@ import {
   realtimeCommand,
   realtimeCommandId,
 } from '@kloset/core'
+import proxyaddr from 'proxy-addr'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 
 /** The protocol version the welcome frame announces (docs/realtime.md). */
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   /** Publications kept per channel for recovery, and channels kept with a history. */
   historySize?: number
   maxChannels?: number
+  /** Which proxies' X-Forwarded-For gives the client address for IP blocks (TRUST_PROXY). */
+  trustProxy?: number | string[]
 }
 
 const defaults: Required<GatewayOptions> = {
@@ -62,6 +65,7 @@ const defaults: Required<GatewayOptions> = {
   maxConnectionsPerUser: 10,
   historySize: 100,
   maxChannels: 10_000,
+  trustProxy: ['loopback'],
 }
 
 /** A server push: one publication on one channel. */
@@ -135,6 +139,9 @@ const newEpoch = () => randomBytes(6).toString('base64url')
  */
 export function attachGateway(server: Server, core: Core, options: GatewayOptions = {}) {
   const limits = { ...defaults, ...options }
+  const hops = limits.trustProxy
+  const trusted =
+    typeof hops === 'number' ? (_: string, i: number) => i < hops : proxyaddr.compile(hops)
   const allowedOrigins = core.config.realtime?.allowedOrigins
   const wss = new WebSocketServer({
     noServer: true,
@@ -170,6 +177,19 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       return
     }
     if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
+    const allow = () => upgrade(request, socket, head)
+    core.ipBlocks
+      .isBlocked(proxyaddr(request, trusted))
+      .then(
+        (blocked) =>
+          blocked
+            ? refuse(socket, 403, 'ip_blocked', 'Requests from this address are blocked')
+            : allow(),
+        allow,
+      )
+  })
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     const origin = request.headers.origin
     if (allowedOrigins && origin !== undefined && !allowedOrigins.includes(origin))
       return refuse(socket, 403, 'origin_not_allowed', 'This origin may not open the WebSocket')
@@ -186,7 +206,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       },
       () => refuse(socket, 401, 'invalid_token', 'Invalid or expired credentials'),
     )
-  })
+  }
 
   function accept(socket: WebSocket, principal: Principal) {
     const client: Client = {

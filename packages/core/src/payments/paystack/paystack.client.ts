@@ -398,6 +398,59 @@ export class PaystackClient {
     }
   }
 
+  /**
+   * One page of transactions created in `[from, to]` (ISO times), newest first; reconciliation
+   * reads every page. `perPage` at most 100.
+   */
+  async listTransactions(input: {
+    from: string
+    to: string
+    status?: 'success' | 'failed' | 'abandoned'
+    page: number
+    perPage: number
+  }): Promise<PaystackTransaction[]> {
+    const query: Query = {
+      from: input.from,
+      to: input.to,
+      page: String(input.page),
+      perPage: String(input.perPage),
+      ...(input.status ? { status: input.status } : {}),
+    }
+    const data = await this.call(
+      'GET',
+      '/transaction',
+      z.array(transactionDataSchema),
+      'list transactions',
+      {
+        query,
+      },
+    )
+    return data.map(toTransaction)
+  }
+
+  /** One page of transfers created in `[from, to]` (ISO times), newest first. */
+  async listTransfers(input: {
+    from: string
+    to: string
+    page: number
+    perPage: number
+  }): Promise<PaystackTransfer[]> {
+    const query: Query = {
+      from: input.from,
+      to: input.to,
+      page: String(input.page),
+      perPage: String(input.perPage),
+    }
+    const data = await this.call(
+      'GET',
+      '/transfer',
+      z.array(transferDetailDataSchema),
+      'list transfers',
+      { query },
+    )
+    return data.map(toTransfer)
+  }
+
   /** What the Paystack balance holds, per currency, in minor units. */
   async fetchBalance(): Promise<PaystackBalance[]> {
     return this.call('GET', '/balance', balanceDataSchema, 'fetch balance')

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { ResealReport } from '@kloset/core'
+import {
+  adminCliCtx,
+  aPaidOrder,
+  aShippingAddress,
+  createPaystackWorld,
+  type PaystackWorld,
+} from '@kloset/core/testing'
+import { runCommand } from '../test-support/run-command.js'
+import KeysRotate from './keys/rotate.js'
+
+let pw: PaystackWorld
+let orderId: string
+let groupId: string
+const phone = aShippingAddress().phone
+beforeAll(async () => {
+  pw = await createPaystackWorld()
+  const paid = await aPaidOrder(pw)
+  orderId = paid.order.id
+  groupId = paid.order.orderGroupId
+})
+afterAll(() => pw.close())
+
+/** The stored address, read below the services (by fields that are plain strings). */
+const raw = async (collection: 'orders' | 'order_groups', _id: string) => {
+  const filter = collection === 'orders' ? { groupId } : { reference: `kg-${groupId}` }
+  const doc = await pw.world.core.connection.collection(collection).findOne(filter)
+  return doc!.shippingAddress as Record<string, string>
+}
+const keyIdOf = (value: string) => value.slice('enc1:'.length).split('.')[0]
+
+describe('buyers’ addresses at rest', () => {
+  it('stores phone and street sealed, and shows them to people in clear', async () => {
+    for (const [collection, id] of [
+      ['orders', orderId],
+      ['order_groups', groupId],
+    ] as const) {
+      const stored = await raw(collection, id)
+      expect(stored.phone).toMatch(/^enc1:/)
+      expect(stored.line1).toMatch(/^enc1:/)
+      expect(JSON.stringify(stored)).not.toContain(phone)
+      expect(stored.city).toBe(aShippingAddress().city)
+    }
+    const order = await pw.world.core.orders.get(adminCliCtx(), orderId)
+    expect(order.shippingAddress).toMatchObject({ phone, line1: aShippingAddress().line1 })
+  })
+})
+
+describe('kloset keys rotate', () => {
+  it('counts under --dry-run and changes nothing', async () => {
+    const before = await raw('orders', orderId)
+    const run = await runCommand(pw.world, KeysRotate, ['--dry-run', '--json'])
+    expect(run.exitCode).toBe(0)
+    expect((run.json!.result as ResealReport).resealed).toBe(0)
+    expect(await raw('orders', orderId)).toEqual(before)
+  })
+
+  it('re-encrypts every address under a new key, plain legacy ones included, and they still read', async () => {
+    const oldKey = pw.world.config.payouts.encryptionKey
+    const newKey = randomBytes(32).toString('base64')
+    const oldKeyId = keyIdOf((await raw('orders', orderId)).phone!)
+    // An address written before encryption existed.
+    await pw.world.core.connection
+      .collection('order_groups')
+      .updateOne({ reference: `kg-${groupId}` }, { $set: { 'shippingAddress.phone': phone } })
+
+    process.env.PAYOUT_ENCRYPTION_KEY = newKey
+    process.env.PAYOUT_ENCRYPTION_PREVIOUS_KEYS = oldKey
+    let run: Awaited<ReturnType<typeof runCommand>>
+    let again: Awaited<ReturnType<typeof runCommand>>
+    try {
+      run = await runCommand(pw.world, KeysRotate, ['--batch-size', '1', '--json'])
+      // A second pass under the same keys finds nothing left to do.
+      again = await runCommand(pw.world, KeysRotate, ['--json'])
+    } finally {
+      delete process.env.PAYOUT_ENCRYPTION_KEY
+      delete process.env.PAYOUT_ENCRYPTION_PREVIOUS_KEYS
+    }
+    expect(run.json).toMatchObject({ status: 'ok' })
+    expect(run.exitCode).toBe(0)
+    const report = run.json!.result as ResealReport
+    expect(report.resealed).toBeGreaterThanOrEqual(2)
+    expect(report.keyId).not.toBe(oldKeyId)
+    for (const [collection, id] of [
+      ['orders', orderId],
+      ['order_groups', groupId],
+    ] as const) {
+      const stored = await raw(collection, id)
+      expect(keyIdOf(stored.phone!)).toBe(report.keyId)
+      expect(keyIdOf(stored.line1!)).toBe(report.keyId)
+    }
+    const order = await pw.world.core.orders.get(adminCliCtx(), orderId)
+    expect(order.shippingAddress.phone).toBe(phone)
+    expect((again.json!.result as ResealReport).resealed).toBe(0)
+  })
+})

@@ -1,0 +1,45 @@
+import type { ReconcileReport } from '@kloset/core'
+import { Flags } from '@oclif/core'
+import { KlosetCommand } from '../base-command.js'
+import { renderTable } from '../table.js'
+
+/** The exit code when the day does not reconcile (docs/cli.md, "Exit codes"). */
+export const MISMATCH_EXIT_CODE = 11
+
+export default class Reconcile extends KlosetCommand {
+  static override summary =
+    'Reconcile one UTC day: Paystack charges against paid orders against the ledger'
+  static override description =
+    `Lists every mismatch; exits ${MISMATCH_EXIT_CODE} when there is one (0 when the day reconciles). Nothing is changed.`
+  static override examples = [
+    '<%= config.bin %> reconcile',
+    '<%= config.bin %> reconcile --date 2026-12-06 --json',
+  ]
+
+  static override flags = {
+    date: Flags.string({ summary: 'The UTC day, YYYY-MM-DD (default: yesterday)' }),
+  }
+
+  async run(): Promise<ReconcileReport> {
+    const { flags } = await this.parse(Reconcile)
+    const core = await this.core()
+    const date =
+      flags.date ?? new Date(this.ctx.now.getTime() - 86_400_000).toISOString().slice(0, 10)
+    const report = await core.reconcile.reconcileDay(this.ctx, date)
+    const { checked } = report
+    this.say(
+      `${report.date}: ${checked.charges} Paystack charges, ${checked.paidGroups} paid order groups, ${checked.orders} store orders, trial balance in ${checked.currencies} currencies`,
+    )
+    if (report.ok) this.say('Reconciled: no mismatches.')
+    else {
+      this.say(
+        renderTable(
+          ['kind', 'subject', 'what'],
+          report.mismatches.map((m) => [m.kind, m.subject, m.message]),
+        ),
+      )
+      process.exitCode = MISMATCH_EXIT_CODE
+    }
+    return report
+  }
+}

@@ -1,0 +1,11 @@
+export { type Cidr, normalizeIp, parseCidr } from './ip-address.js'
+export { type BlockIpBody, blockIpBody } from './ip-block.schemas.js'
+export { IP_BLOCK_REFRESH_MS, type IpBlockDTO, IpBlockService } from './ip-block.service.js'
+export {
+  clientKey,
+  defaultRouteLimits,
+  type Quota,
+  type RouteClass,
+  type RouteLimitSettings,
+  RouteLimits,
+} from './route-limits.js'

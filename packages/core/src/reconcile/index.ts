@@ -1,0 +1,6 @@
+export {
+  type Mismatch,
+  type MismatchKind,
+  type ReconcileReport,
+  ReconcileService,
+} from './reconcile.service.js'

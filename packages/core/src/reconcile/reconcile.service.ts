@@ -1,0 +1,247 @@
+import type { LedgerService } from '../ledger/ledger.service.js'
+import type { OrdersService } from '../orders/orders.service.js'
+import type { PaystackClient } from '../payments/paystack/paystack.client.js'
+import type { PaystackTransaction, PaystackTransfer } from '../payments/paystack/paystack.types.js'
+import type { PayoutsService } from '../payouts/payouts.service.js'
+import { type Ctx, requireRole } from '../shared/ctx.js'
+import { ValidationError } from '../shared/errors.js'
+import { CURRENCIES } from '../shared/money.js'
+
+/** What can disagree between Paystack, our order groups and the ledger. */
+export type MismatchKind =
+  | 'charge_without_paid_order'
+  | 'paid_order_without_charge'
+  | 'amount_mismatch'
+  | 'sale_not_in_ledger'
+  | 'ledger_gross_mismatch'
+  | 'trial_balance_unbalanced'
+  | 'transfer_without_payout'
+  | 'transfer_amount_mismatch'
+
+export interface Mismatch {
+  kind: MismatchKind
+  /** The payment reference (`kg-<group id>`), an order id, or a currency. */
+  subject: string
+  message: string
+  expected?: number
+  actual?: number
+}
+
+export interface ReconcileReport {
+  /** The UTC day reconciled, `YYYY-MM-DD`. */
+  date: string
+  from: string
+  to: string
+  checked: {
+    charges: number
+    paidGroups: number
+    orders: number
+    transfers: number
+    currencies: number
+  }
+  mismatches: Mismatch[]
+  ok: boolean
+}
+
+const DAY_MS = 86_400_000
+const PAGE = 100
+/** Paystack's list filters on creation time: a charge paid on the day may be created before it. */
+const CREATED_BEFORE_MS = DAY_MS
+
+/**
+ * Reconciliation of one UTC day: every successful Paystack charge paid that day against our
+ * paid order groups (both ways, amounts included), every paid group's store orders against
+ * their sale journals in the ledger, and the trial balance of every currency. A mismatch is
+ * reported, never repaired: fixing money is a person's decision (docs/operations.md).
+ */
+export class ReconcileService {
+  constructor(
+    private deps: {
+      paystack: PaystackClient
+      orders: OrdersService
+      ledger: LedgerService
+      payouts: Pick<PayoutsService, 'get'>
+    },
+  ) {}
+
+  /** @throws ValidationError for a date that is not `YYYY-MM-DD`. */
+  async reconcileDay(ctx: Ctx, date: string): Promise<ReconcileReport> {
+    requireRole(ctx, 'admin')
+    const from = new Date(`${date}T00:00:00Z`)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(from.getTime())) {
+      throw new ValidationError('Invalid date', { date: 'must be a date, YYYY-MM-DD' })
+    }
+    const to = new Date(from.getTime() + DAY_MS)
+    const mismatches: Mismatch[] = []
+
+    const charges = (await this.chargesPaidBetween(from, to)).filter((c) =>
+      c.reference.startsWith('kg-'),
+    )
+    const groups = await this.deps.orders.paidGroups(ctx, { from, to })
+    const groupByRef = new Map(groups.map((g) => [g.reference, g]))
+    const chargeByRef = new Map(charges.map((c) => [c.reference, c]))
+
+    for (const charge of charges) {
+      // Paid just across midnight on our side: look the group up by its reference.
+      const group =
+        groupByRef.get(charge.reference) ?? (await this.groupByReference(ctx, charge.reference))
+      if (group?.status !== 'paid') {
+        mismatches.push({
+          kind: 'charge_without_paid_order',
+          subject: charge.reference,
+          message: `Paystack charged ${charge.amount} ${charge.currency} but no order group is paid for it`,
+          actual: charge.amount,
+        })
+      } else if (group.total !== charge.amount || group.currency !== charge.currency) {
+        mismatches.push({
+          kind: 'amount_mismatch',
+          subject: charge.reference,
+          message: `the group totals ${group.total} ${group.currency}, Paystack charged ${charge.amount} ${charge.currency}`,
+          expected: group.total,
+          actual: charge.amount,
+        })
+      }
+    }
+
+    let orders = 0
+    for (const group of groups) {
+      if (!chargeByRef.has(group.reference)) {
+        const verified = await this.deps.paystack
+          .verifyTransaction(group.reference)
+          .catch(() => undefined)
+        if (verified?.status !== 'success' || verified.amount !== group.total) {
+          mismatches.push({
+            kind: 'paid_order_without_charge',
+            subject: group.reference,
+            message: `the group is paid (${group.total} ${group.currency}) but Paystack has ${verified ? `${verified.status} ${verified.amount}` : 'no such charge'}`,
+            expected: group.total,
+            ...(verified ? { actual: verified.amount } : {}),
+          })
+        }
+      }
+      let booked = 0
+      for (const orderId of group.orderIds) {
+        orders++
+        const journals = await this.deps.ledger.journalsForOrder(ctx, orderId)
+        const sale = journals.find((j) => j.kind === 'sale')
+        if (!sale) {
+          mismatches.push({
+            kind: 'sale_not_in_ledger',
+            subject: orderId,
+            message: `order ${orderId} of ${group.reference} is paid but has no sale journal`,
+          })
+          continue
+        }
+        booked += sale.entries
+          .filter((e) => e.account === 'platform:cash')
+          .reduce((sum, e) => sum + e.amount, 0)
+      }
+      if (
+        booked !== group.total &&
+        !mismatches.some(
+          (m) => m.kind === 'sale_not_in_ledger' && group.orderIds.includes(m.subject),
+        )
+      ) {
+        mismatches.push({
+          kind: 'ledger_gross_mismatch',
+          subject: group.reference,
+          message: `the ledger booked ${booked} for a group of ${group.total}`,
+          expected: group.total,
+          actual: booked,
+        })
+      }
+    }
+
+    // Every successful payout transfer created that day is a payout of ours, of the same amount.
+    const transfers = (await this.transfersCreatedBetween(from, to)).filter(
+      (t) => t.status === 'success',
+    )
+    for (const transfer of transfers) {
+      const payout = await this.deps.payouts.get(ctx, transfer.reference).catch(() => undefined)
+      if (!payout) {
+        mismatches.push({
+          kind: 'transfer_without_payout',
+          subject: transfer.reference,
+          message: `Paystack sent ${transfer.amount} ${transfer.currency} under a reference no payout has`,
+          actual: transfer.amount,
+        })
+      } else if (payout.amount !== transfer.amount) {
+        mismatches.push({
+          kind: 'transfer_amount_mismatch',
+          subject: transfer.reference,
+          message: `the payout is ${payout.amount}, Paystack sent ${transfer.amount}`,
+          expected: payout.amount,
+          actual: transfer.amount,
+        })
+      }
+    }
+
+    for (const currency of CURRENCIES) {
+      const trial = await this.deps.ledger.trialBalance(ctx, currency)
+      if (!trial.balanced) {
+        mismatches.push({
+          kind: 'trial_balance_unbalanced',
+          subject: currency,
+          message: `debits and credits differ by ${trial.difference}`,
+          actual: trial.difference,
+        })
+      }
+    }
+
+    return {
+      date,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      checked: {
+        charges: charges.length,
+        paidGroups: groups.length,
+        orders,
+        transfers: transfers.length,
+        currencies: CURRENCIES.length,
+      },
+      mismatches,
+      ok: mismatches.length === 0,
+    }
+  }
+
+  private async groupByReference(ctx: Ctx, reference: string) {
+    return (await this.deps.orders.paidGroups(ctx, { reference }))[0]
+  }
+
+  /** Transfers created in `[from, to)`, from every page of Paystack's list. */
+  private async transfersCreatedBetween(from: Date, to: Date): Promise<PaystackTransfer[]> {
+    const found: PaystackTransfer[] = []
+    for (let page = 1; ; page++) {
+      const items = await this.deps.paystack.listTransfers({
+        from: from.toISOString(),
+        to: to.toISOString(),
+        page,
+        perPage: PAGE,
+      })
+      for (const t of items) {
+        const createdAt = t.createdAt ? Date.parse(t.createdAt) : Number.NaN
+        if (createdAt >= from.getTime() && createdAt < to.getTime()) found.push(t)
+      }
+      if (items.length < PAGE) return found
+    }
+  }
+
+  /** Successful charges whose `paidAt` falls in `[from, to)`, from every page of Paystack's list. */
+  private async chargesPaidBetween(from: Date, to: Date): Promise<PaystackTransaction[]> {
+    const found: PaystackTransaction[] = []
+    for (let page = 1; ; page++) {
+      const items = await this.deps.paystack.listTransactions({
+        from: new Date(from.getTime() - CREATED_BEFORE_MS).toISOString(),
+        to: to.toISOString(),
+        status: 'success',
+        page,
+        perPage: PAGE,
+      })
+      for (const t of items) {
+        const paidAt = t.paidAt ? Date.parse(t.paidAt) : Number.NaN
+        if (paidAt >= from.getTime() && paidAt < to.getTime()) found.push(t)
+      }
+      if (items.length < PAGE) return found
+    }
+  }
+}
