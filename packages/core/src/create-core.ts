@@ -63,7 +63,7 @@ import { PayoutsService } from './payouts/payouts.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
-import type { Config } from './shared/config.js'
+import { type Config, linkBaseOf } from './shared/config.js'
 import { systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
@@ -215,7 +215,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     clock,
     settings: config.auth,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
   })
   const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
@@ -224,7 +224,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     audit,
     mail,
     events,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
   })
   const catalogModels = {
     products: models.products,
@@ -344,7 +344,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     clock,
     logger,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
     timers: orderTimers,
   })
   const refunds = new RefundsService({

@@ -71,6 +71,7 @@ export {
   ConfigError,
   defaultAuthSettings,
   envSchema,
+  linkBaseOf,
   loadConfig,
   type PaystackSettings,
 } from './shared/config.js'

@@ -7,6 +7,7 @@ export {
   CheckoutService,
   type OrderTimers,
   type PaymentOutcome,
+  type PublicPaymentStatus,
 } from './checkout.service.js'
 export {
   canonicalJson,
