@@ -114,3 +114,4 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
+export { type CheckStatus, type DoctorCheck, type DoctorReport, runDoctor } from './doctor/doctor.js'
