@@ -36,6 +36,12 @@ export {
   openDatabase,
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorReport,
+  runDoctor,
+} from './doctor/doctor.js'
 export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
 export type { Readiness } from './health/health.service.js'
 export {
@@ -114,4 +120,3 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
-export { type CheckStatus, type DoctorCheck, type DoctorReport, runDoctor } from './doctor/doctor.js'
