@@ -193,7 +193,18 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   await Promise.all(Object.values(models).map((model) => model.init()))
 
   const audit = new AuditService({ audit: models.audit })
-  const mail = new MailService({ mailer, logger, outbox: models.mailOutbox, clock })
+  const notifications = new NotificationsService({
+    notifications: models.notifications,
+    inboxes: models.notificationInboxes,
+    events,
+  })
+  const mail = new MailService({
+    mailer,
+    logger,
+    outbox: models.mailOutbox,
+    clock,
+    preferences: notifications,
+  })
   const limiter = new RateLimiter(kv)
   const accessTokens = new AccessTokens({
     secret: config.jwtSecret,
@@ -320,12 +331,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     groups: models.orderGroups,
     events,
   })
-  const notifications = new NotificationsService({
-    notifications: models.notifications,
-    inboxes: models.notificationInboxes,
-    events,
-  })
-  const orderMail = new OrderMail({ mail, people: users, stores, preferences: notifications })
+  const orderMail = new OrderMail({ mail, people: users, stores })
   const cart = new CartService({
     carts: models.carts,
     catalog: new CatalogServiceView(catalog),
@@ -476,6 +482,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     timezone: PAYOUT_TIMEZONE,
     summary: 'Pay every seller their available balance for the week (kloset payouts run)',
     maxRunMs: 30 * 60_000,
+    movesMoney: true,
     run: async (ctx) => {
       const run = await payouts.runPeriod(ctx, {})
       return { period: run.period, ...run.totals, warnings: run.warnings }

@@ -55,6 +55,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
     'notification.created': (p) => [`user:${p.userId}`],
+    'notification.badge_changed': (p) => [`user:${p.userId}`],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */

@@ -102,6 +102,11 @@ export interface DomainEvents {
     unreadCount: number
     seq: number
   }
+  /**
+   * Items were read or archived (notifications): the badge went down on one device, so every
+   * other device of the user learns the new absolute count, as of `seq`.
+   */
+  'notification.badge_changed': { userId: string; unreadCount: number; seq: number }
 }
 
 /** What every `order.<status>` event carries. */
