@@ -16,6 +16,7 @@ import {
 import { Command, Errors, type Interfaces } from '@oclif/core'
 import chalk from 'chalk'
 import { exitCodeOf } from './exit-codes.js'
+import { Progress } from './progress.js'
 import { canPrompt, confirm } from './prompt.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -91,6 +92,22 @@ export abstract class KlosetCommand extends Command {
   /** Tells people how to ask for the next page of a list, when there is one. */
   protected sayNextPage(page: Page<unknown>): void {
     if (page.nextCursor) this.say(`More: --cursor ${page.nextCursor}`)
+  }
+
+  /**
+   * Prints a rendered list (table or CSV, list-output.ts); with CSV the next-page hint goes to
+   * stderr, so stdout stays a clean CSV file.
+   */
+  protected sayList(rendered: string, csv: boolean | undefined, page?: Page<unknown>): void {
+    this.say(rendered)
+    if (!page?.nextCursor) return
+    if (csv) this.logToStderr(`More: --cursor ${page.nextCursor}`)
+    else this.sayNextPage(page)
+  }
+
+  /** A spinner with counts on stderr for long work; silent under `--json` or off a terminal. */
+  protected progress(label: string): Progress {
+    return new Progress(label, process.stderr, !this.jsonEnabled() && !!process.stderr.isTTY)
   }
 
   /** Validates input with a core zod schema. @throws ValidationError */

@@ -89,7 +89,7 @@ import { RecommendationsService } from './recommendations/recommendations.servic
 import { ReconcileService } from './reconcile/reconcile.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
-import type { Config } from './shared/config.js'
+import { type Config, linkBaseOf } from './shared/config.js'
 import { systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
@@ -276,7 +276,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     clock,
     settings: config.auth,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
   })
   const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
@@ -285,7 +285,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     audit,
     mail,
     events,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
     // The plans service is built further down; a store is only registered after createCore.
     freePlanPolicy: async (): Promise<PlanPolicy> => policyOf(await plans.free()),
   })
@@ -402,7 +402,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     clock,
     logger,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
     timers: orderTimers,
   })
   const refunds = new RefundsService({
@@ -629,13 +629,13 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       owners: users,
       mail,
       logger,
-      publicUrl: config.publicUrl,
+      publicUrl: linkBaseOf(config),
     }),
     audit,
     events,
     clock,
     logger,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
   })
   jobs.register({
     name: 'plans-subscriptions',
@@ -696,7 +696,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     mail,
     people: users,
     clock,
-    publicUrl: config.publicUrl,
+    publicUrl: linkBaseOf(config),
     intervalMinutes: chatLimits.emailIntervalMinutes,
   })
   events.addOutboxSource(outboxSourceOf(chatModels.messages))

@@ -38,6 +38,12 @@ export {
   openDatabase,
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorReport,
+  runDoctor,
+} from './doctor/doctor.js'
 export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
 export type { Readiness } from './health/health.service.js'
 export {
@@ -79,6 +85,7 @@ export {
   ConfigError,
   defaultAuthSettings,
   envSchema,
+  linkBaseOf,
   loadConfig,
   type PaystackSettings,
 } from './shared/config.js'

@@ -14,6 +14,7 @@ import { withRateLimit } from './http/rate-limits.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
+import { createPages } from './pages/pages.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
 import { adminInsightRoutes } from './routes/admin-insight.routes.js'
 import { adminIpBlockRoutes } from './routes/admin-ip-blocks.routes.js'
@@ -130,6 +131,8 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
   }
 
   const cors = createCors(core.config.cors?.allowedOrigins)
+  // The pages links land on when there is no storefront (docs/pages.md); not in the OpenAPI.
+  const pages = createPages(core)
 
   async function handle(
     request: Request,
@@ -138,6 +141,11 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
     info: ConnectionInfo,
     seen: { userId?: string },
   ) {
+    const page = pages?.match(request.method, url.pathname)
+    if (page && page !== 'method_not_allowed') {
+      const ctx = makeCtx({ kind: 'anonymous' }, core.clock.now(), requestId, info.ip)
+      return page.route.handler(request, { core, ctx, params: page.params, url })
+    }
     const found = router.match(request.method, url.pathname)
     if (found === 'method_not_allowed') {
       return json(errorBody('method_not_allowed', 'Method not allowed', requestId), 405)

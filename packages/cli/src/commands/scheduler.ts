@@ -4,6 +4,10 @@ import { renderTable } from '../table.js'
 
 export default class Scheduler extends KlosetCommand {
   static override summary = 'Run the timed jobs (payouts, expiries, sweeps) until stopped'
+  static override examples = [
+    '<%= config.bin %> scheduler',
+    'LOG_LEVEL=info <%= config.bin %> scheduler',
+  ]
   static override description =
     "Runs every job on its cron schedule (Africa/Lagos time). Each run takes the job's lock (Redis when REDIS_URL is set, the database otherwise), so two schedulers never run the same job at once. `npm start` runs one alongside the API. It also runs the event relay, which publishes recorded events whose delivery a crash interrupted."
 

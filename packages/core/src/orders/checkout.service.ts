@@ -21,7 +21,7 @@ import type { OrderGroupDoc } from './order.model.js'
 import type { OrderRecords } from './order.records.js'
 import { type CheckoutBody, checkoutBody } from './order.schemas.js'
 import { assertOrderMove, orderActorOf } from './order.transitions.js'
-import type { CheckoutResult, CheckoutStatus } from './order.types.js'
+import type { CheckoutResult, CheckoutStatus, OrderGroupStatus } from './order.types.js'
 import {
   awaitsPayment,
   isUnpaidGroup,
@@ -72,6 +72,15 @@ export const PAYMENT_RECHECK_AFTER_MINUTES = 5
 
 const groupNotFound = () => new NotFoundError('Order group')
 
+/** The public payment status asks Paystack at most this often per reference. */
+const PUBLIC_RECHECK_MS = 5_000
+
+/** The checkout return page's view of a payment: nothing that names the buyer. */
+export interface PublicPaymentStatus {
+  reference: string
+  status: OrderGroupStatus
+}
+
 /** What a checkout writes: the group, its buyer and its orders. */
 interface CheckoutPlan {
   groupId: Types.ObjectId
@@ -113,6 +122,8 @@ type CompensatedStep = keyof typeof COMPENSATED_STEPS
  */
 export class CheckoutService {
   private confirmation: PaymentConfirmation
+  /** When the public payment status last asked Paystack, per reference (paymentStatus). */
+  private publicRechecks = new Map<string, number>()
 
   constructor(private deps: CheckoutDeps) {
     this.confirmation = new PaymentConfirmation(deps)
@@ -345,6 +356,36 @@ export class CheckoutService {
       .sort({ _id: 1 })
       .lean()
     return { orderGroup: toOrderGroupDTO(group), orders: orders.map(toOrderDTO) }
+  }
+
+  /**
+   * What the checkout return page shows whoever holds the Paystack reference (it is in the
+   * redirect URL): the group's status only, no buyer, items or amounts. While unpaid it asks
+   * Paystack (a late webhook) at most once per PUBLIC_RECHECK_MS per reference, so a page left
+   * open, or someone replaying the URL, cannot turn into a stream of Paystack calls.
+   * @throws NotFoundError for an unknown reference.
+   */
+  async paymentStatus(ctx: Ctx, reference: string): Promise<PublicPaymentStatus> {
+    if (reference.length > 100) throw groupNotFound()
+    const found = await this.deps.records.groups.findOne({ reference }).lean()
+    if (!found) throw groupNotFound()
+    let status = found.status
+    const now = ctx.now.getTime()
+    if (
+      awaitsPayment(status) &&
+      now - (this.publicRechecks.get(reference) ?? 0) >= PUBLIC_RECHECK_MS
+    ) {
+      if (this.publicRechecks.size >= 10_000) this.publicRechecks.clear()
+      this.publicRechecks.set(reference, now)
+      try {
+        await this.confirmPayment(ctx, reference, 'poll')
+        status = (await this.deps.records.groups.findById(found._id).lean())?.status ?? status
+      } catch (error) {
+        // Paystack slow or down: the page shows what the webhook has told us so far.
+        this.deps.logger.warn({ err: error, reference }, 'public payment status: recheck failed')
+      }
+    }
+    return { reference, status }
   }
 
   /**

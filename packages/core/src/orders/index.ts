@@ -8,6 +8,7 @@ export {
   CheckoutService,
   type OrderTimers,
   type PaymentOutcome,
+  type PublicPaymentStatus,
 } from './checkout.service.js'
 export {
   canonicalJson,

@@ -81,6 +81,8 @@ export const envSchema = z.object({
   ),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
   PUBLIC_URL: optional(url(['http:', 'https:'])),
+  /** A separate storefront: links in emails and the Paystack return go there (docs/pages.md). */
+  APP_URL: optional(url(['http:', 'https:'])),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
   MONGODB_URI: optional(url(['mongodb:', 'mongodb+srv:'])),
   REDIS_URL: optional(url(['redis:', 'rediss:'])),
@@ -257,6 +259,8 @@ export interface Config {
   env: Env['NODE_ENV']
   port: number
   publicUrl: string
+  /** APP_URL: the storefront the links point at; unset, the server's own pages (docs/pages.md). */
+  appUrl?: string
   dataDir: string
   mongodbUri?: string
   databaseName: string
@@ -498,6 +502,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: env.NODE_ENV,
     port: env.PORT,
     publicUrl,
+    ...(env.APP_URL ? { appUrl: env.APP_URL.replace(/\/$/, '') } : {}),
     dataDir,
     ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}),
     databaseName: databaseNameOf(env.MONGODB_URI),
@@ -543,3 +548,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
   }
 }
+
+/** Where links sent to people land: the storefront (APP_URL) or the server's own pages. */
+export const linkBaseOf = (config: Pick<Config, 'appUrl' | 'publicUrl'>): string =>
+  config.appUrl ?? config.publicUrl

@@ -44,4 +44,20 @@ export const checkoutRoutes = [
     handler: async (_req, { core, ctx, params }) =>
       json(await core.checkout.status(ctx, params.reference!)),
   }),
+  route({
+    method: 'GET',
+    path: '/api/v1/checkout/:reference/payment-status',
+    auth: 'public',
+    tag,
+    summary:
+      'The status alone of a checkout, for the return page that holds only the reference (asks Paystack at most every 5 s while unpaid)',
+    responses: {
+      200: '{ reference, status: creating | awaiting_payment | paid | cancelled }',
+      404: 'No such reference',
+    },
+    handler: async (_req, { core, ctx, params }) =>
+      json(await core.checkout.paymentStatus(ctx, params.reference!), 200, {
+        'cache-control': 'no-store',
+      }),
+  }),
 ]

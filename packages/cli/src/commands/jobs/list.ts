@@ -3,6 +3,7 @@ import { renderTable } from '../../table.js'
 
 export default class JobsList extends KlosetCommand {
   static override summary = 'List the timed jobs and their schedules'
+  static override examples = ['<%= config.bin %> jobs list', '<%= config.bin %> jobs list --json']
 
   async run(): Promise<{
     jobs: {

@@ -33,7 +33,7 @@ export default class JobsRun extends KlosetCommand {
       this.say('Nothing was run.')
       return { job: job.name, ran: false, declined: true }
     }
-    const run = await core.jobs.run(this.ctx, args.job)
+    const run = await this.progress(`Running ${args.job}`).around(core.jobs.run(this.ctx, args.job))
     this.say(
       run.ran
         ? `${run.job}: done in ${run.ms} ms ${JSON.stringify(run.result)}`

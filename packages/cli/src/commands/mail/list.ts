@@ -5,6 +5,10 @@ import { renderTable } from '../../table.js'
 
 export default class MailList extends KlosetCommand {
   static override summary = 'List mail captured locally (when no SMTP_URL is set), newest first'
+  static override examples = [
+    '<%= config.bin %> mail list',
+    '<%= config.bin %> mail list --to ada@example.com --limit 5',
+  ]
   static override flags = {
     to: Flags.string({ summary: 'Only mail to this address' }),
     limit: Flags.integer({ default: 20, min: 1, max: 200 }),

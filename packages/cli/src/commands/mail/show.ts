@@ -5,6 +5,10 @@ import { KlosetCommand } from '../../base-command.js'
 
 export default class MailShow extends KlosetCommand {
   static override summary = 'Show one captured mail, with its links'
+  static override examples = [
+    '<%= config.bin %> mail show 3f2a',
+    '<%= config.bin %> mail show 3f2a9c --json',
+  ]
   static override args = {
     id: Args.string({ required: true, description: 'mail id (or a unique prefix)' }),
   }

@@ -6,6 +6,7 @@ import { renderTimeline, statusColour } from '../../table.js'
 export default class OrdersExplain extends KlosetCommand {
   static override summary =
     'Explain an order: how it got here, who can move it where next, and its pending timers'
+  static override examples = ['<%= config.bin %> orders explain 0123456789abcdef01234567']
   static override args = { id: Args.string({ required: true, description: 'order id' }) }
 
   async run(): Promise<OrderExplanation> {

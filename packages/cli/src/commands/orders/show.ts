@@ -5,6 +5,10 @@ import { renderRecord, renderTable, renderTimeline, statusColour } from '../../t
 
 export default class OrdersShow extends KlosetCommand {
   static override summary = 'Show a store order: lines, money, payment reference and timeline'
+  static override examples = [
+    '<%= config.bin %> orders show 0123456789abcdef01234567',
+    '<%= config.bin %> orders show 0123456789abcdef01234567 --json',
+  ]
   static override args = { id: Args.string({ required: true, description: 'order id' }) }
 
   async run(): Promise<{ order: AdminOrderDTO }> {

@@ -8,13 +8,21 @@ import {
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
 import { pageFlags } from '../../flags.js'
-import { renderTable, statusColour } from '../../table.js'
+import {
+  type Column,
+  listOutputFlags,
+  majorUnits,
+  renderList,
+  storeSlugs,
+} from '../../list-output.js'
+import { statusColour } from '../../table.js'
 
 export default class PayoutsList extends KlosetCommand {
   static override summary = 'List payouts, newest first'
   static override examples = [
     '<%= config.bin %> payouts list --status failed',
     '<%= config.bin %> payouts list --period 2026-W48 --json',
+    '<%= config.bin %> payouts list --period 2026-W48 --sort -amount --csv > payouts.csv',
   ]
 
   static override flags = {
@@ -22,6 +30,7 @@ export default class PayoutsList extends KlosetCommand {
     status: Flags.string({ options: [...PAYOUT_STATUSES], summary: 'Only this status' }),
     store: Flags.string({ summary: 'Only this store id' }),
     ...pageFlags,
+    ...listOutputFlags,
   }
 
   async run(): Promise<Page<PayoutDTO>> {
@@ -35,21 +44,25 @@ export default class PayoutsList extends KlosetCommand {
     })
     const core = await this.core()
     const page = await core.payouts.list(this.ctx, query)
-    this.say(
-      renderTable(
-        ['id', 'store', 'period', 'amount', 'status', 'attempt', 'reason'],
-        page.items.map((p) => [
-          p.id,
-          p.storeId,
-          p.period,
-          formatMoney(p.amount, p.currency),
-          statusColour(p.status),
-          p.attempt,
-          p.attention ?? p.failureReason,
-        ]),
-      ),
+    const slugs = await storeSlugs(
+      core,
+      page.items.map((p) => p.storeId),
     )
-    this.sayNextPage(page)
+    const columns: Column<PayoutDTO>[] = [
+      { name: 'id', value: (p) => p.id },
+      { name: 'store', value: (p) => slugs.get(p.storeId) ?? p.storeId },
+      { name: 'period', value: (p) => p.period },
+      {
+        name: 'amount',
+        value: (p) => majorUnits(p.amount),
+        show: (p) => formatMoney(p.amount, p.currency),
+      },
+      { name: 'status', value: (p) => p.status, show: (p) => statusColour(p.status) },
+      { name: 'attempt', value: (p) => p.attempt },
+      { name: 'reason', value: (p) => p.attention ?? p.failureReason },
+    ]
+    const { columns: chosen, sort, csv } = flags
+    this.sayList(renderList(page.items, columns, { columns: chosen, sort, csv }), csv, page)
     return page
   }
 }

@@ -46,7 +46,16 @@ export default class PayoutsRun extends KlosetCommand {
       this.say('Nothing was sent.')
       return { ...plan, dryRun: false, declined: true }
     }
-    const result = await core.payouts.runPeriod(this.ctx, input)
+    // Counts the period's payouts already handed to Paystack while the run goes on.
+    const handedOver = async () => {
+      const page = await core.payouts.list(this.ctx, { period: plan.period, limit: 100 })
+      const done = page.items.filter((p) => p.status !== 'created' && p.status !== 'sending')
+      return { done: done.length, total: Math.max(plan.totals.count, page.items.length) }
+    }
+    const result = await this.progress(`Paying ${plan.period}`).around(
+      core.payouts.runPeriod(this.ctx, input),
+      handedOver,
+    )
     this.print(result)
     for (const warning of result.warnings) this.say(`Warning: ${warning}`)
     return result

@@ -6,6 +6,10 @@ import { renderRecord, renderTable } from '../../table.js'
 export default class PayoutsShow extends KlosetCommand {
   static override summary =
     'Show a payout: amount, destination, balances seen, orders covered, attempts'
+  static override examples = [
+    '<%= config.bin %> payouts show 0123456789abcdef01234567',
+    '<%= config.bin %> payouts show 0123456789abcdef01234567 --json',
+  ]
   static override args = {
     payout: Args.string({ required: true, description: 'payout id or transfer reference' }),
   }

@@ -5,6 +5,10 @@ import { sellerReasonFlag } from '../../flags.js'
 
 export default class ProductsReject extends KlosetCommand {
   static override summary = 'Reject a product under review, or with --revision its pending edit'
+  static override examples = [
+    '<%= config.bin %> products reject 0123456789abcdef01234567 --reason "photos show another brand"',
+    '<%= config.bin %> products reject 0123456789abcdef01234567 --revision --reason "price looks wrong"',
+  ]
   static override args = { id: Args.string({ required: true, description: 'product id' }) }
   static override flags = {
     reason: sellerReasonFlag,

@@ -6,6 +6,10 @@ import { priceRange } from './list.js'
 
 export default class ProductsShow extends KlosetCommand {
   static override summary = 'Show a product: live content, pending revision and variants'
+  static override examples = [
+    '<%= config.bin %> products show 0123456789abcdef01234567',
+    '<%= config.bin %> products show 0123456789abcdef01234567 --json',
+  ]
   static override args = { id: Args.string({ required: true, description: 'product id' }) }
 
   async run(): Promise<{ product: ProductDetailDTO }> {

@@ -10,6 +10,10 @@ export default class RecommendationsEvaluate extends KlosetCommand {
     'Evaluate "for you" against the popularity baseline on a seeded synthetic history (HitRate@10, NDCG@10, coverage)'
   static override description =
     'Needs no database: the model is trained on the history before the split and scored on what each buyer bought after it, ranked against the whole catalog. docs/recommendations.md explains the numbers.'
+  static override examples = [
+    '<%= config.bin %> recommendations evaluate',
+    '<%= config.bin %> recommendations evaluate --seed 7 --buyers 500 --products 300 --days 90 --test-days 14 --json',
+  ]
   static override flags = {
     seed: Flags.integer({ default: 42, min: 1, summary: 'Seed of the synthetic marketplace' }),
     buyers: Flags.integer({ default: 3000, summary: 'Buyers (50-50,000)' }),

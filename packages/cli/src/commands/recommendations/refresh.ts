@@ -4,11 +4,17 @@ import { KlosetCommand } from '../../base-command.js'
 export default class RecommendationsRefresh extends KlosetCommand {
   static override summary =
     'Recompute recommendations and the popular sort now (the refresh-recommendations job)'
+  static override examples = [
+    '<%= config.bin %> recommendations refresh',
+    '<%= config.bin %> recommendations refresh --json',
+  ]
 
   async run(): Promise<JobRun> {
     await this.parse(RecommendationsRefresh)
     const core = await this.core()
-    const run = await core.jobs.run(this.ctx, 'refresh-recommendations')
+    const run = await this.progress('Refreshing recommendations').around(
+      core.jobs.run(this.ctx, 'refresh-recommendations'),
+    )
     this.say(
       run.ran
         ? `refresh-recommendations: done in ${run.ms} ms ${JSON.stringify(run.result)}`

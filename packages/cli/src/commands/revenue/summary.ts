@@ -1,7 +1,21 @@
 import { CURRENCIES, formatMoney, type RevenueSummary, revenueSummaryQuery } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
-import { renderTable } from '../../table.js'
+import {
+  type Column,
+  listOutputFlags,
+  majorUnits,
+  renderList,
+  storeSlugs,
+} from '../../list-output.js'
+
+type Line = {
+  label: string
+  grossSales: number
+  commission: number
+  refunds: number
+  payouts: number
+}
 
 export default class RevenueSummaryCommand extends KlosetCommand {
   static override summary = 'Gross sales, commission, refunds and payouts of a period'
@@ -10,6 +24,7 @@ export default class RevenueSummaryCommand extends KlosetCommand {
   static override examples = [
     '<%= config.bin %> revenue summary --from 2026-11-01 --to 2026-12-01',
     '<%= config.bin %> revenue summary --from 2026-11-23 --to 2026-11-30 --by-store --json',
+    '<%= config.bin %> revenue summary --from 2026-11-01 --to 2026-12-01 --by-store --sort -commission --csv > revenue.csv',
   ]
 
   static override flags = {
@@ -17,6 +32,7 @@ export default class RevenueSummaryCommand extends KlosetCommand {
     to: Flags.string({ required: true, summary: 'End (exclusive): a date or an ISO time' }),
     'by-store': Flags.boolean({ summary: 'Also one line per store' }),
     currency: Flags.string({ options: [...CURRENCIES], default: 'NGN', summary: 'Currency' }),
+    ...listOutputFlags,
   }
 
   async run(): Promise<RevenueSummary> {
@@ -29,25 +45,34 @@ export default class RevenueSummaryCommand extends KlosetCommand {
     })
     const core = await this.core()
     const summary = await core.ledger.revenueSummary(this.ctx, query)
-    const money = (amount: number) => formatMoney(amount, summary.currency)
-    const rows = [
-      [
-        'total',
-        ...[
-          summary.totals.grossSales,
-          summary.totals.commission,
-          summary.totals.refunds,
-          summary.totals.payouts,
-        ].map(money),
-      ],
-      ...(summary.stores ?? []).map((s) => [
-        s.storeId,
-        ...[s.grossSales, s.commission, s.refunds, s.payouts].map(money),
-      ]),
+    const slugs = await storeSlugs(
+      core,
+      (summary.stores ?? []).map((line) => line.storeId),
+    )
+    const lines: Line[] = [
+      { label: 'total', ...summary.totals },
+      ...(summary.stores ?? []).map((line) => ({
+        ...line,
+        label: slugs.get(line.storeId) ?? line.storeId,
+      })),
     ]
-    this.say(`${summary.from} to ${summary.to} (${summary.currency})`)
-    this.say(renderTable(['', 'gross sales', 'commission', 'refunds', 'payouts'], rows))
-    this.say(`Seller plan subscriptions: ${money(summary.subscriptions)}`)
+    const money = (field: keyof Omit<Line, 'label'>): Column<Line> => ({
+      name: field === 'grossSales' ? 'gross sales' : field,
+      value: (line) => majorUnits(line[field]),
+      show: (line) => formatMoney(line[field], summary.currency),
+    })
+    const columns: Column<Line>[] = [
+      { name: 'store', value: (line) => line.label },
+      money('grossSales'),
+      money('commission'),
+      money('refunds'),
+      money('payouts'),
+    ]
+    const { columns: chosen, sort, csv } = flags
+    if (!csv) this.say(`${summary.from} to ${summary.to} (${summary.currency})`)
+    this.sayList(renderList(lines, columns, { columns: chosen, sort, csv }), csv)
+    if (!csv)
+      this.say(`Seller plan subscriptions: ${formatMoney(summary.subscriptions, summary.currency)}`)
     return summary
   }
 }

@@ -22,7 +22,11 @@ export default class SeedDemo extends KlosetCommand {
     const { flags } = await this.parse(SeedDemo)
     const input = this.validate(demoSeedOptions, { domain: flags.domain })
     const core = await this.core()
-    const result = await core.seed.demo(input)
+    // Counts the stores the seed has registered so far (the demo has a handful).
+    const result = await this.progress('Seeding the demo marketplace, stores:').around(
+      core.seed.demo(input),
+      async () => ({ done: (await core.stores.list(this.ctx, { limit: 100 })).items.length }),
+    )
     for (const line of describeDemoSeed(result)) this.say(line)
     return result
   }

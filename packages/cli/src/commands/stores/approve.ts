@@ -4,6 +4,10 @@ import { noteFlag, optionalReason, storeArgs } from '../../flags.js'
 
 export default class StoresApprove extends KlosetCommand {
   static override summary = 'Approve a pending store'
+  static override examples = [
+    '<%= config.bin %> stores approve ankara-house',
+    '<%= config.bin %> stores approve 0123456789abcdef01234567 --reason "documents checked" --json',
+  ]
   static override args = storeArgs
   static override flags = { reason: noteFlag }
 

@@ -4,6 +4,9 @@ import { noteFlag, optionalReason, storeArgs } from '../../flags.js'
 
 export default class StoresReinstate extends KlosetCommand {
   static override summary = 'Lift the suspension of a store'
+  static override examples = [
+    '<%= config.bin %> stores reinstate ankara-house --reason "appeal accepted"',
+  ]
   static override args = storeArgs
   static override flags = { reason: noteFlag }
 

@@ -4,6 +4,9 @@ import { sellerReasonFlag, storeArgs } from '../../flags.js'
 
 export default class StoresReject extends KlosetCommand {
   static override summary = 'Reject a pending store; the seller may edit and resubmit'
+  static override examples = [
+    '<%= config.bin %> stores reject ankara-house --reason "the address could not be verified"',
+  ]
   static override args = storeArgs
   static override flags = { reason: sellerReasonFlag }
 

@@ -5,6 +5,10 @@ import { renderRecord, statusColour } from '../../table.js'
 
 export default class StoresShow extends KlosetCommand {
   static override summary = 'Show one store by id or slug'
+  static override examples = [
+    '<%= config.bin %> stores show ankara-house',
+    '<%= config.bin %> stores show 0123456789abcdef01234567 --json',
+  ]
   static override args = storeArgs
 
   async run(): Promise<{ store: StoreDTO }> {

@@ -4,6 +4,9 @@ import { sellerReasonFlag, storeArgs } from '../../flags.js'
 
 export default class StoresSuspend extends KlosetCommand {
   static override summary = 'Suspend an approved store: its products leave the catalog'
+  static override examples = [
+    '<%= config.bin %> stores suspend ankara-house --reason "counterfeit goods reported"',
+  ]
   static override args = storeArgs
   static override flags = { reason: sellerReasonFlag }
 

@@ -5,6 +5,9 @@ import { noteFlag, optionalReason } from '../../flags.js'
 
 export default class UsersReinstate extends KlosetCommand {
   static override summary = 'Lift a suspension'
+  static override examples = [
+    '<%= config.bin %> users reinstate ada@example.com --reason "identity confirmed"',
+  ]
   static override args = { user: Args.string({ required: true, description: 'user id or email' }) }
   static override flags = { reason: noteFlag }
 

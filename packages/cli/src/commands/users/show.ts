@@ -5,6 +5,10 @@ import { renderRecord, statusColour } from '../../table.js'
 
 export default class UsersShow extends KlosetCommand {
   static override summary = 'Show one user by id or email'
+  static override examples = [
+    '<%= config.bin %> users show ada@example.com',
+    '<%= config.bin %> users show 0123456789abcdef01234567 --json',
+  ]
   static override args = { user: Args.string({ required: true, description: 'user id or email' }) }
 
   async run(): Promise<{ user: UserDTO }> {

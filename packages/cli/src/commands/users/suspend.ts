@@ -4,6 +4,9 @@ import { KlosetCommand } from '../../base-command.js'
 
 export default class UsersSuspend extends KlosetCommand {
   static override summary = 'Suspend a user: sign-in and existing sessions stop at once'
+  static override examples = [
+    '<%= config.bin %> users suspend ada@example.com --reason "chargeback fraud"',
+  ]
   static override args = { user: Args.string({ required: true, description: 'user id or email' }) }
   static override flags = {
     reason: Flags.string({ required: true, summary: 'Why (kept in the audit log and emailed)' }),
