@@ -23,6 +23,9 @@ import { type Database, openDatabase } from './db/connection.js'
 import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
 import { createEventLogModel } from './events/event-log.model.js'
 import { outboxSourceOf } from './events/outbox.js'
+import { createFraudModels } from './fraud/fraud.model.js'
+import { FraudService } from './fraud/fraud.service.js'
+import { FraudSignals, payoutAccountHash, payoutAccountHashKey } from './fraud/fraud.signals.js'
 import { HealthService } from './health/health.service.js'
 import { imageStoresFor } from './images/image-stores.js'
 import { ImagesService } from './images/images.service.js'
@@ -47,6 +50,7 @@ import { createIdempotencyKeyModel } from './orders/idempotency.model.js'
 import { IdempotencyService } from './orders/idempotency.service.js'
 import { createOrderGroupModel, createOrderModel } from './orders/order.model.js'
 import { OrderRecords } from './orders/order.records.js'
+import { isUnpaidGroup } from './orders/order-group.transitions.js'
 import { OrderMail } from './orders/order-mail.js'
 import { OrdersService } from './orders/orders.service.js'
 import { createRefundModel } from './orders/refund.model.js'
@@ -64,7 +68,7 @@ import { RealtimeService } from './realtime/realtime.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
-import { systemCtx } from './shared/ctx.js'
+import { makeCtx, systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
@@ -140,6 +144,8 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Trust and safety: fraud signals, rules, decisions, the review queue, the risk model. */
+  fraud: FraudService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -216,6 +222,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     clock,
     settings: config.auth,
     publicUrl: config.publicUrl,
+    signIns: { signedIn: (userId, ip) => fraud.signedIn(userId, ip) },
   })
   const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
@@ -346,6 +353,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
     publicUrl: config.publicUrl,
     timers: orderTimers,
+    fraud: { screen: (ctx, screening) => fraud.screen(ctx, screening) },
   })
   const refunds = new RefundsService({
     records: orderRecords,
@@ -371,6 +379,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
     timers: orderTimers,
     events,
+    holds: {
+      shippingHeld: (orderId) => fraud.shippingHeld(orderId),
+      payoutHeld: (orderId) => fraud.payoutHeld(orderId),
+    },
   })
   jobs.register({
     name: 'expire-unpaid-orders',
@@ -482,6 +494,61 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     },
   })
 
+  // Trust and safety (docs/trust-and-safety.md): checkout and orders reach it through the
+  // closures above (`FraudPort`); it reaches money through the existing services.
+  const fraudModels = createFraudModels(connection)
+  await Promise.all(Object.values(fraudModels).map((model) => model.init()))
+  const payoutHashKey = payoutAccountHashKey(config.payouts.encryptionKey)
+  const payoutCipher = new AccountNumberCipher(
+    config.payouts.encryptionKey,
+    config.payouts.previousEncryptionKeys,
+  )
+  const fraudCtx = () => systemCtx('fraud', clock.now())
+  const fraud: FraudService = new FraudService({
+    models: fraudModels,
+    signals: new FraudSignals(kv),
+    audit,
+    events,
+    clock,
+    logger,
+    money: {
+      order: (ctx, orderId) => orders.get(ctx, orderId),
+      refundOrder: async (ctx, orderId, reason, key) => {
+        await refunds.refund(ctx, orderId, { reason }, key)
+      },
+      cancelUnpaidGroup: async (ctx, orderGroupId, reason) => {
+        const group = await orderRecords.groups.findById(orderGroupId).lean()
+        if (!group || !isUnpaidGroup(group.status)) return false
+        return checkout.cancelGroup(ctx, orderGroupId, group.status, reason)
+      },
+      releaseHeldFunds: (ctx, orderId) => orders.releaseHeldFunds(ctx, orderId),
+      suspendUser: async (ctx, userId, reason) => {
+        await users.suspend(ctx, userId, { reason })
+      },
+    },
+    buyerAccount: (buyerId) => users.get(fraudCtx(), buyerId),
+    ownStoreOf: (buyerId) =>
+      stores
+        .requireOwnStore(makeCtx({ kind: 'user', id: buyerId, role: 'seller' }, clock.now()))
+        .then((store) => store.id)
+        .catch(() => undefined),
+    payoutAccountHashOf: async (storeId) => {
+      const account = await payoutAccounts.forStore(storeId)
+      if (!account) return undefined
+      const number = payoutCipher.open(account.accountNumber, storeId)
+      return payoutAccountHash(payoutHashKey, account.bankCode, number)
+    },
+    productPrices: async (productId) => {
+      const { body } = await catalog.getProduct(fraudCtx(), productId)
+      const { product } = JSON.parse(body) as {
+        product: { category: string; variants?: { price: number }[] }
+      }
+      return { category: product.category, prices: (product.variants ?? []).map((v) => v.price) }
+    },
+    cardOf: (reference) => payments.cardSignatureOf(reference),
+  })
+  fraud.subscribe(events)
+
   // Subscribers: what must happen once per event for the whole marketplace, run by the process
   // holding the event's claim and retried by the relay. The names are recorded in the event
   // log (`done`), so they stay stable. Handlers are idempotent: a retry after a crash may repeat.
@@ -551,6 +618,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     notifications,
+    fraud,
     async close() {
       await events.stop()
       await mail.drain()

@@ -37,6 +37,7 @@ export {
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
 export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
+export * from './fraud/index.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,

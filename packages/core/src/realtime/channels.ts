@@ -55,6 +55,9 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'product.rejected': storeAndAdmin,
     'product.archived': storeAndAdmin,
     'notification.created': (p) => [`user:${p.userId}`],
+    'fraud.decision_made': () => ['admin'],
+    'fraud.case_cleared': () => ['admin'],
+    'fraud.case_confirmed': () => ['admin'],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */
