@@ -14,6 +14,7 @@ import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
+import { adminFraudRoutes } from './routes/admin-fraud.routes.js'
 import { adminOrderRoutes } from './routes/admin-orders.routes.js'
 import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
@@ -63,6 +64,7 @@ export const allRoutes: RouteDef[] = [
   ...adminPaymentRoutes,
   ...realtimeRoutes,
   ...notificationRoutes,
+  ...adminFraudRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
