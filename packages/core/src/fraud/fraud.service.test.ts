@@ -316,3 +316,25 @@ describe('fraud decisions at checkout', () => {
     expect(evidence.decision.inputs.sharedIpWithSeller).toBe(1)
   })
 })
+
+describe('the learned risk score at checkout', () => {
+  it('trains on the labelled cases too, and scores checkouts once promoted', async () => {
+    const window = { seed: 7, days: 20, holdoutDays: 5, dailyBudget: 12 }
+    const resolved = (await world.core.fraud.listCases(admin(), { limit: 100 })).items.filter(
+      (c) => c.status !== 'open',
+    )
+    expect(resolved.length).toBeGreaterThan(0)
+    const { syntheticTraffic, splitByTime } = await import('./index.js')
+    const synthetic = splitByTime(syntheticTraffic({ seed: 7, days: 20 }), 5).train.length
+    const trained = await world.core.fraud.trainModel(admin(), { ...window, epochs: 100 })
+    expect(trained.model.trainedOn.samples).toBe(synthetic + resolved.length)
+    await world.core.fraud.promoteModel(admin(), { ...window, version: trained.model.version })
+    const scene = await aScene()
+    const result = await scene.checkout()
+    const decision = await world.core.fraud.decisionFor(admin(), result.orderGroup.id)
+    expect(decision?.modelVersion).toBe(trained.model.version)
+    expect(decision?.inputs.riskScore).toBe(decision?.riskScore)
+    expect(decision?.riskScore).toBeGreaterThanOrEqual(0)
+    expect(decision?.riskScore).toBeLessThanOrEqual(99)
+  }, 120_000)
+})
