@@ -109,6 +109,37 @@ describe('/api/v1/admin/fraud', () => {
     expect((await caseOf(orderGroupId)).status).toBe('open')
   })
 
+  it('confirms with blockIp, after which a checkout from that address answers 403 with a neutral message', async () => {
+    const { orderGroupId, ip } = await aReviewCase()
+    const open = await caseOf(orderGroupId)
+    const confirmed = await http.call<{ case: FraudCaseDTO }>(
+      'POST',
+      `/api/v1/admin/fraud/cases/${open.id}/confirm`,
+      { token: adminToken, body: { reason: 'Self-purchase ring', blockIp: true } },
+    )
+    expect(confirmed.status).toBe(200)
+    expect(confirmed.body.case.resolution?.blockedIp).toBe(ip)
+    const store = await aStoreSelling(world)
+    const buyer = await aVerifiedUser(world, 'buyer')
+    const token = buyer.session.accessToken
+    await http.call('POST', '/api/v1/cart/items', {
+      token,
+      ip,
+      body: { variantId: store.variant.id, quantity: 1 },
+    })
+    const declined = await http.call<ErrorBody>('POST', '/api/v1/checkout', {
+      token,
+      ip,
+      headers: { 'idempotency-key': anIdempotencyKey() },
+      body: { shippingAddress: aShippingAddress() },
+    })
+    expect(declined.status).toBe(403)
+    expect(declined.body.error).toMatchObject({
+      code: 'checkout_declined',
+      message: 'We could not complete this checkout. Please contact support.',
+    })
+  })
+
   it('refuses the queue to a buyer', async () => {
     const buyer = await aVerifiedUser(world, 'buyer')
     const res = await http.call('GET', '/api/v1/admin/fraud/cases', {
