@@ -186,13 +186,20 @@ export class FraudCases {
       for (const orderId of found.orderIds) {
         const order = await money.order(ctx, orderId).catch(() => undefined)
         if (!order?.paidAt || order.total - order.refundedAmount <= 0) continue
-        await money.refundOrder(
-          ctx,
-          orderId,
-          `fraud confirmed: ${input.reason}`,
-          `fraud-${caseId}-${orderId}`,
-        )
-        resolution.refunded?.push(orderId)
+        try {
+          await money.refundOrder(
+            ctx,
+            orderId,
+            `fraud confirmed: ${input.reason}`,
+            `fraud-${caseId}-${orderId}`,
+          )
+          resolution.refunded?.push(orderId)
+        } catch (error) {
+          // The case is confirmed already (its holds keep the money): the administrator
+          // refunds this order with `kloset orders refund` once Paystack answers again.
+          this.deps.logger.warn({ err: error, orderId, caseId }, 'fraud confirm: refund failed')
+          resolution.refundFailed = [...(resolution.refundFailed ?? []), orderId]
+        }
       }
     }
     if (input.suspend)
@@ -218,6 +225,7 @@ export class FraudCases {
         reason: input.reason,
         details: {
           refunded: resolution.refunded,
+          ...(resolution.refundFailed ? { refundFailed: resolution.refundFailed } : {}),
           cancelled: resolution.cancelled,
           suspended: input.suspend,
           ...(resolution.blockedIp ? { blockedIp: resolution.blockedIp } : {}),

@@ -81,6 +81,8 @@ export interface FraudCaseDoc {
     reason: string
     at: Date
     refunded?: string[]
+    /** Paid orders whose refund failed (Paystack unavailable): refund them by hand. */
+    refundFailed?: string[]
     cancelled?: string[]
     suspended?: boolean
     blockedIp?: string

@@ -150,6 +150,7 @@ export interface FraudCaseDTO {
     reason: string
     at: string
     refunded?: string[]
+    refundFailed?: string[]
     cancelled?: string[]
     suspended?: boolean
     blockedIp?: string
