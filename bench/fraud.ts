@@ -26,7 +26,7 @@ const LIMIT_MS = 1
 
 const traffic = syntheticTraffic({ seed: 7, days: 60 })
 const { train, test } = splitByTime(traffic, 14)
-const model = trainRiskModel(train, { version: 1, epochs: 300 })
+const model = await trainRiskModel(train, { version: 1 })
 const signals = new FraudSignals(new MemoryStore())
 const [live, shadow] = [RULE_SETS[0]!, RULE_SETS[1]!]
 const now = new Date()

@@ -62,7 +62,7 @@ export const trainRiskModelBody = z.strictObject({
   holdoutDays: z.number().int().min(1).max(60).default(14),
   /** Checkouts an administrator team reviews per day (the top-k of each day). */
   dailyBudget: z.number().int().min(1).max(10_000).default(12),
-  epochs: z.number().int().min(1).max(5000).default(300),
+  epochs: z.number().int().min(1).max(5000).default(100),
 })
 export type TrainRiskModelBody = z.input<typeof trainRiskModelBody>
 

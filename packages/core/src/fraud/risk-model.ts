@@ -70,15 +70,20 @@ function transformed(model: Pick<RiskModelJson, 'features'>, signals: Signals): 
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
+/** Epochs between two yields to the event loop while training. */
+const YIELD_EVERY = 10
 
 /**
  * Trains logistic regression by full-batch gradient descent with L2, in process (no network,
  * no GPU). Positives are weighted by the class ratio so that rare fraud is not ignored.
  * @throws Error when the samples hold no fraud or no legitimate checkout.
  */
-export function trainRiskModel(samples: LabelledSample[], options: TrainOptions): RiskModelJson {
-  const epochs = options.epochs ?? 300
-  const learningRate = options.learningRate ?? 0.5
+export async function trainRiskModel(
+  samples: LabelledSample[],
+  options: TrainOptions,
+): Promise<RiskModelJson> {
+  const epochs = options.epochs ?? 100
+  const learningRate = options.learningRate ?? 1
   const l2 = options.l2 ?? 0.001
   const features = [...SIGNAL_NAMES]
   const positives = samples.filter((s) => s.fraud).length
@@ -92,37 +97,47 @@ export function trainRiskModel(samples: LabelledSample[], options: TrainOptions)
     const variance = rows.reduce((sum, r) => sum + ((r[j] ?? 0) - mean) ** 2, 0) / rows.length
     return Math.sqrt(variance) || 1
   })
-  const x = rows.map((r) => r.map((v, j) => (v - (means[j] ?? 0)) / (scales[j] ?? 1)))
-  const y = samples.map((s) => (s.fraud ? 1 : 0))
+  // One flat typed array, row-major: the epochs below are the whole cost of training.
+  const n = rows.length
+  const d = features.length
+  const x = new Float64Array(n * d)
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) x[i * d + j] = ((r[j] ?? 0) - (means[j] ?? 0)) / (scales[j] ?? 1)
+  })
+  const y = Uint8Array.from(samples, (s) => (s.fraud ? 1 : 0))
   const positiveWeight = (samples.length - positives) / positives
   const totalWeight = samples.length - positives + positives * positiveWeight
-  const weights = new Array<number>(features.length).fill(0)
+  const w = new Float64Array(d)
+  const gradient = new Float64Array(d)
   let bias = 0
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const gradient = new Array<number>(features.length).fill(0)
+    gradient.fill(0)
     let gradientBias = 0
     let loss = 0
-    for (let i = 0; i < x.length; i++) {
-      const row = x[i] as number[]
-      const label = y[i] as number
+    for (let i = 0; i < n; i++) {
+      const offset = i * d
       let z = bias
-      for (let j = 0; j < row.length; j++) z += (weights[j] as number) * (row[j] as number)
+      for (let j = 0; j < d; j++) z += (w[j] as number) * (x[offset + j] as number)
       const p = sigmoid(z)
-      const w = label === 1 ? positiveWeight : 1
-      const error = (p - label) * w
-      for (let j = 0; j < row.length; j++)
-        gradient[j] = (gradient[j] as number) + error * (row[j] as number)
+      const label = y[i] as number
+      const weight = label === 1 ? positiveWeight : 1
+      const error = (p - label) * weight
+      for (let j = 0; j < d; j++)
+        gradient[j] = (gradient[j] as number) + error * (x[offset + j] as number)
       gradientBias += error
-      loss -= w * (label === 1 ? Math.log(p + 1e-12) : Math.log(1 - p + 1e-12))
+      loss -= weight * (label === 1 ? Math.log(p + 1e-12) : Math.log(1 - p + 1e-12))
     }
-    for (let j = 0; j < weights.length; j++) {
-      weights[j] =
-        (weights[j] as number) -
-        learningRate * ((gradient[j] as number) / totalWeight + l2 * (weights[j] as number))
+    for (let j = 0; j < d; j++) {
+      w[j] =
+        (w[j] as number) -
+        learningRate * ((gradient[j] as number) / totalWeight + l2 * (w[j] as number))
     }
     bias -= (learningRate * gradientBias) / totalWeight
     options.onProgress?.(epoch, epochs, loss / totalWeight)
+    // Let the event loop run between epochs: a server training a model keeps answering.
+    if (epoch % YIELD_EVERY === 0) await new Promise((done) => setImmediate(done))
   }
+  const weights = Array.from(w)
   // The class weighting moves the intercept; correct it so probabilities keep the base rate.
   bias -= Math.log(positiveWeight)
   const times = samples.map((s) => s.at.getTime())

@@ -17,7 +17,7 @@ import {
   scoreRisk,
   trainRiskModel,
 } from './risk-model.js'
-import { syntheticTraffic } from './synthetic-traffic.js'
+import { type SyntheticSample, syntheticTraffic } from './synthetic-traffic.js'
 
 const CACHE_MS = 10_000
 
@@ -88,11 +88,16 @@ export class RiskModels {
     return docs.map(toModelSummary)
   }
 
+  /** The last window generated: train, evaluate and promote on one window generate it once. */
+  private lastWindow?: { key: string; split: ReturnType<typeof splitByTime<SyntheticSample>> }
+
   private window(options: WindowOptions) {
-    return splitByTime(
-      syntheticTraffic({ seed: options.seed, days: options.days }),
-      options.holdoutDays,
-    )
+    const key = `${options.seed}:${options.days}:${options.holdoutDays}`
+    if (this.lastWindow?.key !== key) {
+      const traffic = syntheticTraffic({ seed: options.seed, days: options.days })
+      this.lastWindow = { key, split: splitByTime(traffic, options.holdoutDays) }
+    }
+    return this.lastWindow.split
   }
 
   /** Trains a candidate on the window's earlier days plus the labelled cases, and evaluates it. */
@@ -105,7 +110,7 @@ export class RiskModels {
     const cases = await this.deps.labelledCases()
     const newest = await this.deps.models.riskModels.findOne({}).sort({ version: -1 }).lean()
     const version = (newest?.version ?? 0) + 1
-    const model = trainRiskModel([...train, ...cases], {
+    const model = await trainRiskModel([...train, ...cases], {
       version,
       epochs: options.epochs,
       seed: options.seed,

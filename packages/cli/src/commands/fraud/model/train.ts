@@ -14,7 +14,7 @@ export default class FraudModelTrain extends KlosetCommand {
   ]
   static override flags = {
     ...windowFlags,
-    epochs: Flags.integer({ default: 300, min: 1, max: 5000, summary: 'Gradient descent passes' }),
+    epochs: Flags.integer({ default: 100, min: 1, max: 5000, summary: 'Gradient descent passes' }),
   }
 
   async run(): Promise<{ model: RiskModelSummary; evaluation: EvaluationReport }> {
