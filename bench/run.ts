@@ -33,6 +33,12 @@ import {
   runWebhookFlow,
 } from './flows.js'
 import {
+  type PairedRead,
+  pairedRecommendationReads,
+  READ_GOAL,
+  recommendationReadRatios,
+} from './recommendations.js'
+import {
   BASELINES,
   type BenchRoute,
   type Fixtures,
@@ -234,6 +240,11 @@ interface Scenario {
 interface ScenarioResult extends Scenario {
   engine: string
   preload: ServersReady['preload']
+  recommendationJob: ServersReady['recommendationJob']
+  /** Recommendation reads' req/s over the cached catalog list's (goal >= 0.8). */
+  recommendationReads: ReturnType<typeof recommendationReadRatios>
+  /** The same reads requested alternately with the list (and /me), one at a time. */
+  recommendationPairs: PairedRead[]
   measurements: Measurement[]
   ratios: Ratio[]
   flows: FlowMeasurement[]
@@ -304,10 +315,19 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
           .join(', '),
     )
   }
+  const job = ready.recommendationJob
+  say(
+    `  recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines, ${job.products} products, ${job.buyers} buyers, ${job.lists} lists; read ${job.steps.read} ms, compute ${job.steps.compute} ms, write ${job.steps.write} ms)`,
+  )
   const call = flowCaller(child)
   const measurements: Measurement[] = []
   const flows: FlowMeasurement[] = []
+  let recommendationPairs: PairedRead[] = []
   try {
+    if (scenario.variant === 'patched') {
+      say('  recommendation reads, paired with the catalog list...')
+      recommendationPairs = await pairedRecommendationReads(ready.urls.kloset, ready.fixtures)
+    }
     for (const route of routesOf(scenario, selection.routes)) {
       for (const host of HOSTS) {
         say(`  ${route.name} on ${host}...`)
@@ -339,6 +359,9 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     ...scenario,
     engine: ready.engine,
     preload: ready.preload,
+    recommendationJob: ready.recommendationJob,
+    recommendationReads: recommendationReadRatios(measurements),
+    recommendationPairs,
     measurements,
     ratios: ratiosOf(measurements),
     flows,
@@ -376,6 +399,28 @@ function printScenario(result: ScenarioResult): void {
       ]),
     ])}\n`,
   )
+  const job = result.recommendationJob
+  say(
+    `Recommendations job: ${job.ms} ms for ${job.orders} orders (${job.paidLines} paid lines). ` +
+      `Reads vs the cached catalog list (goal >= ${READ_GOAL}x req/s): ` +
+      (result.recommendationReads
+        .map((r) => `${r.route} ${r.ratio}x${r.met ? '' : ' (goal missed)'}`)
+        .join('; ') || 'not measured') +
+      '\n',
+  )
+  if (result.recommendationPairs.length > 0)
+    say(
+      `Paired, one request at a time, alternating (goal: p50 at most 1.2x the list's):\n${table([
+        ['route', 'vs', 'p50 ms', 'vs p50 ms', 'ratio'],
+        ...result.recommendationPairs.map((p) => [
+          p.route,
+          p.against,
+          String(p.p50Ms),
+          String(p.againstP50Ms),
+          `${p.ratio}x`,
+        ]),
+      ])}\n`,
+    )
   if (flows.length === 0 && !measurements.some((m) => m.db)) return
   const flowSizes = flowSettings()
   say(

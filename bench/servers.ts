@@ -24,6 +24,7 @@ import { DbTimer } from './db-time.js'
 import { answerFlowCalls, prepareFlows } from './flow-fixtures.js'
 import { flowSettings, SANDBOX_ENV, selectTargets } from './flow-protocol.js'
 import { preloadOrders } from './preload.js'
+import { timeRecommendationJob } from './recommendations.js'
 import {
   type BenchRoute,
   type Fixtures,
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
         })
       : null
   flows?.resetSettled()
+  const recommendationJob = await timeRecommendationJob(core, orders)
   const fixtures: Fixtures = {
     buyerToken: buyer.token,
     productId,
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
     engine: `${core.engine} (${variant}, ${pool} connection${pool === 1 ? '' : 's'})`,
     flows: flows?.fixtures ?? null,
     preload,
+    recommendationJob,
   }
   process.send?.(ready)
 

@@ -6,6 +6,7 @@
 
 import type { FlowFixtures } from './flow-protocol.js'
 import type { PreloadReport } from './preload.js'
+import type { RecommendationJobReport } from './recommendations.js'
 
 /** Data the routes need, made once through core services before any load is sent. */
 export interface Fixtures {
@@ -82,6 +83,18 @@ export const routes: BenchRoute[] = [
     method: 'GET',
     path: (f) => `/api/v1/products/${f.productId}`,
   },
+  // Recommendations, next to the cached catalog list (goal: within 20% of its req/s).
+  {
+    name: 'GET /api/v1/products/:id/also-bought (cache warm)',
+    method: 'GET',
+    path: (f) => `/api/v1/products/${f.productId}/also-bought`,
+  },
+  {
+    name: 'GET /api/v1/recommendations/for-you (signed in, cache warm)',
+    method: 'GET',
+    path: () => '/api/v1/recommendations/for-you',
+    headers: signedIn,
+  },
 ]
 
 export const HOSTS = ['kloset', 'node-http', 'express'] as const
@@ -100,4 +113,6 @@ export interface ServersReady {
   preload: PreloadReport | null
   /** Buyers and the cart of the checkout and webhook flows; null when BENCH_ONLY skips them. */
   flows: FlowFixtures | null
+  /** The recommendations job, run once on the preloaded orders before the load. */
+  recommendationJob: RecommendationJobReport
 }

@@ -23,3 +23,16 @@ export const noteFlag = Flags.string({ summary: 'Optional note for the audit log
 /** The body of a decision whose reason is optional: no `reason` key at all when none was given. */
 export const optionalReason = (reason: string | undefined): { reason?: string } =>
   reason ? { reason } : {}
+
+/**
+ * `--yes`: the gate of every money-moving or destructive command (see `KlosetCommand.confirmed`).
+ * Without it the command asks; under `--json` or without a terminal it refuses.
+ */
+export const yesFlag = Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' })
+
+/**
+ * `--dry-run`: show what the command would do, change nothing. The one convention: the JSON result
+ * says `dryRun: true` only for a preview; a run that was declined at the prompt says
+ * `declined: true`, and one that found nothing to do reports what it did (nothing).
+ */
+export const dryRunFlag = (summary: string) => Flags.boolean({ summary })

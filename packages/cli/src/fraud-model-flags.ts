@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '@kloset/core'
+import type { RiskEvaluationReport } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { renderTable } from './table.js'
 
@@ -32,7 +32,7 @@ export const windowInput = (flags: {
 })
 
 /** The evaluation table: rules alone, the live model, the candidate. */
-export function evaluationTable(report: EvaluationReport): string {
+export function evaluationTable(report: RiskEvaluationReport): string {
   const rows = [
     ['rules alone', report.rules],
     ...(report.current ? [[`live model v${report.current.version}`, report.current] as const] : []),

@@ -12,6 +12,7 @@ import { CaptureMailer, type Mailer, SmtpMailer } from './adapters/mailer.js'
 import { createAuditModel } from './audit/audit.model.js'
 import { AuditService } from './audit/audit.service.js'
 import { CatalogCache, invalidateCatalogOn } from './catalog/catalog-cache.js'
+import { CatalogFacts } from './catalog/catalog-facts.js'
 import { InventoryService } from './catalog/inventory.service.js'
 import { createProductModel } from './catalog/product.model.js'
 import { ProductsService } from './catalog/products.service.js'
@@ -53,6 +54,7 @@ import { OrderRecords } from './orders/order.records.js'
 import { isUnpaidGroup } from './orders/order-group.transitions.js'
 import { OrderMail } from './orders/order-mail.js'
 import { OrdersService } from './orders/orders.service.js'
+import { PurchaseHistory } from './orders/purchase-history.js'
 import { createRefundModel } from './orders/refund.model.js'
 import { RefundsService } from './orders/refunds.service.js'
 import { createPaymentEventModel } from './payments/payment-event.model.js'
@@ -65,6 +67,11 @@ import { createPayoutAccountModel } from './payouts/payout-account.model.js'
 import { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import { PayoutsService } from './payouts/payouts.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
+import {
+  createProductViewModel,
+  createRecommendationListModel,
+} from './recommendations/recommendation.model.js'
+import { RecommendationsService } from './recommendations/recommendations.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -74,6 +81,8 @@ import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
 import { createStoreModel } from './stores/store.model.js'
 import { StoresService } from './stores/store.service.js'
+import { createWishlistItemModel } from './wishlists/wishlist.model.js'
+import { WishlistsService } from './wishlists/wishlists.service.js'
 
 /** Parts the caller may supply instead of the ones built from configuration (tests, benches). */
 export interface CoreOverrides {
@@ -146,6 +155,10 @@ export interface Core {
   notifications: NotificationsService
   /** Trust and safety: fraud signals, rules, decisions, the review queue, the risk model. */
   fraud: FraudService
+  /** Buyers' wishlists and their back-in-stock and price-drop alerts. */
+  wishlists: WishlistsService
+  /** "Customers also bought", "for you", and the job that computes them and `popular`. */
+  recommendations: RecommendationsService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -199,7 +212,18 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   await Promise.all(Object.values(models).map((model) => model.init()))
 
   const audit = new AuditService({ audit: models.audit })
-  const mail = new MailService({ mailer, logger, outbox: models.mailOutbox, clock })
+  const notifications = new NotificationsService({
+    notifications: models.notifications,
+    inboxes: models.notificationInboxes,
+    events,
+  })
+  const mail = new MailService({
+    mailer,
+    logger,
+    outbox: models.mailOutbox,
+    clock,
+    preferences: notifications,
+  })
   const limiter = new RateLimiter(kv)
   const accessTokens = new AccessTokens({
     secret: config.jwtSecret,
@@ -327,12 +351,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     groups: models.orderGroups,
     events,
   })
-  const notifications = new NotificationsService({
-    notifications: models.notifications,
-    inboxes: models.notificationInboxes,
-    events,
-  })
-  const orderMail = new OrderMail({ mail, people: users, stores, preferences: notifications })
+  const orderMail = new OrderMail({ mail, people: users, stores })
   const cart = new CartService({
     carts: models.carts,
     catalog: new CatalogServiceView(catalog),
@@ -488,6 +507,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     timezone: PAYOUT_TIMEZONE,
     summary: 'Pay every seller their available balance for the week (kloset payouts run)',
     maxRunMs: 30 * 60_000,
+    movesMoney: true,
     run: async (ctx) => {
       const run = await payouts.runPeriod(ctx, {})
       return { period: run.period, ...run.totals, warnings: run.warnings }
@@ -548,6 +568,51 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     cardOf: (reference) => payments.cardSignatureOf(reference),
   })
   fraud.subscribe(events)
+  // Wishlists and recommendations (docs/wishlists.md, docs/recommendations.md).
+  const shelfModels = {
+    wishlistItems: createWishlistItemModel(connection),
+    recommendationLists: createRecommendationListModel(connection),
+    productViews: createProductViewModel(connection),
+  }
+  await Promise.all(Object.values(shelfModels).map((model) => model.init()))
+  const catalogFacts = new CatalogFacts({
+    products: models.products,
+    variants: models.variants,
+    stores,
+  })
+  const wishlists: WishlistsService = new WishlistsService({
+    items: shelfModels.wishlistItems,
+    catalog: catalogFacts,
+    notifications,
+    clock,
+    // Called only after createCore() returns, when `recommendations` exists.
+    onSaved: (userId): Promise<void> => recommendations.forget(userId),
+  })
+  const recommendations: RecommendationsService = new RecommendationsService({
+    lists: shelfModels.recommendationLists,
+    views: shelfModels.productViews,
+    catalog: catalogFacts,
+    history: new PurchaseHistory({ orders: models.orders }),
+    wishlists,
+    cache: catalogCache,
+    events,
+  })
+  jobs.register({
+    name: 'refresh-recommendations',
+    schedule: '23 2 * * *',
+    summary:
+      'Recompute "customers also bought", "for you", trending and the popular sort from paid orders',
+    maxRunMs: 30 * 60_000,
+    run: async (ctx) => ({ ...(await recommendations.refresh(ctx)) }),
+  })
+  events.subscribe('stock.changed', 'wishlists.back-in-stock', async (event) => {
+    await wishlists.onStockChanged(event)
+  })
+  events.subscribe('variant.price_changed', 'wishlists.price-drop', async (event) => {
+    await wishlists.onPriceChanged(event)
+  })
+  // A buyer's purchase leaves their cached "for you" at once (never recommend what was bought).
+  events.on('order.processing', (event) => recommendations.forget(event.buyerId))
 
   // Subscribers: what must happen once per event for the whole marketplace, run by the process
   // holding the event's claim and retried by the relay. The names are recorded in the event
@@ -619,6 +684,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     notifications,
     fraud,
+    wishlists,
+    recommendations,
     async close() {
       await events.stop()
       await mail.drain()

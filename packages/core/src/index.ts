@@ -59,6 +59,7 @@ export * from './orders/index.js'
 export * from './payments/index.js'
 export * from './payouts/index.js'
 export * from './realtime/index.js'
+export * from './recommendations/index.js'
 export {
   type DemoSeedOptions,
   type DemoSeedResult,
@@ -114,3 +115,4 @@ export {
   type StoreLookup,
   type StoreStatus,
 } from './stores/store.types.js'
+export * from './wishlists/index.js'

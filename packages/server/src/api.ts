@@ -29,6 +29,7 @@ import { notificationRoutes } from './routes/notifications.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
 import { realtimeRoutes } from './routes/realtime.routes.js'
+import { recommendationRoutes } from './routes/recommendations.routes.js'
 import { sellerBalanceRoutes } from './routes/seller-balance.routes.js'
 import { sellerOrderRoutes } from './routes/seller-orders.routes.js'
 import { sellerPayoutRoutes } from './routes/seller-payouts.routes.js'
@@ -37,6 +38,7 @@ import { sellerStockRoutes } from './routes/seller-stock.routes.js'
 import { publicStoreRoutes, sellerStoreRoutes } from './routes/seller-store.routes.js'
 import { systemRoutes } from './routes/system.routes.js'
 import { webhookRoutes } from './routes/webhooks.routes.js'
+import { wishlistRoutes } from './routes/wishlist.routes.js'
 
 /** Every route of the API, in one table: the router, the OpenAPI document and tests read it. */
 export const allRoutes: RouteDef[] = [
@@ -65,6 +67,8 @@ export const allRoutes: RouteDef[] = [
   ...realtimeRoutes,
   ...notificationRoutes,
   ...adminFraudRoutes,
+  ...wishlistRoutes,
+  ...recommendationRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

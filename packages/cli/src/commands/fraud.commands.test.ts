@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { EvaluationReport, FraudCaseDTO } from '@kloset/core'
+import type { FraudCaseDTO, RiskEvaluationReport } from '@kloset/core'
 import {
   A_PASSWORD,
   aBuyer,
@@ -125,7 +125,7 @@ describe('kloset fraud', () => {
     expect(trained.exitCode).toBe(0)
     const { result } = trained.json as unknown as Ok<{
       model: { version: number; status: string }
-      evaluation: EvaluationReport
+      evaluation: RiskEvaluationReport
     }>
     expect(result.model.status).toBe('candidate')
     const evaluated = await runCommand(world, FraudModelEvaluate, window)

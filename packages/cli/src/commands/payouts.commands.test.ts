@@ -9,6 +9,8 @@ import {
   type TestWorld,
 } from '@kloset/core/testing'
 import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import JobsList from './jobs/list.js'
+import JobsRun from './jobs/run.js'
 import PayoutsList from './payouts/list.js'
 import PayoutsRetry from './payouts/retry.js'
 import PayoutsRun from './payouts/run.js'
@@ -78,6 +80,46 @@ describe('kloset payouts run', () => {
     const run = await runCommand(world, PayoutsRun, ['--dry-run'])
     expect(run.stdout).toContain('₦3,300.00')
     expect(run.stdout).toMatch(/would_pay/)
+  })
+})
+
+describe('kloset jobs run on a job that moves money', () => {
+  it('refuses weekly-payouts under --json without --yes, with exit code 3, and pays nobody', async () => {
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 330_000)
+    const run = await runCommand(world, JobsRun, ['weekly-payouts', '--json'])
+    expect(run.exitCode).toBe(3)
+    expect(run.json).toMatchObject({
+      status: 'error',
+      error: {
+        code: 'confirmation_required',
+        message: 'weekly-payouts moves money: pass --yes to confirm',
+      },
+    })
+    expect(await payoutsOf(store.id)).toEqual([])
+    expect(transfersFor(store.id)).toHaveLength(0)
+
+    const paid = await runCommand(world, JobsRun, ['weekly-payouts', '--yes', '--json'])
+    expect(paid.exitCode).toBe(0)
+    expect(resultOf<{ ran: boolean }>(paid).ran).toBe(true)
+    expect(transfersFor(store.id)).toHaveLength(1)
+  })
+
+  it('runs a job that moves no money without --yes, and marks the money movers in the list', async () => {
+    const run = await runCommand(world, JobsRun, ['deliver-mail', '--json'])
+    expect(resultOf<{ job: string; ran: boolean }>(run)).toMatchObject({
+      job: 'deliver-mail',
+      ran: true,
+    })
+    const list = resultOf<{ jobs: { name: string; movesMoney: boolean }[] }>(
+      await runCommand(world, JobsList, ['--json']),
+    )
+    expect(list.jobs.filter((j) => j.movesMoney).map((j) => j.name)).toEqual(['weekly-payouts'])
+  })
+
+  it('answers an unknown job with not found before asking anything', async () => {
+    const run = await runCommand(world, JobsRun, ['pay-everyone', '--json'])
+    expect(run.json).toMatchObject({ status: 'error', error: { code: 'not_found' } })
   })
 })
 

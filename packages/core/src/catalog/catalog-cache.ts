@@ -96,6 +96,11 @@ export class CatalogCache {
     return this.track(write)
   }
 
+  /** Drops one cached list-like answer of `generation` (a buyer's "for you" after a purchase). */
+  async drop(generation: string, key: string): Promise<void> {
+    await this.kv.del(`${PREFIX}${generation}:${key}`)
+  }
+
   /** Resolves when every invalidation this process started has reached the store. */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all(this.pending)
@@ -165,6 +170,7 @@ export const LIST_EVENTS = [
   'store.reinstated',
   'store.closed',
   'store.updated',
+  'recommendations.refreshed',
 ] as const satisfies readonly EventName[]
 
 /**

@@ -568,8 +568,9 @@ export class InventoryService {
       this.deps.stores.getStore(event.storeId),
       this.deps.products.findById(event.productId).lean(),
     ])
+    // Stock running out is operational, not a notification type: it is never muted.
     await this.deps.mail.send(
-      await sellerAddress(this.deps.owners, store),
+      (await sellerAddress(this.deps.owners, store)).email,
       mailTemplates.lowStock({
         storeName: store.name,
         title: product?.title ?? 'a product',

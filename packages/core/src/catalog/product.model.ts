@@ -46,6 +46,11 @@ export interface ProductDoc extends ContentDoc {
   /** First approval: the product's "new in" date; later revisions do not move it. */
   publishedAt?: Date
   archivedAt?: Date
+  /**
+   * The `popular` sort key: recent paid orders, decayed (x1000, an integer), set by the
+   * recommendations job (docs/recommendations.md); 0 until a job has seen the product sell.
+   */
+  popularity?: number
   createdAt: Date
   updatedAt: Date
 }
@@ -106,6 +111,7 @@ const productSchema = new Schema<ProductDoc>(
     approvedBy: String,
     publishedAt: Date,
     archivedAt: Date,
+    popularity: { type: Number, default: 0 },
     ...outboxFields,
   },
   { timestamps: true, collection: 'products' },
@@ -118,6 +124,8 @@ productSchema.index({ status: 1, _id: -1 })
 // The public catalog (another engineer's queries): browse by category and price, "new in".
 productSchema.index({ status: 1, category: 1, minPrice: 1 })
 productSchema.index({ status: 1, publishedAt: -1 })
+// The `popular` sort (recommendations job).
+productSchema.index({ status: 1, popularity: -1 })
 
 export type ProductModel = Model<ProductDoc>
 

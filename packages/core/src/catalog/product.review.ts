@@ -167,6 +167,10 @@ export class ProductReview {
       reason ? { reason } : {},
     )
     const store = await this.deps.stores.getStore(String(product.storeId))
-    await this.deps.mail.send(await sellerAddress(this.deps.owners, store), mail(store))
+    await this.deps.mail.sendAs(
+      'product_decision',
+      await sellerAddress(this.deps.owners, store),
+      mail(store),
+    )
   }
 }

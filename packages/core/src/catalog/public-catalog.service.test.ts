@@ -267,7 +267,7 @@ describe('sort orders', () => {
     ])
   })
 
-  it('orders "popular" as newest until orders count popularity', async () => {
+  it('orders "popular" newest first among products no job run has seen sell', async () => {
     const { seller, store } = await aSellerWithStore(world)
     await aProduct(seller, { title: 'Older' })
     await aProduct(seller, { title: 'Newer' })

@@ -52,10 +52,15 @@ interface SellableStores {
   fingerprint: string
 }
 
-/** The sort key of each order; `popular` is `newest` until orders feed a popularity counter. */
-const SORT_KEYS: Record<CatalogSort, { field: 'publishedAt' | 'minPrice'; direction: 1 | -1 }> = {
+type SortField = 'publishedAt' | 'minPrice' | 'popularity'
+
+/**
+ * The sort key of each order. `popular` is recent paid orders, decayed, which the
+ * recommendations job writes onto each product (docs/recommendations.md).
+ */
+const SORT_KEYS: Record<CatalogSort, { field: SortField; direction: 1 | -1 }> = {
   newest: { field: 'publishedAt', direction: -1 },
-  popular: { field: 'publishedAt', direction: -1 },
+  popular: { field: 'popularity', direction: -1 },
   price_asc: { field: 'minPrice', direction: 1 },
   price_desc: { field: 'minPrice', direction: -1 },
 }
@@ -78,6 +83,7 @@ const LIST_FIELDS = {
   inStock: 1,
   images: 1,
   publishedAt: 1,
+  popularity: 1,
 } as const
 
 type ListedProduct = Pick<ProductDoc, '_id' | keyof typeof LIST_FIELDS>
@@ -392,7 +398,8 @@ export class PublicCatalogService {
   }
 }
 
-function sortValue(row: ListedProduct, field: 'publishedAt' | 'minPrice'): number {
+function sortValue(row: ListedProduct, field: SortField): number {
+  if (field === 'popularity') return row.popularity ?? 0
   return field === 'publishedAt' ? (row.publishedAt?.getTime() ?? 0) : (row.minPrice ?? 0)
 }
 

@@ -8,7 +8,10 @@ export type { RuleSetTestReport } from './fraud.service.js'
 export { FraudService } from './fraud.service.js'
 export { FraudSignals } from './fraud.signals.js'
 export * from './fraud.types.js'
-export type { EvaluationReport, RankingMetrics } from './risk-evaluation.js'
+export type {
+  EvaluationReport as RiskEvaluationReport,
+  RankingMetrics,
+} from './risk-evaluation.js'
 export { rankingMetrics, splitByTime } from './risk-evaluation.js'
 export type { LabelledSample, RiskModelJson, RiskScore } from './risk-model.js'
 export { scoreRisk, trainRiskModel } from './risk-model.js'

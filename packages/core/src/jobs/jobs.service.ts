@@ -13,6 +13,8 @@ export interface JobDefinition {
   summary: string
   /** The longest a run may take; the lock lease lasts this long. */
   maxRunMs?: number
+  /** The job pays or refunds: run by hand (`kloset jobs run`), it needs `--yes`. */
+  movesMoney?: true
   run(ctx: Ctx): Promise<Record<string, unknown>>
 }
 
@@ -38,6 +40,13 @@ export class JobsService {
     this.jobs.set(job.name, job)
   }
 
+  /** @throws NotFoundError for an unknown job. */
+  get(name: string): JobDefinition {
+    const job = this.jobs.get(name)
+    if (!job) throw new NotFoundError(`Job ${name}`)
+    return job
+  }
+
   list(): JobDefinition[] {
     return [...this.jobs.values()].sort((a, b) => a.name.localeCompare(b.name))
   }
@@ -48,8 +57,7 @@ export class JobsService {
    */
   async run(ctx: Ctx, name: string): Promise<JobRun> {
     requireRole(ctx, 'admin')
-    const job = this.jobs.get(name)
-    if (!job) throw new NotFoundError(`Job ${name}`)
+    const job = this.get(name)
     const started = this.deps.clock.now()
     const t0 = performance.now()
     const outcome = await this.deps.locks.withLock(`job:${name}`, job.maxRunMs ?? 10 * 60_000, () =>

@@ -1,6 +1,7 @@
 import type { QueryFilter } from 'mongoose'
 import type { Mailer } from '../adapters/mailer.js'
 import { op } from '../db/query.js'
+import type { NotificationType } from '../notifications/notification.schemas.js'
 import { type Clock, systemClock } from '../shared/clock.js'
 import type { Logger } from '../shared/logger.js'
 import type { MailOutboxDoc, MailOutboxModel, OutboxStatus } from './mail-outbox.model.js'
@@ -18,9 +19,22 @@ const DELIVERABLE: OutboxStatus[] = ['pending', 'sending']
 export const mailRetryDelayMs = (attempts: number): number =>
   Math.min(30_000 * 2 ** (attempts - 1), 60 * 60_000)
 
+/** Whether a user muted a notification type by email (NotificationsService satisfies it). */
+export interface EmailPreferences {
+  isMuted(userId: string, type: NotificationType, channel: 'email'): Promise<boolean>
+}
+
+/** Someone to mail: their address, and their account when they have one (for preferences). */
+export interface MailRecipient {
+  email: string
+  userId?: string | undefined
+}
+
 export interface MailServiceDeps {
   mailer: Mailer
   logger: Logger
+  /** Each user's email preferences, honoured by `sendAs`; without them every mail goes. */
+  preferences?: EmailPreferences
   /** The outbox; without one (a few tests) mail is sent at once, inside the caller. */
   outbox?: MailOutboxModel
   clock?: Clock
@@ -67,6 +81,23 @@ export class MailService {
     } catch (error) {
       this.deps.logger.error({ err: error, to, subject: mail.subject }, 'mail send failed')
     }
+  }
+
+  /**
+   * Queues a mail of one notification type, unless its recipient muted that type by email.
+   * Unmutable types (security, payment problems) always go; so does the mail when the
+   * preferences cannot be read, since a missed mail is worse than an unwanted one.
+   */
+  async sendAs(type: NotificationType, to: MailRecipient, mail: RenderedMail): Promise<void> {
+    const { preferences } = this.deps
+    if (to.userId && preferences) {
+      const muted = await preferences.isMuted(to.userId, type, 'email').catch((error) => {
+        this.deps.logger.warn({ err: error, type }, 'email preferences unreadable; sending')
+        return false
+      })
+      if (muted) return
+    }
+    await this.send(to.email, mail)
   }
 
   /**

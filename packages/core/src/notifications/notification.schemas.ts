@@ -12,6 +12,7 @@ export const NOTIFICATION_TYPES = [
   'dispute',
   'security',
   'chat',
+  'wishlist',
 ] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 

@@ -201,6 +201,43 @@ describe('preferences', () => {
     expect((await inboxOf(user.id)).items).toHaveLength(1)
   })
 
+  it('sends no store or product decision mail to a seller who muted them by email', async () => {
+    const { seller, store, email, userId } = await aSignedUpSeller(world, 'pending')
+    const { core, clock, smtp } = world
+    const sellerCtx = userCtx(userId, 'seller', clock.now())
+    await core.notifications.updatePreferences(sellerCtx, {
+      types: { store_decision: { email: false }, product_decision: { email: false } },
+    })
+    await core.stores.approve(adminCliCtx(clock.now()), store.id)
+    await aVariantOf(world, seller)
+    // Unmuted again, the next decision's mail arrives; the muted ones would have come before it.
+    await core.notifications.updatePreferences(sellerCtx, {
+      types: { product_decision: { email: true } },
+    })
+    await aVariantOf(world, seller)
+    await smtp.waitFor(email, /is live/)
+    await core.stores.suspend(adminCliCtx(clock.now()), store.id, { reason: 'Counterfeit goods' })
+    await core.notifications.updatePreferences(sellerCtx, {
+      types: { store_decision: { email: true } },
+    })
+    await core.stores.reinstate(adminCliCtx(clock.now()), store.id)
+    await smtp.waitFor(email, /is open again/)
+    const subjects = smtp.to(email).map((m) => m.subject)
+    expect(subjects.filter((s) => /is live/.test(s))).toHaveLength(1)
+    expect(subjects).not.toContainEqual(expect.stringMatching(/is approved/))
+    expect(subjects).not.toContainEqual(expect.stringMatching(/is suspended/))
+    // The inbox still has the decisions: only the email channel was muted.
+    await settle()
+    const decisions = await core.notifications.list(sellerCtx, {
+      limit: 10,
+      type: 'store_decision',
+    })
+    expect(decisions.items.map((i) => i.title)).toEqual([
+      expect.stringMatching(/is suspended$/),
+      expect.stringMatching(/is approved/),
+    ])
+  })
+
   it('refuses to mute security or payment, naming the type', async () => {
     const { user } = await aVerifiedUser(world, 'buyer')
     const ctx = userCtx(user.id, 'buyer', world.clock.now())

@@ -154,7 +154,8 @@ export class NotificationsService {
       { userId, readAt: null },
       { $set: { readAt: ctx.now } },
     )
-    return { updated: result.modifiedCount, ...(await this.bumpAndCount(userId)) }
+    if (result.modifiedCount === 0) return { updated: 0, ...(await this.unreadCount(ctx)) }
+    return { updated: result.modifiedCount, ...(await this.badgeChanged(userId)) }
   }
 
   /** Marks every item seen (the inbox was opened); the unread count does not change. */
@@ -224,13 +225,20 @@ export class NotificationsService {
       )
       .lean()
     if (changed) {
-      await this.bumpAndCount(userId)
+      await this.badgeChanged(userId)
       return toNotificationDTO(changed)
     }
     // Already read (or archived): the same answer, no change.
     const row = await this.deps.notifications.findOne({ _id: id, userId }).lean()
     if (!row) throw new NotFoundError('Notification')
     return toNotificationDTO(row)
+  }
+
+  /** After a read or an archive: the new badge, pushed to the user's other devices. */
+  private async badgeChanged(userId: string): Promise<UnreadCount> {
+    const badge = await this.bumpAndCount(userId)
+    await this.deps.events.emit('notification.badge_changed', { userId, ...badge })
+    return badge
   }
 
   /**

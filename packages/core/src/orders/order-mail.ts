@@ -8,16 +8,8 @@ import type { OrderDoc, OrderGroupDoc } from './order.model.js'
 /** People by id, for mail: UsersService satisfies it (administrator or system context). */
 export type People = StoreOwners
 
-/** Whether a user muted a notification type by email (NotificationsService satisfies it). */
-export interface EmailPreferences {
-  isMuted(
-    userId: string,
-    type: 'order_update' | 'dispute' | 'refund',
-    channel: 'email',
-  ): Promise<boolean>
-}
-
-type Recipient = { email: string; name: string }
+type Recipient = { email: string; name: string; userId?: string }
+type OrderMailType = 'order_update' | 'dispute' | 'refund'
 
 export const summaryOf = (order: OrderDoc): OrderMailSummary => ({
   orderId: String(order._id),
@@ -51,8 +43,6 @@ export class OrderMail {
       mail: MailService
       people: People
       stores: StoreLookup
-      /** Honoured by `received`, `updated` and `refunded`; the payment confirmation always goes. */
-      preferences?: EmailPreferences
     },
   ) {}
 
@@ -60,25 +50,16 @@ export class OrderMail {
     return this.deps.people.get(systemCtx('orders.mail'), id).catch(() => undefined)
   }
 
-  private async seller(storeId: string): Promise<(Recipient & { userId: string }) | undefined> {
+  private async seller(storeId: string): Promise<Recipient | undefined> {
     const store = await this.deps.stores.getStore(storeId).catch(() => undefined)
     if (!store) return undefined
     const owner = await this.person(store.ownerId)
     return { email: owner?.email ?? store.contactEmail, name: store.name, userId: store.ownerId }
   }
 
-  /** The recipient, unless they muted this type of mail. */
-  private async unlessMuted(
-    who: (Recipient & { userId: string }) | undefined,
-    type: 'order_update' | 'dispute' | 'refund',
-  ): Promise<Recipient | undefined> {
-    if (!who || (await this.deps.preferences?.isMuted(who.userId, type, 'email'))) return undefined
-    return who
-  }
-
-  private async buyerOf(order: OrderDoc, type: 'order_update' | 'dispute' | 'refund') {
+  private async buyerOf(order: OrderDoc): Promise<Recipient | undefined> {
     const buyer = await this.person(order.buyerId)
-    return this.unlessMuted(buyer && { ...buyer, userId: order.buyerId }, type)
+    return buyer && { ...buyer, userId: order.buyerId }
   }
 
   /** Payment confirmed: one email to the buyer for the whole group. */
@@ -97,12 +78,16 @@ export class OrderMail {
     )
   }
 
-  /** A paid order for a store: its seller learns what to ship and where. */
+  /**
+   * A paid order for a store: its seller learns what to ship and where. This mail, `updated` and
+   * `refunded` honour the recipient's email preferences; the payment confirmation always goes.
+   */
   async received(order: OrderDoc): Promise<void> {
-    const seller = await this.unlessMuted(await this.seller(order.storeId), 'order_update')
+    const seller = await this.seller(order.storeId)
     if (!seller) return
-    await this.deps.mail.send(
-      seller.email,
+    await this.deps.mail.sendAs(
+      'order_update',
+      seller,
       mailTemplates.orderReceived({
         storeName: seller.name,
         order: summaryOf(order),
@@ -119,18 +104,19 @@ export class OrderMail {
     detail?: string,
   ): Promise<void> {
     const summary = summaryOf(order)
-    const type =
+    const type: OrderMailType =
       order.status === 'disputed' || order.status === 'resolved' ? 'dispute' : 'order_update'
     const [buyer, seller] = await Promise.all([
-      to.buyer ? this.buyerOf(order, type) : undefined,
-      to.seller ? this.seller(order.storeId).then((who) => this.unlessMuted(who, type)) : undefined,
+      to.buyer ? this.buyerOf(order) : undefined,
+      to.seller ? this.seller(order.storeId) : undefined,
     ])
     const sends: Promise<void>[] = []
     for (const who of [buyer, seller]) {
       if (!who) continue
       sends.push(
-        this.deps.mail.send(
-          who.email,
+        this.deps.mail.sendAs(
+          type,
+          who,
           mailTemplates.orderUpdated({
             name: who.name,
             order: summary,
@@ -145,10 +131,11 @@ export class OrderMail {
 
   /** Money is back with the buyer. */
   async refunded(order: OrderDoc, amount: number): Promise<void> {
-    const buyer = await this.buyerOf(order, 'refund')
+    const buyer = await this.buyerOf(order)
     if (!buyer) return
-    await this.deps.mail.send(
-      buyer.email,
+    await this.deps.mail.sendAs(
+      'refund',
+      buyer,
       mailTemplates.refundProcessed({ name: buyer.name, order: summaryOf(order), amount }),
     )
   }

@@ -25,7 +25,7 @@ export class PayoutMail {
 
   /** The transfer reached the seller's bank. */
   async paid(doc: PayoutDoc): Promise<void> {
-    await this.tellSeller(doc, (store) =>
+    await this.tellSeller(doc, 'payout', (store) =>
       mailTemplates.payoutPaid({
         storeName: store.name,
         amount: formatMoney(doc.amount, doc.currency),
@@ -35,9 +35,12 @@ export class PayoutMail {
     )
   }
 
-  /** The transfer failed or was reversed; its amount is back in the available balance. */
+  /**
+   * The transfer failed or was reversed; its amount is back in the available balance. Money
+   * problems are never muted: this one goes as a `payment` mail, whatever the `payout` setting.
+   */
   async failed(doc: PayoutDoc, reason: string): Promise<void> {
-    await this.tellSeller(doc, (store) =>
+    await this.tellSeller(doc, 'payment', (store) =>
       mailTemplates.payoutFailed({
         storeName: store.name,
         amount: formatMoney(doc.amount, doc.currency),
@@ -49,6 +52,7 @@ export class PayoutMail {
   /** Mails the store's owner (the store's contact address if the account is gone). */
   private async tellSeller(
     doc: PayoutDoc,
+    type: 'payout' | 'payment',
     render: (store: StoreDTO) => RenderedMail,
   ): Promise<void> {
     try {
@@ -56,7 +60,11 @@ export class PayoutMail {
       const owner = await this.deps.owners
         .get(systemCtx('payouts'), store.ownerId)
         .catch(() => undefined)
-      await this.deps.mail.send(owner?.email ?? store.contactEmail, render(store))
+      await this.deps.mail.sendAs(
+        type,
+        { email: owner?.email ?? store.contactEmail, userId: store.ownerId },
+        render(store),
+      )
     } catch (error) {
       // Telling the seller must never undo or block the booking that already happened.
       this.deps.logger.error({ err: error, payoutId: String(doc._id) }, 'payout mail not sent')

@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser'
+
 /*
  * Payout periods are ISO weeks (`2026-W48`) read in the marketplace's time zone, and the weekly
  * run is Monday 09:00 there. Pure functions over instants, so tests can pin any moment.
@@ -7,7 +9,6 @@
 export const PAYOUT_TIMEZONE = 'Africa/Lagos'
 /** The weekly run: Mondays at 09:00 in PAYOUT_TIMEZONE (the `weekly-payouts` job's schedule). */
 export const PAYOUT_SCHEDULE = '0 9 * * 1'
-const RUN_HOUR = 9
 
 /** `2026-W48`: a four-digit ISO week-numbering year and a two-digit week. */
 export const PERIOD_PATTERN = /^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$/
@@ -47,15 +48,6 @@ function wallTimeOf(at: Date, timeZone: string): WallTime {
   }
 }
 
-/** The instant a clock in `timeZone` shows the given wall time (no DST gaps in Lagos). */
-function instantOf(wall: WallTime, timeZone: string): Date {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second)
-  const shown = wallTimeOf(new Date(asUtc), timeZone)
-  const offset =
-    Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute, shown.second) - asUtc
-  return new Date(asUtc - offset)
-}
-
 /** ISO week-numbering year and week of a calendar date (given as UTC midnight of that date). */
 function isoWeekOfDate(date: Date): { year: number; week: number } {
   const weekday = date.getUTCDay() || 7
@@ -89,28 +81,18 @@ export function isValidPeriod(period: string): boolean {
 export const comparePeriods = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * The first weekly run (Monday 09:00 in PAYOUT_TIMEZONE) at or after `from`: when a held or
- * waiting seller can expect the next payout.
+ * The first weekly run at or after `from`: when a held or waiting seller can expect the next
+ * payout. Read from PAYOUT_SCHEDULE itself (by cron-parser, the job's own expression), so the
+ * schedule and this answer cannot disagree.
  */
 export function nextPayoutRun(from: Date, timeZone = PAYOUT_TIMEZONE): Date {
-  const wall = wallTimeOf(from, timeZone)
-  const today = new Date(Date.UTC(wall.year, wall.month - 1, wall.day))
-  const weekday = today.getUTCDay() || 7
-  for (let days = (8 - weekday) % 7; ; days += 7) {
-    const date = new Date(today.getTime() + days * DAY_MS)
-    const run = instantOf(
-      {
-        year: date.getUTCFullYear(),
-        month: date.getUTCMonth() + 1,
-        day: date.getUTCDate(),
-        hour: RUN_HOUR,
-        minute: 0,
-        second: 0,
-      },
-      timeZone,
-    )
-    if (run.getTime() >= from.getTime()) return run
-  }
+  return CronExpressionParser.parse(PAYOUT_SCHEDULE, {
+    // `next()` is strictly after its start: one millisecond earlier makes it "at or after".
+    currentDate: new Date(from.getTime() - 1),
+    tz: timeZone,
+  })
+    .next()
+    .toDate()
 }
 
 /**

@@ -58,6 +58,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'fraud.decision_made': () => ['admin'],
     'fraud.case_cleared': () => ['admin'],
     'fraud.case_confirmed': () => ['admin'],
+    'notification.badge_changed': (p) => [`user:${p.userId}`],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */

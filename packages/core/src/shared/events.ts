@@ -131,6 +131,16 @@ export interface DomainEvents {
     senderId: string
     reasons: string[]
   }
+  /**
+   * Items were read or archived (notifications): the badge went down on one device, so every
+   * other device of the user learns the new absolute count, as of `seq`.
+   */
+  'notification.badge_changed': { userId: string; unreadCount: number; seq: number }
+  /**
+   * The recommendations job stored new lists and `popular` sort keys (recommendations): cached
+   * catalog and recommendation answers are dropped.
+   */
+  'recommendations.refreshed': { products: number; buyers: number; popularityChanged: number }
 }
 
 /** What every `order.<status>` event carries. */

@@ -491,7 +491,11 @@ export class StoresService implements StoreLookup {
       reinstated: () => mailTemplates.storeReinstated(params),
       closed: () => mailTemplates.storeClosed({ ...params, ...(reason ? { reason } : {}) }),
     }[decision]()
-    await this.deps.mail.send(owner?.email ?? store.contactEmail, mail)
+    await this.deps.mail.sendAs(
+      'store_decision',
+      { email: owner?.email ?? store.contactEmail, userId: String(store.ownerId) },
+      mail,
+    )
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { type Config, resolvePaystackSettings, withPaystackBaseUrl } from '@kloset/core'
-import { type SandboxHandle, startSandbox } from '@kloset/paystack-sandbox'
+import type { SandboxHandle } from '@kloset/paystack-sandbox'
 
 export interface LocalPaystack {
   /** The configuration to build the core with: pointed at the sandbox when one runs. */
@@ -34,7 +34,7 @@ export async function startLocalPaystack(config: Config): Promise<LocalPaystack>
   const wanted = plan.sandbox.port
   // Probe before starting: a sandbox that fails to listen has already resumed its persisted work.
   const port = wanted !== 0 && !(await portIsFree(wanted)) ? 0 : wanted
-  const sandbox = await startSandbox({
+  const sandbox = await (await loadSandbox()).startSandbox({
     port,
     host: SANDBOX_HOST,
     secretKey: plan.sandbox.secretKey,
@@ -45,5 +45,20 @@ export async function startLocalPaystack(config: Config): Promise<LocalPaystack>
     config: withPaystackBaseUrl(config, sandbox.url),
     sandbox,
     banner: `sandbox ${sandbox.url} (no PAYSTACK_SECRET_KEY; docs/paystack.md)`,
+  }
+}
+
+/**
+ * The sandbox is a development dependency: loaded only when it runs, so a production install
+ * (`npm ci --omit=dev`, which leaves it out) starts without it when Paystack is configured.
+ */
+async function loadSandbox(): Promise<typeof import('@kloset/paystack-sandbox')> {
+  try {
+    return await import('@kloset/paystack-sandbox')
+  } catch (error) {
+    throw new Error(
+      'PAYSTACK_SECRET_KEY is not set and the local Paystack sandbox is not installed (a production install leaves it out): set PAYSTACK_SECRET_KEY (docs/configuration.md)',
+      { cause: error },
+    )
   }
 }

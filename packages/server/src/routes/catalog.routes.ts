@@ -18,8 +18,12 @@ function notModified(request: Request, etag: string): boolean {
 }
 
 /** A cached catalog answer: its stored bytes as they are, or 304 when the client has them. */
-function cached(request: Request, answer: CachedJson): Response {
-  const headers = { etag: answer.etag, 'cache-control': CACHE_CONTROL }
+export function cached(
+  request: Request,
+  answer: CachedJson,
+  cacheControl: string = CACHE_CONTROL,
+): Response {
+  const headers = { etag: answer.etag, 'cache-control': cacheControl }
   if (notModified(request, answer.etag)) return new Response(null, { status: 304, headers })
   return jsonBytes(answer.body, 200, headers)
 }

@@ -207,7 +207,7 @@ describe('commands and channels', () => {
 })
 
 describe('notifications on the user channel', () => {
-  it("pushes each new inbox item to the owner's socket with the absolute unread count", async () => {
+  it("pushes each new inbox item and each read to the owner's socket with the absolute unread count", async () => {
     const { seller, store, token, userId } = await aSignedUpSeller(world, 'pending')
     const client = await signedIn(token)
     const channel = `user:${userId}`
@@ -229,16 +229,27 @@ describe('notifications on the user channel', () => {
       },
       at: expect.any(String),
     })
-    // Read it, then another item comes: the count is absolute (1), the inbox seq moved on.
+    // Read on some device: every socket of the user learns the lower badge.
     await world.core.notifications.markRead(
       seller,
       (approved.data as Frame).notificationId as string,
     )
+    expect(await client.next()).toMatchObject({
+      channel,
+      event: 'notification.badge_changed',
+      data: { userId, unreadCount: 0, seq: 2 },
+    })
+    // Another item comes: the count is absolute (1), the inbox seq moved on.
     await world.core.stores.suspend(adminCliCtx(world.clock.now()), store.id, { reason: 'fakes' })
     expect(await client.next()).toMatchObject({
       channel,
       event: 'notification.created',
       data: { type: 'store_decision', unreadCount: 1, seq: 3 },
+    })
+    await world.core.notifications.markAllRead(seller)
+    expect(await client.next()).toMatchObject({
+      event: 'notification.badge_changed',
+      data: { unreadCount: 0, seq: 4 },
     })
     client.socket.close()
   })

@@ -5,7 +5,13 @@ export default class JobsList extends KlosetCommand {
   static override summary = 'List the timed jobs and their schedules'
 
   async run(): Promise<{
-    jobs: { name: string; schedule: string; timezone: string; summary: string }[]
+    jobs: {
+      name: string
+      schedule: string
+      timezone: string
+      summary: string
+      movesMoney: boolean
+    }[]
   }> {
     await this.parse(JobsList)
     const core = await this.core()
@@ -14,11 +20,12 @@ export default class JobsList extends KlosetCommand {
       schedule: j.schedule,
       timezone: j.timezone ?? 'Africa/Lagos',
       summary: j.summary,
+      movesMoney: j.movesMoney === true,
     }))
     this.say(
       renderTable(
-        ['job', 'schedule', 'timezone', 'what'],
-        jobs.map((j) => [j.name, j.schedule, j.timezone, j.summary]),
+        ['job', 'schedule', 'timezone', 'moves money', 'what'],
+        jobs.map((j) => [j.name, j.schedule, j.timezone, j.movesMoney ? 'yes' : '', j.summary]),
       ),
     )
     return { jobs }

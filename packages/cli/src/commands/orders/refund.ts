@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { formatMoney, type RefundPreview, type RefundResult, refundOrderBody } from '@kloset/core'
 import { Args, Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { dryRunFlag, yesFlag } from '../../flags.js'
 
 export default class OrdersRefund extends KlosetCommand {
   static override summary = 'Refund all or part of a paid order through Paystack'
@@ -17,11 +18,11 @@ export default class OrdersRefund extends KlosetCommand {
     amount: Flags.integer({ min: 1, summary: 'Kobo to refund (default: all that is left)' }),
     reason: Flags.string({ required: true, summary: 'Why (audit log; the buyer sees it)' }),
     key: Flags.string({ summary: 'Idempotency key (default: a new one per run)' }),
-    'dry-run': Flags.boolean({ summary: 'Show what would be refunded; refund nothing' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
+    'dry-run': dryRunFlag('Show what would be refunded; refund nothing'),
+    yes: yesFlag,
   }
 
-  async run(): Promise<(RefundPreview & { dryRun: true }) | RefundResult> {
+  async run(): Promise<(RefundPreview & { dryRun: boolean; declined?: true }) | RefundResult> {
     const { args, flags } = await this.parse(OrdersRefund)
     const input = this.validate(refundOrderBody, {
       reason: flags.reason,
@@ -42,7 +43,7 @@ export default class OrdersRefund extends KlosetCommand {
       ))
     ) {
       this.say('Nothing was refunded.')
-      return { ...preview, dryRun: true }
+      return { ...preview, dryRun: false, declined: true }
     }
     const result = await core.refunds.refund(
       this.ctx,

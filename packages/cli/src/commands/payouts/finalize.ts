@@ -1,6 +1,7 @@
 import { finalizePayoutInput, type PayoutDetailDTO } from '@kloset/core'
 import { Args, Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { yesFlag } from '../../flags.js'
 
 export default class PayoutsFinalize extends KlosetCommand {
   static override summary = 'Complete a payout Paystack holds for an OTP'
@@ -15,7 +16,7 @@ export default class PayoutsFinalize extends KlosetCommand {
   }
   static override flags = {
     otp: Flags.string({ required: true, summary: 'The OTP Paystack sent the business owner' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
+    yes: yesFlag,
   }
 
   async run(): Promise<{ payout: PayoutDetailDTO }> {

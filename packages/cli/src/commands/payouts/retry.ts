@@ -1,6 +1,7 @@
 import { formatMoney, type PayoutDetailDTO, type PayoutRunItem } from '@kloset/core'
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { dryRunFlag, yesFlag } from '../../flags.js'
 
 export default class PayoutsRetry extends KlosetCommand {
   static override summary = 'Send a failed or reversed payout again, under a new reference'
@@ -12,8 +13,8 @@ export default class PayoutsRetry extends KlosetCommand {
     payout: Args.string({ required: true, description: 'payout id or transfer reference' }),
   }
   static override flags = {
-    'dry-run': Flags.boolean({ summary: 'Show the payout that would be retried; send nothing' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
+    'dry-run': dryRunFlag('Show the payout that would be retried; send nothing'),
+    yes: yesFlag,
   }
 
   async run(): Promise<{ payout: PayoutDetailDTO; item?: PayoutRunItem; dryRun?: true }> {

@@ -1,6 +1,7 @@
 import { formatMoney, type PayoutRunResult, runPayoutsInput } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
+import { dryRunFlag, yesFlag } from '../../flags.js'
 import { canPrompt } from '../../prompt.js'
 import { renderTable, statusColour } from '../../table.js'
 
@@ -16,11 +17,11 @@ export default class PayoutsRun extends KlosetCommand {
 
   static override flags = {
     period: Flags.string({ summary: 'ISO week, e.g. 2026-W48 (default: this week in Lagos)' }),
-    'dry-run': Flags.boolean({ summary: 'Show what would be paid; send and write nothing' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
+    'dry-run': dryRunFlag('Show what would be paid; send and write nothing'),
+    yes: yesFlag,
   }
 
-  async run(): Promise<PayoutRunResult> {
+  async run(): Promise<PayoutRunResult & { declined?: true }> {
     const { flags } = await this.parse(PayoutsRun)
     const input = this.validate(runPayoutsInput, {
       ...(flags.period ? { period: flags.period } : {}),
@@ -38,12 +39,12 @@ export default class PayoutsRun extends KlosetCommand {
     if (plan.totals.count === 0 && (flags.yes || canAsk)) {
       this.print(plan)
       this.say('Nothing to pay.')
-      return plan
+      return { ...plan, dryRun: false }
     }
     const question = `Pay ${plan.totals.count} payout(s), ${formatMoney(plan.totals.amount, plan.currency)} in total, for ${plan.period}?`
     if (!(await this.confirmed(flags.yes, question, 'Payouts move money: pass --yes to confirm'))) {
       this.say('Nothing was sent.')
-      return plan
+      return { ...plan, dryRun: false, declined: true }
     }
     const result = await core.payouts.runPeriod(this.ctx, input)
     this.print(result)

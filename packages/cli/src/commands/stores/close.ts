@@ -1,7 +1,7 @@
 import { type StoreDTO, storeDecisionBody } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../base-command.js'
-import { optionalReason, storeArgs } from '../../flags.js'
+import { dryRunFlag, optionalReason, storeArgs, yesFlag } from '../../flags.js'
 
 export default class StoresClose extends KlosetCommand {
   static override summary = 'Close an approved or suspended store for good'
@@ -15,8 +15,8 @@ export default class StoresClose extends KlosetCommand {
   static override args = storeArgs
   static override flags = {
     reason: Flags.string({ summary: 'Why (kept in the audit log and emailed to the seller)' }),
-    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation' }),
-    'dry-run': Flags.boolean({ summary: 'Check that the store can be closed, change nothing' }),
+    yes: yesFlag,
+    'dry-run': dryRunFlag('Check that the store can be closed, change nothing'),
   }
 
   async run(): Promise<{ store: StoreDTO; dryRun?: true }> {

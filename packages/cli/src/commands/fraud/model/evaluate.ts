@@ -1,4 +1,4 @@
-import { type EvaluationReport, evaluateRiskModelBody } from '@kloset/core'
+import { evaluateRiskModelBody, type RiskEvaluationReport } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../../base-command.js'
 import { evaluationTable, windowFlags, windowInput } from '../../../fraud-model-flags.js'
@@ -16,7 +16,7 @@ export default class FraudModelEvaluate extends KlosetCommand {
     version: Flags.integer({ min: 1, summary: 'Model version (default: the newest candidate)' }),
   }
 
-  async run(): Promise<{ evaluation: EvaluationReport }> {
+  async run(): Promise<{ evaluation: RiskEvaluationReport }> {
     const { flags } = await this.parse(FraudModelEvaluate)
     const input = this.validate(evaluateRiskModelBody, {
       ...windowInput(flags),

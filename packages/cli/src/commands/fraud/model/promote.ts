@@ -1,4 +1,8 @@
-import { type EvaluationReport, promoteRiskModelBody, type RiskModelSummary } from '@kloset/core'
+import {
+  promoteRiskModelBody,
+  type RiskEvaluationReport,
+  type RiskModelSummary,
+} from '@kloset/core'
 import { Args } from '@oclif/core'
 import { KlosetCommand } from '../../../base-command.js'
 import { evaluationTable, windowFlags, windowInput } from '../../../fraud-model-flags.js'
@@ -11,7 +15,7 @@ export default class FraudModelPromote extends KlosetCommand {
   static override args = { version: Args.integer({ required: true, description: 'model version' }) }
   static override flags = { ...windowFlags }
 
-  async run(): Promise<{ model: RiskModelSummary; evaluation: EvaluationReport }> {
+  async run(): Promise<{ model: RiskModelSummary; evaluation: RiskEvaluationReport }> {
     const { args, flags } = await this.parse(FraudModelPromote)
     const input = this.validate(promoteRiskModelBody, {
       ...windowInput(flags),

@@ -1,4 +1,4 @@
-import { type EvaluationReport, type RiskModelSummary, trainRiskModelBody } from '@kloset/core'
+import { type RiskEvaluationReport, type RiskModelSummary, trainRiskModelBody } from '@kloset/core'
 import { Flags } from '@oclif/core'
 import { KlosetCommand } from '../../../base-command.js'
 import { evaluationTable, windowFlags, windowInput } from '../../../fraud-model-flags.js'
@@ -17,7 +17,7 @@ export default class FraudModelTrain extends KlosetCommand {
     epochs: Flags.integer({ default: 100, min: 1, max: 5000, summary: 'Gradient descent passes' }),
   }
 
-  async run(): Promise<{ model: RiskModelSummary; evaluation: EvaluationReport }> {
+  async run(): Promise<{ model: RiskModelSummary; evaluation: RiskEvaluationReport }> {
     const { flags } = await this.parse(FraudModelTrain)
     const input = this.validate(trainRiskModelBody, { ...windowInput(flags), epochs: flags.epochs })
     const core = await this.core()

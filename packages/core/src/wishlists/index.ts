@@ -1,0 +1,2 @@
+export * from './wishlist.schemas.js'
+export { type WishlistItemDTO, WishlistsService } from './wishlists.service.js'
