@@ -34,6 +34,9 @@ import { type Database, openDatabase } from './db/connection.js'
 import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
 import { createEventLogModel } from './events/event-log.model.js'
 import { outboxSourceOf } from './events/outbox.js'
+import { createFraudModels } from './fraud/fraud.model.js'
+import { FraudService } from './fraud/fraud.service.js'
+import { FraudSignals, payoutAccountHash, payoutAccountHashKey } from './fraud/fraud.signals.js'
 import { HealthService } from './health/health.service.js'
 import { imageStoresFor } from './images/image-stores.js'
 import { ImagesService } from './images/images.service.js'
@@ -61,6 +64,7 @@ import { createIdempotencyKeyModel } from './orders/idempotency.model.js'
 import { IdempotencyService } from './orders/idempotency.service.js'
 import { createOrderGroupModel, createOrderModel } from './orders/order.model.js'
 import { OrderRecords } from './orders/order.records.js'
+import { isUnpaidGroup } from './orders/order-group.transitions.js'
 import { OrderMail } from './orders/order-mail.js'
 import { OrdersService } from './orders/orders.service.js'
 import { PurchaseHistory } from './orders/purchase-history.js'
@@ -90,7 +94,7 @@ import { ReconcileService } from './reconcile/reconcile.service.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import { type Config, linkBaseOf } from './shared/config.js'
-import { systemCtx } from './shared/ctx.js'
+import { makeCtx, systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import { createLogger, type Logger } from './shared/logger.js'
 import { RateLimiter } from './shared/rate-limit.js'
@@ -168,6 +172,8 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Trust and safety: fraud signals, rules, decisions, the review queue, the risk model. */
+  fraud: FraudService
   /** Buyers' wishlists and their back-in-stock and price-drop alerts. */
   wishlists: WishlistsService
   /** "Customers also bought", "for you", and the job that computes them and `popular`. */
@@ -277,6 +283,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     clock,
     settings: config.auth,
     publicUrl: linkBaseOf(config),
+    signIns: { signedIn: (userId, ip) => fraud.signedIn(userId, ip) },
   })
   const users = new UsersService({ ...models, audit, mail, events, recentUsers })
   const stores = new StoresService({
@@ -404,6 +411,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
     publicUrl: linkBaseOf(config),
     timers: orderTimers,
+    fraud: { screen: (ctx, screening) => fraud.screen(ctx, screening) },
   })
   const refunds = new RefundsService({
     records: orderRecords,
@@ -429,6 +437,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     logger,
     timers: orderTimers,
     events,
+    holds: {
+      shippingHeld: (orderId) => fraud.shippingHeld(orderId),
+      payoutHeld: (orderId) => fraud.payoutHeld(orderId),
+    },
   })
   jobs.register({
     name: 'expire-unpaid-orders',
@@ -541,6 +553,60 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     },
   })
 
+  // Trust and safety (docs/trust-and-safety.md): checkout and orders reach it through the
+  // closures above (`FraudPort`); it reaches money through the existing services.
+  const fraudModels = createFraudModels(connection)
+  await Promise.all(Object.values(fraudModels).map((model) => model.init()))
+  const payoutHashKey = payoutAccountHashKey(config.payouts.encryptionKey)
+  const payoutCipher = new AccountNumberCipher(
+    config.payouts.encryptionKey,
+    config.payouts.previousEncryptionKeys,
+  )
+  const fraudCtx = () => systemCtx('fraud', clock.now())
+  const fraud: FraudService = new FraudService({
+    models: fraudModels,
+    signals: new FraudSignals(kv),
+    audit,
+    events,
+    clock,
+    logger,
+    money: {
+      order: (ctx, orderId) => orders.get(ctx, orderId),
+      refundOrder: async (ctx, orderId, reason, key) => {
+        await refunds.refund(ctx, orderId, { reason }, key)
+      },
+      cancelUnpaidGroup: async (ctx, orderGroupId, reason) => {
+        const group = await orderRecords.groups.findById(orderGroupId).lean()
+        if (!group || !isUnpaidGroup(group.status)) return false
+        return checkout.cancelGroup(ctx, orderGroupId, group.status, reason)
+      },
+      releaseHeldFunds: (ctx, orderId) => orders.releaseHeldFunds(ctx, orderId),
+      suspendUser: async (ctx, userId, reason) => {
+        await users.suspend(ctx, userId, { reason })
+      },
+    },
+    buyerAccount: (buyerId) => users.get(fraudCtx(), buyerId),
+    ownStoreOf: (buyerId) =>
+      stores
+        .requireOwnStore(makeCtx({ kind: 'user', id: buyerId, role: 'seller' }, clock.now()))
+        .then((store) => store.id)
+        .catch(() => undefined),
+    payoutAccountHashOf: async (storeId) => {
+      const account = await payoutAccounts.forStore(storeId)
+      if (!account) return undefined
+      const number = payoutCipher.open(account.accountNumber, storeId)
+      return payoutAccountHash(payoutHashKey, account.bankCode, number)
+    },
+    productPrices: async (productId) => {
+      const { body } = await catalog.getProduct(fraudCtx(), productId)
+      const { product } = JSON.parse(body) as {
+        product: { category: string; variants?: { price: number }[] }
+      }
+      return { category: product.category, prices: (product.variants ?? []).map((v) => v.price) }
+    },
+    cardOf: (reference) => payments.cardSignatureOf(reference),
+  })
+  fraud.subscribe(events)
   // Wishlists and recommendations (docs/wishlists.md, docs/recommendations.md).
   const shelfModels = {
     wishlistItems: createWishlistItemModel(connection),
@@ -759,6 +825,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores, conversations: chat }),
     notifications,
+    fraud,
     wishlists,
     recommendations,
     chat,

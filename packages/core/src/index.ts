@@ -45,6 +45,7 @@ export {
   runDoctor,
 } from './doctor/doctor.js'
 export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
+export * from './fraud/index.js'
 export type { Readiness } from './health/health.service.js'
 export {
   ACCEPTED_IMAGE_FORMATS,

@@ -16,6 +16,7 @@ import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
 import { createPages } from './pages/pages.js'
 import { adminAuditRoutes } from './routes/admin-audit.routes.js'
+import { adminFraudRoutes } from './routes/admin-fraud.routes.js'
 import { adminInsightRoutes } from './routes/admin-insight.routes.js'
 import { adminIpBlockRoutes } from './routes/admin-ip-blocks.routes.js'
 import { adminMailRoutes } from './routes/admin-mail.routes.js'
@@ -73,6 +74,7 @@ export const allRoutes: RouteDef[] = [
   ...adminPaymentRoutes,
   ...realtimeRoutes,
   ...notificationRoutes,
+  ...adminFraudRoutes,
   ...wishlistRoutes,
   ...recommendationRoutes,
   ...chatRoutes,

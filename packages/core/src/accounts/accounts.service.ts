@@ -50,6 +50,8 @@ export interface AccountsDeps {
   clock: Clock
   settings: AuthSettings
   publicUrl: string
+  /** Told of every sign-in and its address (fraud: a buyer and a seller on one address). */
+  signIns?: { signedIn(userId: string, ip: string | undefined): Promise<void> }
 }
 
 /** The signed-in user behind a request, as established by `authenticate`. */
@@ -267,6 +269,7 @@ export class AccountsService {
       throw new ForbiddenError('Confirm your email address first', 'email_not_verified')
     await this.throttle.succeeded(attempt)
     await this.upgradePasswordHash(user, input.password)
+    await this.deps.signIns?.signedIn(String(user._id), ctx.ip)
     return this.issueSession(user, ctx.now)
   }
 

@@ -15,6 +15,7 @@ import type { StoreLookup } from '../stores/store.types.js'
 import { sealAddress } from './address.cipher.js'
 import type { CartService, PricedCartLine } from './cart.service.js'
 import { draftCheckout, type OrderDraft } from './checkout.drafts.js'
+import type { FraudPort } from './fraud.port.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
 import { toOrderDTO, toOrderGroupDTO } from './order.dto.js'
 import type { OrderGroupDoc } from './order.model.js'
@@ -61,6 +62,8 @@ export interface CheckoutDeps {
   logger: Logger
   publicUrl: string
   timers: OrderTimers
+  /** The fraud screen (fraud feature); without it every checkout is allowed. */
+  fraud?: Pick<FraudPort, 'screen'>
 }
 
 export type { PaymentOutcome, PaymentSource } from './payment-confirmation.js'
@@ -172,6 +175,20 @@ export class CheckoutService {
     const { drafts, total } = draftCheckout(priced)
     const groupId = new Types.ObjectId()
     const reference = `kg-${groupId}`
+    // Before anything is written: a declined checkout leaves no group, no hold, no payment.
+    await this.deps.fraud?.screen(ctx, {
+      orderGroupId: String(groupId),
+      buyerId,
+      ...(input.deviceId ? { deviceId: input.deviceId } : {}),
+      total,
+      orders: drafts.map((d) => ({
+        id: String(d._id),
+        storeId: d.store.id,
+        storeOwnerId: d.store.ownerId,
+        storeCreatedAt: d.store.createdAt,
+        lines: d.lines.map((l) => ({ productId: l.productId, unitPrice: l.unitPrice })),
+      })),
+    })
     await this.openGroup(ctx, { groupId, reference, buyerId, drafts, total, input })
     const progress: CheckoutProgress = { groupId: String(groupId) }
     const reservation = await this.compensated(ctx, 'reserve_stock', progress, () =>

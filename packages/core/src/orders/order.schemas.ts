@@ -35,7 +35,11 @@ export const shippingAddress = z.strictObject({
   postalCode: line(20).optional(),
 })
 
-export const checkoutBody = z.strictObject({ shippingAddress })
+export const checkoutBody = z.strictObject({
+  shippingAddress,
+  /** The app's stable device id (fraud signals: a buyer and a seller on one device). */
+  deviceId: z.string().trim().min(8).max(128).optional(),
+})
 export type CheckoutBody = z.infer<typeof checkoutBody>
 
 /** The `Idempotency-Key` header: printable ASCII without spaces, 8 to 128 characters. */

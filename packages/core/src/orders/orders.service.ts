@@ -10,6 +10,7 @@ import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.j
 import type { StoreLookup } from '../stores/store.types.js'
 import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
+import type { FraudPort } from './fraud.port.js'
 import {
   toAdminOrderDTO,
   toCheckpointDTO,
@@ -60,6 +61,8 @@ export interface OrdersDeps {
   logger: Logger
   timers: OrderTimers
   events: Pick<EventBus, 'outboxEntry'>
+  /** Fraud holds (fraud feature): a held order does not ship, a held share is not released. */
+  holds?: Pick<FraudPort, 'shippingHeld' | 'payoutHeld'>
 }
 
 const DAY_MS = 24 * 3600 * 1000
@@ -331,6 +334,12 @@ export class OrdersService {
   async ship(ctx: Ctx, orderId: string, input: ShipOrderBody): Promise<SellerOrderDTO> {
     const viewer = await this.viewer(ctx, 'seller')
     const order = await this.visible(ctx, orderId, viewer)
+    if (await this.deps.holds?.shippingHeld(orderId)) {
+      throw new InvalidStateError(
+        'This order is on hold for a review and cannot ship yet',
+        'order_on_hold',
+      )
+    }
     const shipped = await this.moveOrThrow(ctx, actorOf(viewer), order, 'shipped', {
       reason: `${input.carrier} ${input.trackingNumber}`,
       set: {
@@ -565,6 +574,16 @@ export class OrdersService {
     return { completed }
   }
 
+  /**
+   * A fraud case that held this order's share was cleared: a completed order's share is
+   * released now (one that is not completed yet is released when it completes).
+   */
+  async releaseHeldFunds(ctx: Ctx, orderId: string): Promise<void> {
+    requireRole(ctx, 'admin')
+    const order = await this.deps.records.get(orderId)
+    if (order.status === 'completed') await this.releaseFunds(ctx, order)
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
   private async deliver(
@@ -591,6 +610,8 @@ export class OrdersService {
   /** The seller's share to available, once (the ledger's key makes a replay harmless). */
   private async releaseFunds(ctx: Ctx, order: OrderDoc): Promise<void> {
     if (!order.saleRecorded || order.fundsReleased) return
+    // A fraud case holds the share until it is cleared (then `releaseHeldFunds`).
+    if (await this.deps.holds?.payoutHeld(String(order._id))) return
     try {
       await this.deps.ledger.releaseToAvailable(ctx, {
         orderId: String(order._id),

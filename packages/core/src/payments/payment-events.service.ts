@@ -154,6 +154,26 @@ export class PaymentEventsService {
     return toPage(rows, query.limit, toDTO, idCursorOf)
   }
 
+  /**
+   * The card a charge was paid with (Paystack's `authorization.signature`, the same for every
+   * use of one card), from the stored `charge.success` of the reference; fraud counts by it.
+   */
+  async cardSignatureOf(reference: string): Promise<string | undefined> {
+    const event = await this.deps.paymentEvents
+      .findOne({ reference, event: 'charge.success' })
+      .lean()
+    if (!event) return undefined
+    try {
+      const body = JSON.parse(event.rawBody) as {
+        data?: { authorization?: { signature?: unknown } }
+      }
+      const signature = body.data?.authorization?.signature
+      return typeof signature === 'string' && signature ? signature : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   private decode(rawBody: Uint8Array): string {
     try {
       return strictUtf8.decode(rawBody)

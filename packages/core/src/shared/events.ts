@@ -106,6 +106,26 @@ export interface DomainEvents {
     seq: number
   }
   /**
+   * A checkout's fraud decision was made (fraud): pushed to the `admin` channel. `rules` are
+   * the ids of the rules that fired; `caseId` is set for `review` and `hold`.
+   */
+  'fraud.decision_made': {
+    decisionId: string
+    orderGroupId: string
+    buyerId: string
+    storeIds: string[]
+    outcome: 'allow' | 'review' | 'hold' | 'decline'
+    score: number
+    riskScore: number
+    rules: string[]
+    caseId?: string
+    shadowOutcome?: 'allow' | 'review' | 'hold' | 'decline'
+  }
+  /** An administrator cleared a fraud case: its holds are released (fraud). */
+  'fraud.case_cleared': { caseId: string; orderGroupId: string; buyerId: string }
+  /** An administrator confirmed a fraud case (fraud). */
+  'fraud.case_confirmed': { caseId: string; orderGroupId: string; buyerId: string }
+  /**
    * Items were read or archived (notifications): the badge went down on one device, so every
    * other device of the user learns the new absolute count, as of `seq`.
    */

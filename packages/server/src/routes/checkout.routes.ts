@@ -19,7 +19,7 @@ export const checkoutRoutes = [
     responses: {
       201: '{ orderGroup, orders, payment: { authorizationUrl, reference } } (a replay has Idempotent-Replayed: true)',
       400: 'Invalid body, or the Idempotency-Key header missing or malformed',
-      403: 'A line is from your own store',
+      403: 'A line is from your own store, or the fraud screen declined it (checkout_declined)',
       409: 'Empty cart, lines with issues, not enough stock, or the same key still in progress',
       422: 'Idempotency-Key reused with another body',
       503: 'Paystack unavailable (nothing was kept)',

@@ -67,7 +67,7 @@ export const sellerOrderRoutes = [
       200: '{ order }',
       400: 'Carrier or tracking number missing',
       404: 'No such order in your store',
-      409: 'Not processing',
+      409: 'Not processing, or on hold for a fraud review (order_on_hold)',
     },
     handler: async (req, { core, ctx, params }) =>
       json({

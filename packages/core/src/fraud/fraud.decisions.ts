@@ -1,0 +1,115 @@
+import { Types } from 'mongoose'
+import { op } from '../db/query.js'
+import type { CheckoutScreening } from '../orders/fraud.port.js'
+import type { Ctx } from '../shared/ctx.js'
+import { ForbiddenError } from '../shared/errors.js'
+import type { EventBus } from '../shared/events.js'
+import type { Logger } from '../shared/logger.js'
+import { type CollectDeps, collectSignals } from './fraud.collect.js'
+import type { FraudDecisionDoc, FraudModels } from './fraud.model.js'
+import type { RuleSetStore } from './fraud.rule-store.js'
+import { evaluateRuleSet } from './fraud.rules.js'
+import type { RuleInputs } from './fraud.types.js'
+import { scoreRisk } from './risk-model.js'
+import type { RiskModels } from './risk-models.js'
+
+/** What a declined buyer reads: neutral, so it teaches nothing about the rules. */
+export const DECLINE_MESSAGE = 'We could not complete this checkout. Please contact support.'
+
+export interface DecisionDeps extends CollectDeps {
+  models: FraudModels
+  rules: RuleSetStore
+  risk: RiskModels
+  events: EventBus
+  logger: Logger
+}
+
+/**
+ * The checkout's fraud decision: signals -> learned score -> the live rule set (and the shadow
+ * one, which only reports) -> the outcome. Every decision is stored with its inputs, score and
+ * fired rules, opens a case when it is `review` or `hold`, and is announced on the `admin`
+ * channel (`fraud.decision_made`, a durable event).
+ */
+export class FraudDecisions {
+  constructor(private deps: DecisionDeps) {}
+
+  /** @throws ForbiddenError `checkout_declined` when the outcome is decline (after recording it). */
+  async screen(ctx: Ctx, screening: CheckoutScreening): Promise<FraudDecisionDoc> {
+    const { models, rules, risk } = this.deps
+    const signals = await collectSignals(this.deps, screening, {
+      now: ctx.now,
+      ...(ctx.ip ? { ip: ctx.ip } : {}),
+    })
+    const [{ live, shadow }, model, snoozes] = await Promise.all([
+      rules.active(),
+      risk.live(),
+      models.overrides
+        .find({ kind: 'snooze', subject: screening.buyerId, until: op({ $gt: ctx.now }) })
+        .lean(),
+    ])
+    const scored = model ? scoreRisk(model, signals) : undefined
+    const inputs: RuleInputs = { ...signals, riskScore: scored?.score ?? 0 }
+    const snoozed = new Set(snoozes.map((s) => s.ruleId ?? ''))
+    const verdict = evaluateRuleSet(live, inputs, snoozed)
+    const shadowVerdict = shadow ? evaluateRuleSet(shadow, inputs, snoozed) : undefined
+    const decisionId = new Types.ObjectId()
+    const caseId =
+      verdict.outcome === 'review' || verdict.outcome === 'hold' ? new Types.ObjectId() : undefined
+    const orderIds = screening.orders.map((o) => o.id)
+    const storeIds = [...new Set(screening.orders.map((o) => o.storeId))]
+    const decision: FraudDecisionDoc = {
+      _id: decisionId,
+      orderGroupId: screening.orderGroupId,
+      orderIds,
+      buyerId: screening.buyerId,
+      storeIds,
+      ...(ctx.ip ? { ip: ctx.ip } : {}),
+      ...(screening.deviceId ? { deviceId: screening.deviceId } : {}),
+      outcome: verdict.outcome,
+      score: verdict.score,
+      riskScore: inputs.riskScore,
+      riskReasons: scored?.reasons ?? [],
+      ...(model ? { modelVersion: model.version } : {}),
+      ruleSetVersion: verdict.version,
+      fired: verdict.fired,
+      snoozed: verdict.snoozed,
+      inputs,
+      ...(shadowVerdict ? { shadow: shadowVerdict } : {}),
+      ...(caseId ? { caseId: String(caseId) } : {}),
+      at: ctx.now,
+    }
+    await models.decisions.create(decision)
+    if (caseId && (verdict.outcome === 'review' || verdict.outcome === 'hold')) {
+      await models.cases.create({
+        _id: caseId,
+        decisionId: String(decisionId),
+        orderGroupId: screening.orderGroupId,
+        orderIds,
+        buyerId: screening.buyerId,
+        storeIds,
+        outcome: verdict.outcome,
+        status: 'open',
+        score: verdict.score,
+        riskScore: inputs.riskScore,
+        reasons: verdict.fired.map((f) => f.reason),
+        openedAt: ctx.now,
+      })
+    }
+    await this.deps.events.emit('fraud.decision_made', {
+      decisionId: String(decisionId),
+      orderGroupId: screening.orderGroupId,
+      buyerId: screening.buyerId,
+      storeIds,
+      outcome: verdict.outcome,
+      score: verdict.score,
+      riskScore: inputs.riskScore,
+      rules: verdict.fired.map((f) => f.id),
+      ...(caseId ? { caseId: String(caseId) } : {}),
+      ...(shadowVerdict ? { shadowOutcome: shadowVerdict.outcome } : {}),
+    })
+    if (verdict.outcome === 'decline') {
+      throw new ForbiddenError(DECLINE_MESSAGE, 'checkout_declined')
+    }
+    return decision
+  }
+}
