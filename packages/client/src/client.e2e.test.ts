@@ -8,7 +8,8 @@ import {
   type PaystackWorld,
   payOnCheckoutPage,
 } from '@kloset/core/testing'
-import { type RunningServer, startServer } from '@kloset/server'
+import { createApi, type RunningServer, startServer } from '@kloset/server'
+import { ContractChecker } from '../../server/src/test-support/contract.js'
 import { createKlosetClient, type KlosetClient } from './index.js'
 
 /**
@@ -18,10 +19,12 @@ import { createKlosetClient, type KlosetClient } from './index.js'
  */
 let pw: PaystackWorld
 let server: RunningServer
+let contract: ContractChecker
 beforeAll(async () => {
   pw = await createPaystackWorld()
   server = await startServer(pw.world.core, { port: 0, host: '127.0.0.1' })
   pw.sandbox.setWebhookUrl(`${server.url}/api/v1/webhooks/paystack`)
+  contract = await ContractChecker.of(createApi(pw.world.core))
 })
 afterAll(async () => {
   await server.close()
@@ -31,8 +34,18 @@ afterAll(async () => {
 /** A client with its own token, as an app on one device would hold it. */
 function clientFor(): { api: KlosetClient; signIn(token: string): void } {
   let token: string | undefined
+  const api = createKlosetClient({ baseUrl: server.url, token: () => token })
+  // Every answer over the wire is held to the document too, as the harness does in-process.
+  api.use({
+    async onResponse({ request, response }) {
+      const text = await response.clone().text()
+      const path = new URL(request.url).pathname
+      contract.check(request.method, path, response.status, text ? JSON.parse(text) : undefined)
+      // Nothing returned: the response goes on unchanged.
+    },
+  })
   return {
-    api: createKlosetClient({ baseUrl: server.url, token: () => token }),
+    api,
     signIn: (value) => {
       token = value
     },
