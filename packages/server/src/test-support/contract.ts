@@ -72,21 +72,23 @@ export class ContractChecker {
     if (!route) {
       // Outside the route table (the document itself, the reference page): errors still use
       // the envelope.
-      if (status >= 400) this.validate(where, 'error', { $ref: '#/components/schemas/Error' }, body)
+      if (status >= 400) this.validate(where, { $ref: '#/components/schemas/Error' }, body)
       return
     }
     if (!schema) throw new ContractViolation(`${where}: no response schema declared`)
-    this.validate(where, `${method} ${route?.path} ${declared ? status : 'default'}`, schema, body)
+    this.validate(where, schema, body)
   }
 
-  private validate(where: string, key: string, schema: unknown, body: unknown): void {
-    let validate = this.validators.get(key)
+  private validate(where: string, schema: unknown, body: unknown): void {
+    // Keyed by the schema itself: routes sharing a body (and every error) compile it once.
+    const rooted = JSON.stringify(schema).replaceAll(
+      '"#/components/',
+      `"${DOCUMENT_ID}#/components/`,
+    )
+    let validate = this.validators.get(rooted)
     if (!validate) {
-      const rooted = JSON.parse(
-        JSON.stringify(schema).replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`),
-      )
-      validate = this.ajv.compile(rooted)
-      this.validators.set(key, validate)
+      validate = this.ajv.compile(JSON.parse(rooted))
+      this.validators.set(rooted, validate)
     }
     if (!validate(body)) {
       throw new ContractViolation(
