@@ -8,6 +8,8 @@ import {
   type Principal,
   ValidationError,
 } from '@kloset/core'
+import { openApiDocumentBody } from './contract/responses.js'
+import { apiDocsRoutes } from './http/api-docs.js'
 import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
 import { withRateLimit } from './http/rate-limits.js'
@@ -106,31 +108,37 @@ function bearer(request: Request): string | undefined {
   return match?.[1] ?? ''
 }
 
+/** The row of `GET /api/v1/openapi.json`; the handler serves the document of its own API. */
+const openApiRoute = (handler: RouteDef['handler']): RouteDef => ({
+  method: 'GET',
+  path: '/api/v1/openapi.json',
+  auth: 'public',
+  tag: 'System',
+  summary: 'This document',
+  response: openApiDocumentBody,
+  responses: { 200: 'OpenAPI 3.1' },
+  handler,
+})
+
+/** The OpenAPI document of the API, as `/api/v1/openapi.json` serves it (bin/contract.js). */
+export function apiDocument(info: { version: string; serverUrl: string }) {
+  return buildOpenApi([...allRoutes, openApiRoute(async () => json(null, 500))], info)
+}
+
 export function createApi(core: Core, options: { version?: string } = {}): Api {
   const routes = allRoutes
-  const router: Router = new Router([
-    ...routes,
-    {
-      method: 'GET',
-      path: '/api/v1/openapi.json',
-      auth: 'public',
-      tag: 'System',
-      summary: 'This document',
-      responses: { 200: 'OpenAPI 3.1' },
-      handler: async (): Promise<Response> =>
-        jsonBytes(openapi(), 200, { 'cache-control': 'public, max-age=300' }),
-    },
-  ])
   let openapiBody: string | undefined
   const openapi = (): string => {
     openapiBody ??= JSON.stringify(
-      buildOpenApi(router.routes, {
-        version: options.version ?? '0.1.0',
-        serverUrl: core.config.publicUrl,
-      }),
+      apiDocument({ version: options.version ?? '0.1.0', serverUrl: core.config.publicUrl }),
     )
     return openapiBody
   }
+  const router: Router = new Router([
+    ...routes,
+    openApiRoute(async () => jsonBytes(openapi(), 200, { 'cache-control': 'public, max-age=300' })),
+    ...apiDocsRoutes,
+  ])
 
   const cors = createCors(core.config.cors?.allowedOrigins)
   // The pages links land on when there is no storefront (docs/pages.md); not in the OpenAPI.

@@ -10,7 +10,9 @@ import {
   type PaystackWorld,
   payOnCheckoutPage,
 } from '@kloset/core/testing'
+import { createApi } from './api.js'
 import { type RunningServer, startServer } from './server.js'
+import { ContractChecker } from './test-support/contract.js'
 
 /**
  * The whole money path over HTTP, with real parts only: two sellers, a buyer's cart across both
@@ -20,12 +22,14 @@ import { type RunningServer, startServer } from './server.js'
  */
 let pw: PaystackWorld
 let server: RunningServer
+let contract: ContractChecker
 const DAY = 24 * 3600 * 1000
 
 beforeAll(async () => {
   pw = await createPaystackWorld()
   server = await startServer(pw.world.core, { port: 0, host: '127.0.0.1' })
   pw.sandbox.setWebhookUrl(`${server.url}/api/v1/webhooks/paystack`)
+  contract = await ContractChecker.of(createApi(pw.world.core))
 })
 afterAll(async () => {
   await server.close()
@@ -49,7 +53,9 @@ async function call<T = Record<string, unknown>>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await response.text()
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
+  const parsed = text ? JSON.parse(text) : undefined
+  contract.check(method, path, response.status, parsed)
+  return { status: response.status, body: parsed as T }
 }
 
 /** Signs in again: the clock jumps days ahead, so earlier 15-minute access tokens are stale. */

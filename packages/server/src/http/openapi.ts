@@ -12,22 +12,99 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSche
   return rest
 }
 
-const errorSchema: JsonSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'requestId'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: {},
-        requestId: { type: 'string' },
-      },
-    },
-  },
+/** The one error envelope of every 4xx and 5xx answer (respond.ts `errorBody`). */
+export const errorEnvelope = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({ example: 'not_found' }),
+      message: z.string().meta({ example: 'No such order' }),
+      details: z.unknown().optional(),
+      requestId: z.string().meta({ example: 'req_3f9a1c7e' }),
+    }),
+  })
+  .meta({ id: 'Error' })
+
+const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
+
+/**
+ * The statuses of a route that answer with a body of their own, each with its zod schema: the
+ * 2xx statuses (but 204), and any other status the route gives a schema by number (`/readyz`'s
+ * 503). The other error statuses answer with the error envelope.
+ */
+export function bodySchemas(r: RouteDef): Map<number, z.ZodType> {
+  const out = new Map<number, z.ZodType>()
+  for (const status of Object.keys(r.responses).map(Number)) {
+    const schema = isSchema(r.response) ? r.response : r.response?.[status]
+    const success = status >= 200 && status <= 299 && status !== 204
+    if (schema && (success || !isSchema(r.response))) out.set(status, schema)
+  }
+  return out
 }
+
+/**
+ * Converts a response schema, moving the named schemas it uses (`.meta({ id })`) into
+ * `components`, so the document names each DTO once.
+ */
+function responseSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
+  const converted = JSON.parse(
+    JSON.stringify(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })).replaceAll(
+      '"#/$defs/',
+      '"#/components/schemas/',
+    ),
+  ) as JsonSchema
+  const { $schema: _ignored, $defs, ...rest } = converted
+  Object.assign(components, $defs as Record<string, JsonSchema> | undefined)
+  return rest
+}
+
+/**
+ * An example built from a JSON schema: a property's own `example` when it has one, else the
+ * first enum value, else a placeholder of its type. Optional properties are left out.
+ */
+export function exampleOf(
+  schema: JsonSchema,
+  components: Record<string, JsonSchema>,
+  depth = 0,
+): unknown {
+  if (depth > 12) return null
+  if ('example' in schema) return schema.example
+  if (typeof schema.$ref === 'string') {
+    const target = components[schema.$ref.replace('#/components/schemas/', '')] ?? {}
+    return exampleOf(target, components, depth + 1)
+  }
+  if ('const' in schema) return schema.const
+  if (Array.isArray(schema.enum)) return schema.enum[0]
+  const choices = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
+  if (choices) {
+    const first = choices.find((c) => c.type !== 'null') ?? choices[0]!
+    return exampleOf(first, components, depth + 1)
+  }
+  switch (schema.type) {
+    case 'object': {
+      const required = new Set((schema.required as string[] | undefined) ?? [])
+      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
+      return Object.fromEntries(
+        Object.entries(properties)
+          .filter(([name]) => required.has(name))
+          .map(([name, prop]) => [name, exampleOf(prop, components, depth + 1)]),
+      )
+    }
+    case 'array':
+      return [exampleOf((schema.items ?? {}) as JsonSchema, components, depth + 1)]
+    case 'string':
+      return schema.format === 'date-time' ? '2026-12-01T09:00:00.000Z' : 'string'
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 0
+    case 'boolean':
+      return true
+    default:
+      return null
+  }
+}
+
+/** A route path as the OpenAPI document writes it: `/orders/:id` becomes `/orders/{id}`. */
+export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}')
 
 const uploadBody = (upload: NonNullable<RouteDef['upload']>): JsonSchema => ({
   required: true,
@@ -56,8 +133,13 @@ const uploadBody = (upload: NonNullable<RouteDef['upload']>): JsonSchema => ({
  */
 export function buildOpenApi(routes: RouteDef[], info: { version: string; serverUrl: string }) {
   const paths: Record<string, Record<string, unknown>> = {}
+  const components: Record<string, JsonSchema> = {}
+  const error = responseSchema(errorEnvelope, components)
+  const errorContent = {
+    'application/json': { schema: error, example: exampleOf(error, components) },
+  }
   for (const r of routes) {
-    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}')
+    const path = openApiPath(r.path)
     const parameters: JsonSchema[] = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -82,15 +164,26 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
       })
     }
     const responses: Record<string, unknown> = {}
+    const bodies = bodySchemas(r)
     for (const [status, description] of Object.entries(r.responses)) {
       const code = Number(status)
+      const body = bodies.get(code)
+      const schema = body ? responseSchema(body, components) : undefined
       responses[status] =
-        code >= 400
-          ? {
-              description,
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            }
-          : { description }
+        code >= 400 && !schema
+          ? { description, content: errorContent }
+          : schema
+            ? {
+                description,
+                content: {
+                  'application/json': { schema, example: exampleOf(schema, components) },
+                },
+              }
+            : { description }
+    }
+    responses.default = {
+      description: 'Any other error, in the one error envelope (docs/api.md, "Errors")',
+      content: errorContent,
     }
     const rateLimit = routeClassOf(r)
     if (rateLimit !== 'exempt') {
@@ -135,7 +228,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Error: errorSchema },
+      schemas: components,
     },
     paths,
   }

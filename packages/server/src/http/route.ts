@@ -11,6 +11,9 @@ export interface RouteContext {
 
 export type Handler = (request: Request, route: RouteContext) => Promise<Response>
 
+/** A route's success body: one schema, or one per 2xx status. */
+export type ResponseSchemas = z.ZodType | Partial<Record<number, z.ZodType>>
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /**
@@ -30,6 +33,11 @@ export interface RouteDef {
   query?: z.ZodType
   /** Status codes this route answers with, for the OpenAPI document. */
   responses: Record<number, string>
+  /**
+   * The zod schema of the success body (the 2xx status of `responses` that has a body), or one
+   * per status. The OpenAPI document and the contract test read it (docs/architecture.md).
+   */
+  response?: ResponseSchemas
   /** An `Idempotency-Key` header is accepted (money-moving POSTs). */
   idempotent?: boolean
   /** The request budget it spends, when not the one `routeClassOf` derives (rate-limits.ts). */

@@ -1,4 +1,5 @@
 import { listAuditQuery } from '@kloset/core'
+import { auditPage } from '../contract/responses.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -11,6 +12,7 @@ export const adminAuditRoutes = [
     tag: 'Admin: audit',
     summary: 'The audit log, newest first: filter by actor, action, target and since',
     query: listAuditQuery,
+    response: auditPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.audit.list(ctx, parseQuery(url, listAuditQuery))),

@@ -4,6 +4,13 @@ import {
   resolveDisputeBody,
   trackingCheckpointBody,
 } from '@kloset/core'
+import {
+  adminOrderBody,
+  adminOrdersPage,
+  orderExplanation,
+  refundResult,
+  trackingBody,
+} from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -20,6 +27,7 @@ export const adminOrderRoutes = [
     tag,
     summary: 'Every order by status and store, newest first',
     query: adminOrdersQuery,
+    response: adminOrdersPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.orders.list(ctx, parseQuery(url, adminOrdersQuery))),
@@ -30,6 +38,7 @@ export const adminOrderRoutes = [
     auth: admin,
     tag,
     summary: 'One order with its payment side, next moves, timers and refunds',
+    response: orderExplanation,
     responses: { 200: 'The explanation of the order', 404: 'No such order' },
     handler: async (_req, { core, ctx, params }) =>
       json(await core.orders.explain(ctx, params.id!)),
@@ -42,6 +51,7 @@ export const adminOrderRoutes = [
     summary: 'Refund all (no amount) or part of a paid order through Paystack',
     body: refundOrderBody,
     idempotent: true,
+    response: refundResult,
     responses: {
       201: '{ refund, order } (a replay has Idempotent-Replayed: true)',
       400: 'Invalid body or Idempotency-Key',
@@ -66,6 +76,7 @@ export const adminOrderRoutes = [
     tag,
     summary: 'Settle a dispute: refund the buyer, or release the payment to the seller',
     body: resolveDisputeBody,
+    response: adminOrderBody,
     responses: { 200: '{ order }', 400: 'Invalid body', 404: 'No such order', 409: 'Not disputed' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -80,6 +91,7 @@ export const adminOrderRoutes = [
     summary:
       'Post a tracking checkpoint on a shipped order for its seller (not `delivered`: the transition table leaves that to the seller, the buyer or the timer)',
     body: trackingCheckpointBody,
+    response: trackingBody,
     responses: {
       201: '{ tracking }',
       400: 'Invalid body, or a time in the future (checkpoint_in_future)',

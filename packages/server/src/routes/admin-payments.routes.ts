@@ -1,4 +1,5 @@
 import { listPaymentEventsQuery } from '@kloset/core'
+import { paymentEventsPage } from '../contract/responses.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const adminPaymentRoutes = [
     tag,
     summary: 'Paystack events as received, newest first, by reference or event name',
     query: listPaymentEventsQuery,
+    response: paymentEventsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.payments.list(ctx, parseQuery(url, listPaymentEventsQuery))),

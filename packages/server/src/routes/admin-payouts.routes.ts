@@ -1,4 +1,5 @@
 import { listPayoutsQuery } from '@kloset/core'
+import { payoutBody, payoutsPage } from '../contract/responses.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -15,6 +16,7 @@ export const adminPayoutRoutes = [
     tag,
     summary: 'Payouts of every store, newest first, by period, status or store',
     query: listPayoutsQuery,
+    response: payoutsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.payouts.list(ctx, parseQuery(url, listPayoutsQuery))),
@@ -25,6 +27,7 @@ export const adminPayoutRoutes = [
     auth: admin,
     tag,
     summary: 'One payout by id or transfer reference, with the orders it covers and its attempts',
+    response: payoutBody,
     responses: { 200: 'The payout', 404: 'No such payout' },
     handler: async (_req, { core, ctx, params }) =>
       json({ payout: await core.payouts.get(ctx, params.id!) }),

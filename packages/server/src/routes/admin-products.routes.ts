@@ -1,4 +1,5 @@
 import { listProductsQuery, optionalReasonBody, reasonBody } from '@kloset/core'
+import { productBody, productDetailBody, productsPage } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -15,6 +16,7 @@ export const adminProductRoutes = [
     tag,
     summary: 'Products by status, store, or with a revision waiting (revision=pending)',
     query: listProductsQuery,
+    response: productsPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.products.list(ctx, parseQuery(url, listProductsQuery))),
@@ -25,6 +27,7 @@ export const adminProductRoutes = [
     auth: admin,
     tag,
     summary: 'One product with its variants and any pending revision',
+    response: productDetailBody,
     responses: { 200: 'The product', 404: 'No such product' },
     handler: async (_req, { core, ctx, params }) =>
       json({ product: await core.products.get(ctx, params.id!) }),
@@ -36,6 +39,7 @@ export const adminProductRoutes = [
     tag,
     summary: 'Approve a product under review: it goes live',
     body: optionalReasonBody,
+    response: productBody,
     responses: { 200: 'The approved product', 404: 'No such product', 409: 'Not pending review' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -53,6 +57,7 @@ export const adminProductRoutes = [
     tag,
     summary: 'Reject a product under review, with the reason the seller reads',
     body: reasonBody,
+    response: productBody,
     responses: {
       200: 'The rejected product',
       400: 'No reason',
@@ -71,6 +76,7 @@ export const adminProductRoutes = [
     tag,
     summary: 'Make the pending revision of an approved product live',
     body: optionalReasonBody,
+    response: productBody,
     responses: {
       200: 'The product',
       404: 'No such product',
@@ -92,6 +98,7 @@ export const adminProductRoutes = [
     tag,
     summary: 'Refuse the pending revision; the approved version stays live',
     body: reasonBody,
+    response: productBody,
     responses: {
       200: 'The product',
       400: 'No reason',

@@ -1,4 +1,5 @@
 import { listStoresQuery, storeDecisionBody, storeReasonBody } from '@kloset/core'
+import { storeBody, storesPage } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'List stores by status, newest first',
     query: listStoresQuery,
+    response: storesPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.stores.list(ctx, parseQuery(url, listStoresQuery))),
@@ -24,6 +26,7 @@ export const adminStoreRoutes = [
     auth: admin,
     tag,
     summary: 'One store by id or slug',
+    response: storeBody,
     responses: { 200: 'The store', 404: 'No such store' },
     handler: async (_req, { core, ctx, params }) =>
       json({ store: await core.stores.get(ctx, params.id!) }),
@@ -35,6 +38,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'Approve a pending store',
     body: storeDecisionBody,
+    response: storeBody,
     responses: { 200: 'The approved store', 404: 'No such store', 409: 'Not pending' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -48,6 +52,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'Reject a pending store; the seller is told why and may edit and resubmit',
     body: storeReasonBody,
+    response: storeBody,
     responses: {
       200: 'The rejected store',
       400: 'No reason',
@@ -66,6 +71,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'Suspend an approved store: its products leave the catalog',
     body: storeReasonBody,
+    response: storeBody,
     responses: {
       200: 'The suspended store',
       400: 'No reason',
@@ -84,6 +90,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'Lift a suspension',
     body: storeDecisionBody,
+    response: storeBody,
     responses: { 200: 'The approved store', 404: 'No such store', 409: 'Not suspended' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -101,6 +108,7 @@ export const adminStoreRoutes = [
     tag,
     summary: 'Close an approved or suspended store for good',
     body: storeDecisionBody,
+    response: storeBody,
     responses: { 200: 'The closed store', 404: 'No such store', 409: 'Not approved or suspended' },
     handler: async (req, { core, ctx, params }) =>
       json({

@@ -1,4 +1,5 @@
 import { listUsersQuery, optionalReasonBody, reasonBody } from '@kloset/core'
+import { userBody, usersPage } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const adminUserRoutes = [
     tag,
     summary: 'List users by role and status',
     query: listUsersQuery,
+    response: usersPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.users.list(ctx, parseQuery(url, listUsersQuery))),
@@ -24,6 +26,7 @@ export const adminUserRoutes = [
     auth: admin,
     tag,
     summary: 'One user by id or email',
+    response: userBody,
     responses: { 200: 'The user', 404: 'No such user' },
     handler: async (_req, { core, ctx, params }) =>
       json({ user: await core.users.get(ctx, params.id!) }),
@@ -35,6 +38,7 @@ export const adminUserRoutes = [
     tag,
     summary: 'Suspend a user: sign-in and existing tokens stop working at once',
     body: reasonBody,
+    response: userBody,
     responses: { 200: 'The suspended user', 409: 'Already suspended' },
     handler: async (req, { core, ctx, params }) =>
       json({ user: await core.users.suspend(ctx, params.id!, await parseBody(req, reasonBody)) }),
@@ -46,6 +50,7 @@ export const adminUserRoutes = [
     tag,
     summary: 'Lift a suspension',
     body: optionalReasonBody,
+    response: userBody,
     responses: { 200: 'The reinstated user', 409: 'Not suspended' },
     handler: async (req, { core, ctx, params }) =>
       json({

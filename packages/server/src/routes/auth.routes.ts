@@ -7,6 +7,7 @@ import {
   updateMeBody,
   verifyEmailBody,
 } from '@kloset/core'
+import { acceptedBody, session, signupAccepted, userBody } from '../contract/responses.js'
 import { parseBody } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -21,6 +22,7 @@ export const authRoutes = [
     tag,
     summary: 'Create a buyer or seller account; a verification email follows',
     body: signupBody,
+    response: signupAccepted,
     responses: {
       202: 'Accepted, whether or not the email already has an account',
       400: 'Invalid input',
@@ -36,6 +38,7 @@ export const authRoutes = [
     tag,
     summary: 'Confirm an email address with the token from the link',
     body: verifyEmailBody,
+    response: userBody,
     responses: { 200: 'The verified user', 400: 'Invalid or expired token' },
     handler: async (req, { core, ctx }) =>
       json({ user: await core.accounts.verifyEmail(ctx, await parseBody(req, verifyEmailBody)) }),
@@ -47,6 +50,7 @@ export const authRoutes = [
     tag,
     summary: 'Send a new verification link',
     body: emailOnlyBody,
+    response: acceptedBody,
     responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
     handler: async (req, { core, ctx }) => {
       await core.accounts.resendVerification(ctx, await parseBody(req, emailOnlyBody))
@@ -60,6 +64,7 @@ export const authRoutes = [
     tag,
     summary: 'Sign in with email and password',
     body: loginBody,
+    response: session,
     responses: {
       200: 'Access and refresh tokens, and the user',
       401: 'invalid_credentials',
@@ -76,6 +81,7 @@ export const authRoutes = [
     tag,
     summary: 'Trade a refresh token for a new pair (the old one is spent)',
     body: refreshBody,
+    response: session,
     responses: { 200: 'A new token pair', 401: 'Invalid, spent or revoked refresh token' },
     handler: async (req, { core, ctx }) =>
       json(await core.accounts.refresh(ctx, await parseBody(req, refreshBody))),
@@ -100,6 +106,7 @@ export const authRoutes = [
     tag,
     summary: 'Email a password reset link when the account exists',
     body: emailOnlyBody,
+    response: acceptedBody,
     responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
     handler: async (req, { core, ctx }) => {
       await core.accounts.forgotPassword(ctx, await parseBody(req, emailOnlyBody))
@@ -125,6 +132,7 @@ export const authRoutes = [
     auth: 'user',
     tag,
     summary: 'The signed-in user',
+    response: userBody,
     responses: { 200: 'The user', 401: 'Not signed in' },
     // authenticate() has just read the user: no second read.
     handler: async (_req, { principal }) => json({ user: principal!.user }),
@@ -136,6 +144,7 @@ export const authRoutes = [
     tag,
     summary: 'Change your display name (nothing else is writable here)',
     body: updateMeBody,
+    response: userBody,
     responses: { 200: 'The updated user', 400: 'Invalid input (unknown fields are refused)' },
     handler: async (req, { core, ctx }) =>
       json({ user: await core.accounts.updateMe(ctx, await parseBody(req, updateMeBody)) }),

@@ -1,4 +1,5 @@
 import { addCartItemBody, updateCartItemBody } from '@kloset/core'
+import { cartBody } from '../contract/responses.js'
 import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -13,6 +14,7 @@ export const cartRoutes = [
     auth: shoppers,
     tag,
     summary: 'The signed-in buyer’s cart, priced from the catalog now, with issues per line',
+    response: cartBody,
     responses: { 200: '{ cart }' },
     handler: async (_req, { core, ctx }) => json({ cart: await core.cart.get(ctx) }),
   }),
@@ -23,6 +25,7 @@ export const cartRoutes = [
     tag,
     summary: 'Add a variant (or add to its line); at most 50 lines and 20 of one item',
     body: addCartItemBody,
+    response: cartBody,
     responses: {
       200: '{ cart }',
       400: 'Invalid body or quantity over 20',
@@ -40,6 +43,7 @@ export const cartRoutes = [
     tag,
     summary: 'Change a line’s quantity; also accepts its current price (clears price_changed)',
     body: updateCartItemBody,
+    response: cartBody,
     responses: { 200: '{ cart }', 400: 'Invalid body', 404: 'No such line' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -52,6 +56,7 @@ export const cartRoutes = [
     auth: shoppers,
     tag,
     summary: 'Remove a line',
+    response: cartBody,
     responses: { 200: '{ cart }', 404: 'No such line' },
     handler: async (_req, { core, ctx, params }) =>
       json({ cart: await core.cart.removeItem(ctx, params.id!) }),

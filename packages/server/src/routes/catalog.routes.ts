@@ -1,4 +1,5 @@
 import { type CachedJson, catalogQuery, storeCatalogQuery } from '@kloset/core'
+import { catalogPage, catalogProductBody, categoriesBody } from '../contract/responses.js'
 import { parseQuery } from '../http/parse.js'
 import { jsonBytes } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -43,6 +44,7 @@ export const catalogRoutes = [
     tag,
     summary: 'Search and browse live products, a page at a time',
     query: catalogQuery,
+    response: catalogPage,
     responses: listResponses,
     handler: async (req, { core, ctx, url }) =>
       cached(req, await core.catalog.listProducts(ctx, parseQuery(url, catalogQuery))),
@@ -53,6 +55,7 @@ export const catalogRoutes = [
     auth: 'public',
     tag,
     summary: 'A live product with its variants and their availability (no stock counts)',
+    response: catalogProductBody,
     responses: {
       200: '{ product }',
       304: 'Not modified (If-None-Match matched the ETag)',
@@ -68,6 +71,7 @@ export const catalogRoutes = [
     tag,
     summary: 'A store’s live products, with the same filters',
     query: storeCatalogQuery,
+    response: catalogPage,
     responses: { ...listResponses, 404: 'No such store, or not open for business' },
     handler: async (req, { core, ctx, params, url }) =>
       cached(
@@ -81,6 +85,7 @@ export const catalogRoutes = [
     auth: 'public',
     tag,
     summary: 'The categories, with the number of live products in each',
+    response: categoriesBody,
     responses: { 200: '{ items: [{ slug, name, productCount }] }', 304: 'Not modified' },
     handler: async (req, { core, ctx }) => cached(req, await core.catalog.categories(ctx)),
   }),

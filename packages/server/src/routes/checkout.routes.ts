@@ -1,4 +1,5 @@
 import { checkoutBody } from '@kloset/core'
+import { checkoutResult, checkoutStatus } from '../contract/responses.js'
 import { parseBody } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -16,6 +17,7 @@ export const checkoutRoutes = [
       'Turn the cart into one order per store and start one Paystack payment; send the buyer to authorizationUrl',
     body: checkoutBody,
     idempotent: true,
+    response: checkoutResult,
     responses: {
       201: '{ orderGroup, orders, payment: { authorizationUrl, reference } } (a replay has Idempotent-Replayed: true)',
       400: 'Invalid body, or the Idempotency-Key header missing or malformed',
@@ -40,6 +42,7 @@ export const checkoutRoutes = [
     tag,
     summary:
       'Where a checkout stands after the Paystack redirect; asks Paystack while unpaid (a late webhook)',
+    response: checkoutStatus,
     responses: { 200: '{ orderGroup, orders }', 404: 'Not your checkout' },
     handler: async (_req, { core, ctx, params }) =>
       json(await core.checkout.status(ctx, params.reference!)),

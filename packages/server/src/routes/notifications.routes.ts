@@ -1,4 +1,12 @@
 import { listNotificationsQuery, updatePreferencesBody } from '@kloset/core'
+import {
+  notificationBody,
+  notificationsPage,
+  preferencesBody,
+  readAllBody,
+  seenBody,
+  unreadCountBody,
+} from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -16,6 +24,7 @@ export const notificationRoutes = [
     summary:
       'Your notifications, newest first; archived ones only with `archived=true`; filter `unread=true`, `type`',
     query: listNotificationsQuery,
+    response: notificationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter or cursor' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.notifications.list(ctx, parseQuery(url, listNotificationsQuery))),
@@ -26,6 +35,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Unread, unarchived notifications, as of the inbox change counter `seq`',
+    response: unreadCountBody,
     responses: { 200: '{ unreadCount, seq }' },
     handler: async (_req, { core, ctx }) => json(await core.notifications.unreadCount(ctx)),
   }),
@@ -35,6 +45,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Mark every notification read',
+    response: readAllBody,
     responses: { 200: '{ updated, unreadCount, seq }' },
     handler: async (_req, { core, ctx }) => json(await core.notifications.markAllRead(ctx)),
   }),
@@ -44,6 +55,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Mark every notification seen (the inbox was opened); read state does not change',
+    response: seenBody,
     responses: { 200: '{ updated }' },
     handler: async (_req, { core, ctx }) => json(await core.notifications.markAllSeen(ctx)),
   }),
@@ -53,6 +65,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Mark one notification read (again: no change)',
+    response: notificationBody,
     responses: { 200: '{ notification }', 404: notFound },
     handler: async (_req, { core, ctx, params }) =>
       json({ notification: await core.notifications.markRead(ctx, params.id!) }),
@@ -63,6 +76,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Archive one notification: it leaves the list and the unread count',
+    response: notificationBody,
     responses: { 200: '{ notification }', 404: notFound },
     handler: async (_req, { core, ctx, params }) =>
       json({ notification: await core.notifications.archive(ctx, params.id!) }),
@@ -73,6 +87,7 @@ export const notificationRoutes = [
     auth: 'user',
     tag,
     summary: 'Per type, whether the in-app inbox and email deliver it',
+    response: preferencesBody,
     responses: { 200: '{ preferences }' },
     handler: async (_req, { core, ctx }) =>
       json({ preferences: await core.notifications.preferences(ctx) }),
@@ -85,6 +100,7 @@ export const notificationRoutes = [
     summary:
       'Mute (`false`) or unmute (`true`) types per channel; security and payment cannot be muted',
     body: updatePreferencesBody,
+    response: preferencesBody,
     responses: {
       200: '{ preferences }',
       400: 'Unknown type or channel, or an unmutable type muted',

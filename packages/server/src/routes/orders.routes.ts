@@ -1,4 +1,5 @@
 import { cancelOrderBody, disputeOrderBody, listOrdersQuery } from '@kloset/core'
+import { orderBody, ordersPage, trackingBody } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const orderRoutes = [
     tag,
     summary: 'The signed-in buyer’s orders (one per store per checkout), newest first',
     query: listOrdersQuery,
+    response: ordersPage,
     responses: { 200: '{ items, nextCursor }' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.orders.listOwn(ctx, parseQuery(url, listOrdersQuery))),
@@ -24,6 +26,7 @@ export const orderRoutes = [
     auth: shoppers,
     tag,
     summary: 'One of the buyer’s orders, with its timeline',
+    response: orderBody,
     responses: { 200: '{ order }', 404: 'No such order of yours' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.getOwn(ctx, params.id!) }),
@@ -35,6 +38,7 @@ export const orderRoutes = [
     tag,
     summary:
       'The shipment and its tracking checkpoints, oldest first: the buyer, the store’s seller, administrators',
+    response: trackingBody,
     responses: { 200: '{ tracking }', 404: 'No such order you may see' },
     handler: async (_req, { core, ctx, params }) =>
       json({ tracking: await core.orders.tracking(ctx, params.id!) }),
@@ -47,6 +51,7 @@ export const orderRoutes = [
     summary:
       'Cancel before shipping: unpaid, the whole checkout is cancelled; paid, the payment is refunded',
     body: cancelOrderBody,
+    response: orderBody,
     responses: { 200: '{ order }', 404: 'No such order of yours', 409: 'Already shipped' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -59,6 +64,7 @@ export const orderRoutes = [
     auth: shoppers,
     tag,
     summary: 'The buyer confirms a shipped order arrived; the return window starts',
+    response: orderBody,
     responses: { 200: '{ order }', 404: 'No such order of yours', 409: 'Not shipped' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.confirmDelivery(ctx, params.id!) }),
@@ -70,6 +76,7 @@ export const orderRoutes = [
     tag,
     summary: 'Dispute a shipped or delivered order; an administrator resolves it',
     body: disputeOrderBody,
+    response: orderBody,
     responses: {
       200: '{ order }',
       400: 'No reason',

@@ -1,4 +1,5 @@
 import { MAX_IMAGE_BYTES, reorderImagesBody } from '@kloset/core'
+import { imagesBody } from '../contract/responses.js'
 import { readMultipartFile } from '../http/multipart.js'
 import { parseBody } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
@@ -20,6 +21,7 @@ export const productImageRoutes = [
       maxBytes: MAX_IMAGE_BYTES,
       accept: ['image/jpeg', 'image/png', 'image/webp'],
     },
+    response: imagesBody,
     responses: {
       201: "The product's images, the new one last",
       400: 'No file, more than one, an unknown field, or a corrupt image (invalid_image)',
@@ -40,6 +42,7 @@ export const productImageRoutes = [
     tag,
     summary: 'Set the order of the images; the first is the cover',
     body: reorderImagesBody,
+    response: imagesBody,
     responses: {
       200: 'The images in their new order',
       400: 'Not each image of the product exactly once',

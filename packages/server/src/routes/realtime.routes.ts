@@ -1,3 +1,4 @@
+import { ticketBody } from '../contract/responses.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -10,6 +11,7 @@ export const realtimeRoutes = [
     tag: 'Realtime',
     summary:
       'A single-use ticket for opening the WebSocket (`/ws?ticket=...`), valid 30 seconds; the socket lives as long as your access token',
+    response: ticketBody,
     responses: { 201: '{ ticket, expiresAt }', 401: 'Not signed in' },
     handler: async (_req, { core, ctx, principal }) =>
       json(await core.realtime.issueTicket(ctx, principal!), 201),

@@ -1,4 +1,5 @@
 import { storeLedgerQuery } from '@kloset/core'
+import { balanceBody, storeLedgerPage } from '../contract/responses.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const sellerBalanceRoutes = [
     auth: seller,
     tag,
     summary: 'Pending, available, in transit and paid (kobo), and when the next payout can be sent',
+    response: balanceBody,
     responses: { 200: '{ balance }', 404: 'You have no store' },
     handler: async (_req, { core, ctx }) => json({ balance: await core.payouts.ownBalance(ctx) }),
   }),
@@ -24,6 +26,7 @@ export const sellerBalanceRoutes = [
     tag,
     summary: 'Your statement, newest first: how each journal changed your balances',
     query: storeLedgerQuery,
+    response: storeLedgerPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid cursor', 404: 'You have no store' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.ledger.ownEntries(ctx, parseQuery(url, storeLedgerQuery))),

@@ -4,6 +4,7 @@ import {
   shipOrderBody,
   trackingCheckpointBody,
 } from '@kloset/core'
+import { sellerOrderBody, sellerOrdersPage, trackingBody } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { type Handler, route } from '../http/route.js'
@@ -32,6 +33,7 @@ export const sellerOrderRoutes = [
     tag,
     summary: 'Your store’s orders, newest first, by status',
     query: listOrdersQuery,
+    response: sellerOrdersPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.orders.listForSeller(ctx, parseQuery(url, listOrdersQuery))),
@@ -42,6 +44,7 @@ export const sellerOrderRoutes = [
     auth: seller,
     tag,
     summary: 'One order of your store: its lines, the shipping address, your commission and net',
+    response: sellerOrderBody,
     responses: { 200: '{ order }', 404: 'No such order in your store' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.getForSeller(ctx, params.id!) }),
@@ -52,6 +55,7 @@ export const sellerOrderRoutes = [
     auth: seller,
     tag,
     summary: 'Acknowledge a paid order (a timeline note; it stays processing); the buyer is told',
+    response: sellerOrderBody,
     responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not processing' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.accept(ctx, params.id!) }),
@@ -63,6 +67,7 @@ export const sellerOrderRoutes = [
     tag,
     summary: 'Mark shipped with the carrier and tracking number',
     body: shipOrderBody,
+    response: sellerOrderBody,
     responses: {
       200: '{ order }',
       400: 'Carrier or tracking number missing',
@@ -80,6 +85,7 @@ export const sellerOrderRoutes = [
     auth: seller,
     tag,
     summary: 'Mark a shipped order delivered',
+    response: sellerOrderBody,
     responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not shipped' },
     handler: async (_req, { core, ctx, params }) =>
       json({ order: await core.orders.markDelivered(ctx, params.id!) }),
@@ -92,6 +98,7 @@ export const sellerOrderRoutes = [
     summary:
       'Post a tracking checkpoint on a shipped order; a delivered checkpoint marks it delivered',
     body: trackingCheckpointBody,
+    response: trackingBody,
     responses: {
       201: '{ tracking }',
       400: 'Invalid body, or a time in the future (checkpoint_in_future)',
@@ -107,6 +114,7 @@ export const sellerOrderRoutes = [
     tag,
     summary: 'Cancel a paid order you cannot fulfil; the buyer is refunded',
     body: cancelOrderBody,
+    response: sellerOrderBody,
     responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not processing' },
     handler: async (req, { core, ctx, params }) =>
       json({

@@ -1,4 +1,5 @@
 import { sellerPayoutsQuery, setPayoutAccountBody } from '@kloset/core'
+import { banksBody, payoutAccountBody, payoutBody, payoutsPage } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -17,6 +18,7 @@ export const sellerPayoutRoutes = [
     auth: seller,
     tag,
     summary: 'Banks a payout account can be at, with the code to send (from Paystack, cached)',
+    response: banksBody,
     responses: { 200: '{ banks: [{ code, name, slug }] }', 503: 'Paystack is unavailable' },
     handler: async (_req, { core, ctx }) => json({ banks: await core.payoutAccounts.banks(ctx) }),
   }),
@@ -26,6 +28,7 @@ export const sellerPayoutRoutes = [
     auth: seller,
     tag,
     summary: 'Your payout account: bank, account name and the last four digits only',
+    response: payoutAccountBody,
     responses: { 200: 'The payout account', 404: 'No store, or no payout account yet' },
     handler: async (_req, { core, ctx }) =>
       json({ payoutAccount: await core.payoutAccounts.getOwn(ctx) }),
@@ -38,6 +41,7 @@ export const sellerPayoutRoutes = [
     summary:
       'Set or change your payout account (password required); a change holds the next payout for 48 hours',
     body: setPayoutAccountBody,
+    response: payoutAccountBody,
     responses: {
       200: 'The payout account',
       400: 'Invalid or unknown fields, or an account the bank cannot resolve',
@@ -61,6 +65,7 @@ export const sellerPayoutRoutes = [
     tag,
     summary: 'Your payouts, newest first',
     query: sellerPayoutsQuery,
+    response: payoutsPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.payouts.listOwn(ctx, parseQuery(url, sellerPayoutsQuery))),
@@ -71,6 +76,7 @@ export const sellerPayoutRoutes = [
     auth: seller,
     tag,
     summary: 'One of your payouts, with the orders it covers and its attempts',
+    response: payoutBody,
     responses: { 200: 'The payout', 404: 'No such payout of yours' },
     handler: async (_req, { core, ctx, params }) =>
       json({ payout: await core.payouts.get(ctx, params.id!) }),

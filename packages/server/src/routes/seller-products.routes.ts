@@ -6,6 +6,7 @@ import {
   updateProductBody,
   updateVariantBody,
 } from '@kloset/core'
+import { productBody, productDetailBody, productsPage, variantBody } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -22,6 +23,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Create a draft product in your store',
     body: createProductBody,
+    response: productBody,
     responses: { 201: 'The draft', 400: 'Invalid or unknown fields', 404: 'You have no store' },
     handler: async (req, { core, ctx }) =>
       json(
@@ -36,6 +38,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Your products, newest first, by status and search words',
     query: listOwnProductsQuery,
+    response: productsPage,
     responses: { 200: '{ items, nextCursor }' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.products.listOwn(ctx, parseQuery(url, listOwnProductsQuery))),
@@ -46,6 +49,7 @@ export const sellerProductRoutes = [
     auth: seller,
     tag,
     summary: 'One of your products with its variants and any pending revision',
+    response: productDetailBody,
     responses: { 200: 'The product', 404: 'No such product of yours' },
     handler: async (_req, { core, ctx, params }) =>
       json({ product: await core.products.get(ctx, params.id!) }),
@@ -57,6 +61,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Edit content; on an approved product the edit waits for review as a revision',
     body: updateProductBody,
+    response: productBody,
     responses: {
       200: 'The product',
       400: 'Invalid or unknown fields (status, store, prices and stock have their own operations)',
@@ -78,6 +83,7 @@ export const sellerProductRoutes = [
     auth: seller,
     tag,
     summary: 'Send a draft or an edited rejected product for review',
+    response: productBody,
     responses: {
       200: 'The product, pending review',
       404: 'No such product of yours',
@@ -93,6 +99,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Take an approved product off sale for good',
     body: optionalReasonBody,
+    response: productBody,
     responses: {
       200: 'The archived product',
       404: 'No such product of yours',
@@ -114,6 +121,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Add a variant (SKU) with its price in kobo and opening stock',
     body: createVariantBody,
+    response: variantBody,
     responses: {
       201: 'The variant',
       400: 'Invalid fields or options not offered by the product (invalid_options)',
@@ -139,6 +147,7 @@ export const sellerProductRoutes = [
     tag,
     summary: 'Edit a variant; price changes take effect at once (stock has its own operation)',
     body: updateVariantBody,
+    response: variantBody,
     responses: {
       200: 'The variant',
       400: 'Invalid or unknown fields',

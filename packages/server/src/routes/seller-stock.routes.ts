@@ -1,4 +1,5 @@
 import { stockChangeBody, stockMovementsQuery } from '@kloset/core'
+import { stockChangeResult, stockMovementsPage } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -15,6 +16,7 @@ export const sellerStockRoutes = [
     tag,
     summary: 'Set a counted quantity (`set`) or apply a correction (`delta`), with a reason',
     body: stockChangeBody,
+    response: stockChangeResult,
     responses: {
       200: '{ variant, previous }',
       400: 'Not exactly one of set and delta, or no reason',
@@ -31,6 +33,7 @@ export const sellerStockRoutes = [
     tag,
     summary: "The variant's stock movements, newest first",
     query: stockMovementsQuery,
+    response: stockMovementsPage,
     responses: { 200: '{ items, nextCursor }', 404: 'No such variant of yours' },
     handler: async (_req, { core, ctx, params, url }) =>
       json(await core.inventory.movements(ctx, params.id!, parseQuery(url, stockMovementsQuery))),

@@ -1,4 +1,5 @@
 import { registerStoreBody, storeHolidayBody, updateStoreBody } from '@kloset/core'
+import { publicStoreBody, storeBody } from '../contract/responses.js'
 import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -15,6 +16,7 @@ export const sellerStoreRoutes = [
     tag,
     summary: 'Register your store; it waits for an administrator to approve it',
     body: registerStoreBody,
+    response: storeBody,
     responses: {
       201: 'The pending store',
       400: 'Invalid input or unknown field',
@@ -32,6 +34,7 @@ export const sellerStoreRoutes = [
     auth: seller,
     tag,
     summary: 'Your store, with its status and the reason of the last decision',
+    response: storeBody,
     responses: { 200: 'The store', 404: 'You have no store yet' },
     handler: async (_req, { core, ctx }) => json({ store: await core.stores.requireOwnStore(ctx) }),
   }),
@@ -42,6 +45,7 @@ export const sellerStoreRoutes = [
     tag,
     summary: 'Edit your store; editing a rejected store sends it for review again',
     body: updateStoreBody,
+    response: storeBody,
     responses: {
       200: 'The store',
       400: 'Invalid input or unknown field',
@@ -58,6 +62,7 @@ export const sellerStoreRoutes = [
     tag,
     summary: 'Holiday mode: hide your products from checkout until a time, or end it with null',
     body: storeHolidayBody,
+    response: storeBody,
     responses: {
       200: 'The store',
       400: 'Not a future time within a year',
@@ -77,6 +82,7 @@ export const publicStoreRoutes = [
     auth: 'public',
     tag: 'Stores',
     summary: 'A store open for business',
+    response: publicStoreBody,
     responses: { 200: 'The store', 404: 'No such store, or not open for business' },
     handler: async (_req, { core, ctx, params }) =>
       json({ store: await core.stores.getPublic(ctx, params.slug!) }),

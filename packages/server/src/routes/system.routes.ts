@@ -1,3 +1,4 @@
+import { aliveBody, readinessBody } from '../contract/responses.js'
 import { json, jsonBytes } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -11,6 +12,7 @@ export const systemRoutes = [
     auth: 'public',
     tag,
     summary: 'Liveness: the process answers',
+    response: aliveBody,
     responses: { 200: 'Alive' },
     handler: async () => jsonBytes(ALIVE, 200, { 'cache-control': 'no-store' }),
   }),
@@ -20,6 +22,7 @@ export const systemRoutes = [
     auth: 'public',
     tag,
     summary: 'Readiness: the database (and Redis, when configured) answer',
+    response: { 200: readinessBody, 503: readinessBody },
     responses: { 200: 'Ready', 503: 'A dependency is down' },
     handler: async (_req, { core }) => {
       const readiness = await core.health.readiness()

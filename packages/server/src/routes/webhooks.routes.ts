@@ -1,4 +1,5 @@
 import { PAYSTACK_SIGNATURE_HEADER, PAYSTACK_WEBHOOK_PATH } from '@kloset/core'
+import { receivedBody } from '../contract/responses.js'
 import { MAX_JSON_BYTES, readBytes } from '../http/parse.js'
 import { jsonBytes } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const webhookRoutes = [
     tag,
     summary:
       'Paystack events: verified by x-paystack-signature (HMAC-SHA512 of the raw body), stored once',
+    response: receivedBody,
     responses: {
       200: 'Received (also for an event already received)',
       400: 'Signed, but not a Paystack event',

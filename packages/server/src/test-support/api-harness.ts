@@ -1,5 +1,6 @@
 import type { TestWorld } from '@kloset/core/testing'
 import { type Api, createApi } from '../api.js'
+import { ContractChecker } from './contract.js'
 
 export interface ApiResult<T = unknown> {
   status: number
@@ -28,6 +29,8 @@ export interface TestApi {
 
 export function createTestApi(world: TestWorld): TestApi {
   const api = createApi(world.core)
+  // Every answer is checked against the OpenAPI document (docs/api.md, "The contract").
+  let contract: Promise<ContractChecker> | undefined
   return {
     api,
     async call(method, path, options = {}) {
@@ -54,6 +57,8 @@ export function createTestApi(world: TestWorld): TestApi {
       } catch {
         // not JSON: keep the text
       }
+      contract ??= ContractChecker.of(api)
+      ;(await contract).check(method, path, response.status, parsed)
       return { status: response.status, body: parsed as never, headers: response.headers }
     },
   }
