@@ -20,6 +20,9 @@ import { createReservationModel } from './catalog/reservation.model.js'
 import { createStockMovementModel } from './catalog/stock-movement.model.js'
 import { createVariantModel } from './catalog/variant.model.js'
 import { type Database, openDatabase } from './db/connection.js'
+import { createDisputeModel } from './disputes/dispute.model.js'
+import { registerDisputeSubscribers } from './disputes/dispute.subscribers.js'
+import { DisputesService } from './disputes/disputes.service.js'
 import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
 import { createEventLogModel } from './events/event-log.model.js'
 import { outboxSourceOf } from './events/outbox.js'
@@ -140,6 +143,8 @@ export interface Core {
   realtime: RealtimeService
   /** Each user's inbox (made from domain events), read state and preferences. */
   notifications: NotificationsService
+  /** Dispute cases between buyers and sellers, and Paystack chargebacks (disputes). */
+  disputes: DisputesService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -431,6 +436,28 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     run: async (ctx) => ({ deleted: await idempotency.sweepExpired(ctx.now) }),
   })
 
+  // Disputes (docs/trust-and-safety.md): cases, their deadlines, the payout freeze.
+  const disputeModel = createDisputeModel(connection)
+  await disputeModel.init()
+  const disputes = new DisputesService({
+    disputes: disputeModel,
+    orders,
+    ledger,
+    stores,
+    images: imageStoresFor(config).store,
+    audit,
+    events,
+    clock,
+    logger,
+  })
+  jobs.register({
+    name: 'advance-dispute-deadlines',
+    schedule: '*/5 * * * *',
+    summary:
+      'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h',
+    run: (ctx) => disputes.advanceDeadlines(ctx),
+  })
+
   // Seller payouts (docs/payments.md): payout accounts, weekly runs, transfer webhooks.
   const payoutModels = {
     payoutAccounts: createPayoutAccountModel(connection),
@@ -469,6 +496,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     clock,
     logger,
     settings: config.payouts,
+    frozen: disputes,
   })
   jobs.register({
     name: 'weekly-payouts',
@@ -511,10 +539,14 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     },
     clock,
   )
+  registerDisputeSubscribers(events, { notifications, mail, people: users, stores, clock })
+  events.subscribe('refund.processed', 'orders.release-after-dispute-refund', (event) =>
+    orders.onRefundProcessed(systemCtx('orders.dispute-refund', clock.now()), event.orderId),
+  )
   // Listeners: what every process does for itself, for events from any process.
   invalidateCatalogOn(events, catalogCache)
   // Aggregates that carry their events in an outbox; the relay sweeps them after a crash.
-  for (const model of [models.orders, models.products, models.refunds])
+  for (const model of [models.orders, models.products, models.refunds, disputeModel])
     events.addOutboxSource(outboxSourceOf(model))
 
   return {
@@ -551,6 +583,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     idempotency,
     realtime: new RealtimeService({ kv, clock, accounts, orders, stores }),
     notifications,
+    disputes,
     async close() {
       await events.stop()
       await mail.drain()

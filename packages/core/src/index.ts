@@ -36,6 +36,7 @@ export {
   openDatabase,
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
+export * from './disputes/index.js'
 export type { EventRelay, EventRelaySettings } from './events/event-bus.js'
 export type { Readiness } from './health/health.service.js'
 export {

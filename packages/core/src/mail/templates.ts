@@ -278,6 +278,23 @@ export const mailTemplates = {
         'The money is back in your available balance. Check your payout account details; we will send it again.',
       ],
     }),
+
+  /** A step of a dispute case, to its buyer or its seller (disputes). */
+  disputeUpdated: (p: {
+    name: string
+    disputeId: string
+    orderId: string
+    headline: string
+    detail: string
+  }) =>
+    layout(`Dispute on order ${p.orderId}: ${p.headline}`, {
+      heading: `Hello ${p.name}`,
+      paragraphs: [
+        `Dispute ${p.disputeId} on order ${p.orderId}: ${p.headline}.`,
+        p.detail,
+        'Open the dispute in the app to read the evidence and answer.',
+      ],
+    }),
 } satisfies Record<string, (params: never) => RenderedMail>
 
 export type MailTemplateName = keyof typeof mailTemplates

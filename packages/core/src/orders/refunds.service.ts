@@ -133,6 +133,14 @@ export class RefundsService {
     return this.start(ctx, order, remainder, reason, false)
   }
 
+  /**
+   * A dispute resolved with part of the order back to the buyer (disputes/). No restock.
+   * @throws InvalidStateError `not_paid` / `refund_exceeds_paid`.
+   */
+  async refundPart(ctx: Ctx, order: OrderDoc, amount: number, reason: string): Promise<RefundDTO> {
+    return this.start(ctx, order, amount, reason, false)
+  }
+
   /** An order's refunds, oldest first (internal: explain and the admin view). */
   async forOrder(orderId: string): Promise<RefundDoc[]> {
     return this.deps.refunds.find({ orderId }).sort({ _id: 1 }).lean()
