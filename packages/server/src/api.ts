@@ -24,6 +24,7 @@ import { authRoutes } from './routes/auth.routes.js'
 import { cartRoutes } from './routes/cart.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
+import { disputeRoutes } from './routes/disputes.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
@@ -63,6 +64,7 @@ export const allRoutes: RouteDef[] = [
   ...adminPaymentRoutes,
   ...realtimeRoutes,
   ...notificationRoutes,
+  ...disputeRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */
