@@ -199,3 +199,14 @@ describe('the dispute routes', () => {
     expect(seen.body.dispute.resolution).toMatchObject({ outcome: 'release' })
   })
 })
+
+describe('the OpenAPI document', () => {
+  it('describes the dispute routes with the resolve body', async () => {
+    const doc = await http.call<{
+      paths: Record<string, Record<string, { requestBody?: unknown }>>
+    }>('GET', '/api/v1/openapi.json')
+    expect(doc.status).toBe(200)
+    expect(Object.keys(doc.body.paths).filter((p) => p.includes('/disputes'))).toHaveLength(15)
+    expect(doc.body.paths['/api/v1/admin/disputes/{id}/resolve']?.post?.requestBody).toBeDefined()
+  })
+})
