@@ -334,6 +334,27 @@ export class DisputesService {
     return toDisputeDTO(resolved)
   }
 
+  /**
+   * What `resolve` would do, without doing it (`kloset disputes resolve --dry-run`).
+   * @throws the same refusals as `resolve`, before anything changes.
+   */
+  async preview(
+    ctx: Ctx,
+    disputeId: string,
+    input: ResolveDisputeCaseBody,
+  ): Promise<{ dispute: DisputeDTO; settlement: Settlement; refundable: number }> {
+    requireRole(ctx, 'admin')
+    const body = validateInput(resolveDisputeCaseBody, input)
+    const doc = await this.doc(disputeId)
+    assertOpen(doc)
+    const order = await this.orderFor(doc.orderId)
+    return {
+      dispute: toDisputeDTO(doc),
+      settlement: settlementOf(order, body),
+      refundable: order.total - order.refundedAmount,
+    }
+  }
+
   /** The open platform case of an order (`POST /api/v1/admin/orders/:id/resolve`). */
   async openCaseOf(ctx: Ctx, orderId: string): Promise<DisputeDTO | undefined> {
     requireRole(ctx, 'admin')

@@ -8,4 +8,5 @@ export {
   type DisputesDeps,
   DisputesService,
   MAX_DISPUTE_PHOTOS,
+  type Settlement,
 } from './disputes.service.js'
