@@ -449,6 +449,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     clock,
     logger,
+    chargebacks: { paystack, refunds, people: users },
   })
   jobs.register({
     name: 'advance-dispute-deadlines',
@@ -540,6 +541,9 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     clock,
   )
   registerDisputeSubscribers(events, { notifications, mail, people: users, stores, clock })
+  events.subscribe('paystack.event_received', 'disputes.chargebacks', (event) =>
+    disputes.onPaystackEvent(event),
+  )
   events.subscribe('refund.processed', 'orders.release-after-dispute-refund', (event) =>
     orders.onRefundProcessed(systemCtx('orders.dispute-refund', clock.now()), event.orderId),
   )

@@ -10,7 +10,7 @@ const rows: [DisputeStatus, DisputeStatus, DisputeActor[]][] = [
   ['awaiting_seller', 'resolved', ['seller', 'admin']],
   ['seller_answered', 'escalated', ['buyer', 'admin']],
   ['seller_answered', 'resolved', ['seller', 'admin', 'system']],
-  ['escalated', 'resolved', ['admin']],
+  ['escalated', 'resolved', ['admin', 'system']],
 ]
 
 describeTransitionTable(

@@ -21,7 +21,8 @@ export const disputeMoves: Readonly<
     escalated: ['buyer', 'admin'],
     resolved: ['seller', 'admin', 'system'],
   },
-  escalated: { resolved: ['admin'] },
+  // system: Paystack's ruling on a chargeback ends its case.
+  escalated: { resolved: ['admin', 'system'] },
   resolved: {},
 }
 

@@ -19,13 +19,14 @@ import {
   systemCtx,
 } from '../shared/ctx.js'
 import { AppError, ConflictError, InvalidStateError, NotFoundError } from '../shared/errors.js'
-import type { EventBus } from '../shared/events.js'
+import type { DomainEvents, EventBus } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { type Currency, formatMoney } from '../shared/money.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { type ChargebackDeps, Chargebacks } from './chargebacks.js'
 import { toDisputeDTO } from './dispute.dto.js'
 import type { DisputeDoc, DisputeEvidenceDoc, DisputeModel } from './dispute.model.js'
 import {
@@ -74,7 +75,7 @@ const DEADLINE_BATCH = 200
 
 export interface DisputesDeps {
   disputes: DisputeModel
-  orders: Pick<OrdersService, 'get' | 'dispute' | 'resolve'>
+  orders: Pick<OrdersService, 'get' | 'dispute' | 'resolve' | 'forPaymentReference'>
   ledger: Pick<LedgerService, 'journalsForOrder'>
   stores: Pick<StoreLookup, 'requireOwnStore'>
   /** Where evidence photos go (the product images' store: disk or Cloudinary). */
@@ -83,6 +84,8 @@ export interface DisputesDeps {
   events: EventBus
   clock: Clock
   logger: Logger
+  /** Paystack chargebacks (chargebacks.ts); without them `charge.dispute.*` is ignored. */
+  chargebacks?: Omit<ChargebackDeps, 'logger'>
 }
 
 /** What happens to the money when a case is decided. */
@@ -97,7 +100,32 @@ export type Settlement = { outcome: DisputeOutcome; amount: number; reason: stri
  * available balance is held back from payouts (`frozenAmount`).
  */
 export class DisputesService {
-  constructor(private deps: DisputesDeps) {}
+  private chargebacks: Chargebacks | undefined
+
+  constructor(private deps: DisputesDeps) {
+    if (deps.chargebacks)
+      this.chargebacks = new Chargebacks(this, { ...deps.chargebacks, logger: deps.logger })
+  }
+
+  /** The `paystack.event_received` subscriber: `charge.dispute.*` opens and updates cases. */
+  async onPaystackEvent(event: DomainEvents['paystack.event_received']): Promise<void> {
+    await this.chargebacks?.onPaystackEvent(event)
+  }
+
+  /** The clock's time (chargebacks.ts). */
+  now(): Date {
+    return this.deps.clock.now()
+  }
+
+  /** The store orders one Paystack transaction paid for. */
+  async ordersPaidBy(reference: string): Promise<AdminOrderDTO[]> {
+    return this.deps.orders.forPaymentReference(systemCtx('disputes', this.now()), reference)
+  }
+
+  /** The chargeback case of one Paystack dispute and one order, if opened. */
+  async findByPaystack(disputeId: number, orderId: string): Promise<DisputeDoc | null> {
+    return this.deps.disputes.findOne({ 'paystack.disputeId': disputeId, orderId }).lean()
+  }
 
   // ---- opening ------------------------------------------------------------------------------
 
@@ -505,8 +533,12 @@ export class DisputesService {
     return (await this.deps.disputes.findById(resolved._id).lean()) ?? resolved
   }
 
-  /** The money side of a decision; chargebacks override it (they never move the order). */
-  protected async settleMoney(ctx: Ctx, doc: DisputeDoc, settlement: Settlement): Promise<void> {
+  /** The money side of a decision; a chargeback goes through Paystack and never moves the order. */
+  private async settleMoney(ctx: Ctx, doc: DisputeDoc, settlement: Settlement): Promise<void> {
+    if (doc.source === 'chargeback') {
+      await this.chargebacks?.settleMoney(ctx, doc, settlement)
+      return
+    }
     // The order moves as the case's own step when a seller or a job decided.
     const orderCtx = isAdmin(ctx) ? ctx : systemCtx('disputes.settle', ctx.now)
     await this.deps.orders.resolve(orderCtx, doc.orderId, {

@@ -128,6 +128,15 @@ export class OrdersService {
     return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
   }
 
+  /** The store orders paid by one Paystack transaction (a chargeback names only that). */
+  async forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
+    requireRole(ctx, 'admin')
+    const group = await this.deps.records.groups.findOne({ reference }).lean()
+    if (!group) return []
+    const orders = await this.deps.records.orders.find({ groupId: String(group._id) }).lean()
+    return orders.map((o) => toAdminOrderDTO(o, group))
+  }
+
   /**
    * `kloset orders explain`: the order, its group, who may move it where next (from the
    * transition table), its pending timers and its refunds. Administrators.
