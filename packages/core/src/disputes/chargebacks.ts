@@ -1,3 +1,4 @@
+import { op } from '../db/query.js'
 import type { AdminOrderDTO } from '../orders/order.types.js'
 import type { RefundsService } from '../orders/refunds.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
@@ -146,7 +147,7 @@ export class Chargebacks {
         await this.deps.refunds.recordChargeback(ctx, doc.orderId, amount, 'lost at the bank')
       current =
         (await this.cases.record(ctx, doc, {
-          where: { 'paystack.booked': { $ne: true } },
+          where: { 'paystack.booked': op({ $ne: true }) },
           set: { 'paystack.booked': true },
           step: {
             step: 'chargeback_booked',
@@ -201,24 +202,41 @@ export class Chargebacks {
       })
       return
     }
-    const remote = await this.deps.paystack.resolveDispute(paystack.disputeId, {
-      resolution: 'merchant-accepted',
-      message: settlement.reason,
-      refundAmount: settlement.amount,
-      uploadedFilename: 'kloset-order-timeline.txt',
-    })
-    await this.deps.refunds.recordChargeback(ctx, doc.orderId, settlement.amount, settlement.reason)
-    await this.cases.record(ctx, doc, {
-      where: {},
-      set: {
-        'paystack.status': remote.status,
-        'paystack.resolution': remote.resolution ?? 'merchant-accepted',
-        'paystack.booked': true,
-      },
+    // Claim the booking first: Paystack's `.resolve` webhook may arrive before this call returns,
+    // and it must not book the same amount again.
+    const claimed = await this.cases.record(ctx, doc, {
+      where: { 'paystack.booked': op({ $ne: true }) },
+      set: { 'paystack.booked': true },
       step: {
         step: 'chargeback_accepted',
         headline: 'KlosetStore accepted the chargeback',
         detail: `${formatMoney(settlement.amount, doc.currency)} goes back to the buyer through their bank.`,
+      },
+    })
+    if (!claimed) return
+    let remote: PaystackDispute
+    try {
+      remote = await this.deps.paystack.resolveDispute(paystack.disputeId, {
+        resolution: 'merchant-accepted',
+        message: settlement.reason,
+        refundAmount: settlement.amount,
+        uploadedFilename: 'kloset-order-timeline.txt',
+      })
+    } catch (error) {
+      await this.cases.unbook(claimed)
+      throw error
+    }
+    await this.deps.refunds.recordChargeback(ctx, doc.orderId, settlement.amount, settlement.reason)
+    await this.cases.record(ctx, claimed, {
+      where: {},
+      set: {
+        'paystack.status': remote.status,
+        'paystack.resolution': remote.resolution ?? 'merchant-accepted',
+      },
+      step: {
+        step: 'chargeback_refunded',
+        headline: `${formatMoney(settlement.amount, doc.currency)} was refunded through the chargeback`,
+        detail: 'The refund is booked on the order (commission reversed in proportion).',
       },
     })
   }

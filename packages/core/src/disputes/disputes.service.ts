@@ -122,6 +122,11 @@ export class DisputesService {
     return this.deps.orders.forPaymentReference(systemCtx('disputes', this.now()), reference)
   }
 
+  /** Gives back a booking claim when Paystack refused the acceptance (chargebacks.ts). */
+  async unbook(doc: DisputeDoc): Promise<void> {
+    await this.deps.disputes.updateOne({ _id: doc._id }, { $set: { 'paystack.booked': false } })
+  }
+
   /** The chargeback case of one Paystack dispute and one order, if opened. */
   async findByPaystack(disputeId: number, orderId: string): Promise<DisputeDoc | null> {
     return this.deps.disputes.findOne({ 'paystack.disputeId': disputeId, orderId }).lean()
