@@ -31,6 +31,9 @@ import {
 import { ChatService, DEFAULT_CHAT_LIMITS } from './chat/chat.service.js'
 import { Presence, registerChatNotifier } from './chat/chat-notifier.js'
 import { type Database, openDatabase } from './db/connection.js'
+import { createDisputeModel } from './disputes/dispute.model.js'
+import { registerDisputeSubscribers } from './disputes/dispute.subscribers.js'
+import { DisputesService } from './disputes/disputes.service.js'
 import { DurableEventBus, type EventRelay, type EventRelaySettings } from './events/event-bus.js'
 import { createEventLogModel } from './events/event-log.model.js'
 import { outboxSourceOf } from './events/outbox.js'
@@ -196,6 +199,8 @@ export interface Core {
   insight: InsightService
   /** Paystack against order groups against the ledger, one day at a time. */
   reconcile: ReconcileService
+  /** Dispute cases between buyers and sellers, and Paystack chargebacks (disputes). */
+  disputes: DisputesService
   /** Waits for event handlers, then closes the database, Redis and mail connections. */
   close(): Promise<void>
 }
@@ -501,6 +506,29 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     run: async (ctx) => ({ deleted: await idempotency.sweepExpired(ctx.now) }),
   })
 
+  // Disputes (docs/trust-and-safety.md): cases, their deadlines, the payout freeze.
+  const disputeModel = createDisputeModel(connection)
+  await disputeModel.init()
+  const disputes = new DisputesService({
+    disputes: disputeModel,
+    orders,
+    ledger,
+    stores,
+    images: imageStoresFor(config).store,
+    audit,
+    events,
+    clock,
+    logger,
+    chargebacks: { paystack, refunds, people: users },
+  })
+  jobs.register({
+    name: 'advance-dispute-deadlines',
+    schedule: '*/5 * * * *',
+    summary:
+      'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h',
+    run: (ctx) => disputes.advanceDeadlines(ctx),
+  })
+
   // Seller payouts (docs/payments.md): payout accounts, weekly runs, transfer webhooks.
   const payoutModels = {
     payoutAccounts: createPayoutAccountModel(connection),
@@ -539,6 +567,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     clock,
     logger,
     settings: config.payouts,
+    frozen: disputes,
   })
   jobs.register({
     name: 'weekly-payouts',
@@ -767,10 +796,17 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   })
   events.addOutboxSource(outboxSourceOf(chatModels.messages))
 
+  registerDisputeSubscribers(events, { notifications, mail, people: users, stores, clock })
+  events.subscribe('paystack.event_received', 'disputes.chargebacks', (event) =>
+    disputes.onPaystackEvent(event),
+  )
+  events.subscribe('refund.processed', 'orders.release-after-dispute-refund', (event) =>
+    orders.onRefundProcessed(systemCtx('orders.dispute-refund', clock.now()), event.orderId),
+  )
   // Listeners: what every process does for itself, for events from any process.
   invalidateCatalogOn(events, catalogCache)
   // Aggregates that carry their events in an outbox; the relay sweeps them after a crash.
-  for (const model of [models.orders, models.products, models.refunds])
+  for (const model of [models.orders, models.products, models.refunds, disputeModel])
     events.addOutboxSource(outboxSourceOf(model))
 
   // Buyers' phone numbers and street addresses are sealed with the payout encryption keys.
@@ -841,6 +877,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       orders,
       payoutMinimumKobo: config.payouts.minimumKobo,
     }),
+    disputes,
     async close() {
       await events.stop()
       await mail.drain()

@@ -38,6 +38,7 @@ export {
   openDatabase,
 } from './db/connection.js'
 export { DATABASE_WAIT_MS, databaseUnavailable } from './db/unavailable.js'
+export * from './disputes/index.js'
 export {
   type CheckStatus,
   type DoctorCheck,

@@ -206,10 +206,44 @@ export interface SandboxState {
   transactions: TransactionRecord[]
   authorizations: AuthorizationRecord[]
   refunds: RefundRecord[]
+  /** Chargebacks (disputes.service.ts); absent in state files written before them. */
+  disputes: DisputeRecord[]
   recipients: RecipientRecord[]
   transfers: TransferRecord[]
   plans: PlanRecord[]
   subscriptions: SubscriptionRecord[]
   invoices: InvoiceRecord[]
   deliveries: DeliveryRecord[]
+}
+
+/** Paystack's dispute statuses (a chargeback's life at the bank). */
+export type DisputeStatus = 'awaiting-merchant-feedback' | 'awaiting-bank-feedback' | 'resolved'
+
+/** A chargeback on a paid transaction, raised by the control API (disputes.service.ts). */
+export interface DisputeRecord {
+  id: number
+  transactionId: number
+  transactionReference: string
+  /** What the customer claims back, in minor units. */
+  refundAmount: number
+  currency: Currency
+  status: DisputeStatus
+  resolution: 'merchant-accepted' | 'declined' | null
+  category: 'chargeback' | 'fraud'
+  /** The merchant's deadline to respond. */
+  dueAt: string
+  resolvedAt: string | null
+  evidence: {
+    id: number
+    customer_email: string
+    customer_name: string
+    customer_phone: string
+    service_details: string
+    delivery_address: string | null
+    delivery_date: string | null
+  } | null
+  message: string | null
+  history: { status: DisputeStatus; by: string; createdAt: string }[]
+  createdAt: string
+  updatedAt: string
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { checkoutRoutes } from './checkout.routes.js'
 import { controlRoutes, flushSandbox } from './control.routes.js'
+import { disputeRoutes } from './disputes.routes.js'
 import {
   errorReply,
   type HttpMethod,
@@ -128,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...transactionRoutes(ctx),
     ...checkoutRoutes(ctx),
     ...refundRoutes(ctx),
+    ...disputeRoutes(ctx),
     ...transferRoutes(ctx),
     ...subscriptionRoutes(ctx),
     ...controlRoutes(ctx),

@@ -15,6 +15,7 @@ export function emptyState(balances: Partial<Record<Currency, number>> = {}): Sa
     transactions: [],
     authorizations: [],
     refunds: [],
+    disputes: [],
     recipients: [],
     transfers: [],
     plans: [],

@@ -34,6 +34,7 @@ import { cartRoutes } from './routes/cart.routes.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { adminChatRoutes, chatRoutes } from './routes/chat.routes.js'
 import { checkoutRoutes } from './routes/checkout.routes.js'
+import { disputeRoutes } from './routes/disputes.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { orderRoutes } from './routes/orders.routes.js'
 import { productImageRoutes } from './routes/product-images.routes.js'
@@ -86,6 +87,7 @@ export const allRoutes: RouteDef[] = [
   ...adminIpBlockRoutes,
   ...adminMailRoutes,
   ...adminInsightRoutes,
+  ...disputeRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

@@ -289,6 +289,22 @@ export const mailTemplates = {
         `We email at most once every ${p.minutes} minutes per conversation. You can turn these emails off in your notification preferences (type "chat").`,
       ],
     }),
+  /** A step of a dispute case, to its buyer or its seller (disputes). */
+  disputeUpdated: (p: {
+    name: string
+    disputeId: string
+    orderId: string
+    headline: string
+    detail: string
+  }) =>
+    layout(`Dispute on order ${p.orderId}: ${p.headline}`, {
+      heading: `Hello ${p.name}`,
+      paragraphs: [
+        `Dispute ${p.disputeId} on order ${p.orderId}: ${p.headline}.`,
+        p.detail,
+        'Open the dispute in the app to read the evidence and answer.',
+      ],
+    }),
 } satisfies Record<string, (params: never) => RenderedMail>
 
 export type MailTemplateName = keyof typeof mailTemplates

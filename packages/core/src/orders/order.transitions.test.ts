@@ -13,7 +13,8 @@ const rows: [OrderStatus, OrderStatus, OrderActor[]][] = [
   ['delivered', 'completed', ['system']],
   ['shipped', 'disputed', ['buyer']],
   ['delivered', 'disputed', ['buyer']],
-  ['disputed', 'resolved', ['admin']],
+  ['completed', 'disputed', ['buyer']],
+  ['disputed', 'resolved', ['admin', 'system']],
 ]
 
 describe('the order transition table', () => {

@@ -14,8 +14,12 @@ export const orderMoves: Readonly<
   processing: { shipped: ['seller'], cancelled: ['buyer', 'seller'] },
   shipped: { delivered: ['seller', 'buyer', 'system'], disputed: ['buyer'] },
   delivered: { completed: ['system'], disputed: ['buyer'] },
-  disputed: { resolved: ['admin'] },
-  completed: {},
+  // A dispute case (disputes/) decides: an administrator, or the case's own step (system) when
+  // the seller accepts or the buyer lets an answered case lapse.
+  disputed: { resolved: ['admin', 'system'] },
+  // Within the 14-day dispute window a completed order may still be disputed (its money was
+  // released already; the dispute freezes it from payouts instead).
+  completed: { disputed: ['buyer'] },
   cancelled: {},
   resolved: {},
 }

@@ -214,6 +214,15 @@ export class OrdersService {
     return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
   }
 
+  /** The store orders paid by one Paystack transaction (a chargeback names only that). */
+  async forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
+    requireRole(ctx, 'admin')
+    const group = await this.deps.records.groups.findOne({ reference }).lean()
+    if (!group) return []
+    const orders = await this.deps.records.orders.find({ groupId: String(group._id) }).lean()
+    return orders.map((o) => toAdminOrderDTO(o, group))
+  }
+
   /**
    * `kloset orders explain`: the order, its group, who may move it where next (from the
    * transition table), its pending timers and its refunds. Administrators.
@@ -469,7 +478,10 @@ export class OrdersService {
     return toOrderTrackingDTO(updated)
   }
 
-  /** The buyer disputes a shipped or delivered order; it stops the completion timer. */
+  /**
+   * Moves the buyer's order to `disputed` (it stops the completion timer). The dispute case
+   * (DisputesService.open) checks the window and tells both parties; this is the order's move.
+   */
   async dispute(ctx: Ctx, orderId: string, input: DisputeOrderBody): Promise<OrderDTO> {
     const viewer = await this.viewer(ctx, 'buyer')
     const order = await this.visible(ctx, orderId, viewer)
@@ -477,45 +489,49 @@ export class OrdersService {
       reason: input.reason,
       set: { dispute: { reason: input.reason, openedAt: ctx.now } },
     })
-    await this.deps.mail.updated(
-      disputed,
-      { buyer: true, seller: true },
-      'disputed',
-      `Reason: ${input.reason}. An administrator will look into it.`,
-    )
     return toOrderDTO(disputed)
   }
 
   /**
-   * An administrator settles a dispute: `refund` gives the buyer back what is left of the
-   * order; `release` gives the seller their share now.
+   * Settles a disputed order (called by the dispute case, which mails both parties): `refund`
+   * gives the buyer back `amount` (default: what is left of the order), and the seller's share
+   * of the rest is released once that refund is processed; `release` gives the seller their
+   * share now. An administrator, or the case's step (system) when the seller accepted.
+   * @throws InvalidStateError `invalid_transition` unless disputed, `refund_exceeds_paid`.
    */
-  async resolve(ctx: Ctx, orderId: string, input: ResolveDisputeBody): Promise<AdminOrderDTO> {
-    requireRole(ctx, 'admin')
+  async resolve(
+    ctx: Ctx,
+    orderId: string,
+    input: ResolveDisputeBody & { amount?: number },
+  ): Promise<AdminOrderDTO> {
+    const actor = orderActorOf(ctx)
+    if (actor !== 'system') requireRole(ctx, 'admin')
     const order = await this.deps.records.get(orderId)
-    const resolved = await this.moveOrThrow(ctx, orderActorOf(ctx), order, 'resolved', {
+    const resolved = await this.moveOrThrow(ctx, actor, order, 'resolved', {
       reason: `${input.resolution}: ${input.reason}`,
       set: { 'dispute.resolution': input.resolution },
     })
-    await this.deps.audit.record(
-      ctx,
-      `order.resolved.${input.resolution}`,
-      { type: 'order', id: orderId },
-      { reason: input.reason },
-    )
     if (input.resolution === 'refund') {
-      await this.deps.refunds.refundRemainder(ctx, resolved, `dispute resolved: ${input.reason}`)
+      const reason = `dispute resolved: ${input.reason}`
+      const refund =
+        input.amount === undefined
+          ? await this.deps.refunds.refundRemainder(ctx, resolved, reason)
+          : await this.deps.refunds.refundPart(ctx, resolved, input.amount, reason)
+      if (refund?.status === 'processed') await this.releaseFunds(ctx, resolved)
     } else {
       await this.releaseFunds(ctx, resolved)
     }
-    await this.deps.mail.updated(
-      resolved,
-      { buyer: true, seller: true },
-      `dispute resolved (${input.resolution === 'refund' ? 'refund to the buyer' : 'payment released to the seller'})`,
-      `Reason: ${input.reason}.`,
-    )
     const group = await this.deps.records.groupOf(resolved)
     return toAdminOrderDTO(await this.deps.records.get(orderId), group)
+  }
+
+  /**
+   * The `refund.processed` subscriber: a resolved dispute's refund went through, so what is
+   * left of the seller's share (nothing after a full refund) is released to them.
+   */
+  async onRefundProcessed(ctx: Ctx, orderId: string): Promise<void> {
+    const order = await this.deps.records.get(orderId)
+    if (order.status === 'resolved') await this.releaseFunds(ctx, order)
   }
 
   // ---- timers (jobs) ----------------------------------------------------------------------

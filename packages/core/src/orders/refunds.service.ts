@@ -133,6 +133,57 @@ export class RefundsService {
     return this.start(ctx, order, remainder, reason, false)
   }
 
+  /**
+   * A dispute resolved with part of the order back to the buyer (disputes/). No restock.
+   * @throws InvalidStateError `not_paid` / `refund_exceeds_paid`.
+   */
+  async refundPart(ctx: Ctx, order: OrderDoc, amount: number, reason: string): Promise<RefundDTO> {
+    return this.start(ctx, order, amount, reason, false)
+  }
+
+  /**
+   * A card chargeback the platform lost or accepted (disputes): Paystack already took `amount`
+   * from the balance for the customer, so no refund is asked of it; the amount is claimed on the
+   * order like any refund (never more than was paid) and booked at once as a processed refund
+   * (commission reversed in proportion). @throws InvalidStateError `refund_exceeds_paid`.
+   */
+  async recordChargeback(
+    ctx: Ctx,
+    orderId: string,
+    amount: number,
+    reason: string,
+  ): Promise<RefundDTO> {
+    const { records, refunds } = this.deps
+    const order = await records.get(orderId)
+    assertRefundable(order, amount)
+    const claimed = await records.orders.updateOne(
+      { _id: order._id, refundedAmount: op({ $lte: order.total - amount }) },
+      { $inc: { refundedAmount: amount } },
+    )
+    if (claimed.modifiedCount === 0) {
+      const fresh = await records.get(orderId)
+      throw exceeds(fresh.total - fresh.refundedAmount)
+    }
+    const group = await records.groupOf(order)
+    const refund = (
+      await refunds.create({
+        orderId,
+        orderGroupId: order.groupId,
+        storeId: order.storeId,
+        buyerId: order.buyerId,
+        amount,
+        currency: order.currency,
+        reason: `chargeback: ${reason}`,
+        status: 'pending',
+        transactionReference: group.reference,
+        restock: false,
+        requestedBy: describeActor(ctx.actor),
+      })
+    ).toObject()
+    await this.processed(ctx, refund)
+    return toRefundDTO((await refunds.findById(refund._id).lean()) ?? refund)
+  }
+
   /** An order's refunds, oldest first (internal: explain and the admin view). */
   async forOrder(orderId: string): Promise<RefundDoc[]> {
     return this.deps.refunds.find({ orderId }).sort({ _id: 1 }).lean()

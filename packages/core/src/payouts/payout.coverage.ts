@@ -1,5 +1,6 @@
 import { op } from '../db/query.js'
 import type { Ctx } from '../shared/ctx.js'
+import { PAYOUT_CURRENCY } from './payout.dto.js'
 import type { PayoutCoverage } from './payout.model.js'
 import { RETRYABLE_STATUSES } from './payout.transitions.js'
 import type { PayoutsDeps } from './payouts.service.js'
@@ -48,4 +49,15 @@ export async function payoutCoverage(
     ...(through ? { throughJournalId: through } : {}),
     ...(after ? { afterJournalId: after } : {}),
   }
+}
+
+/** What a store may be paid now: its available balance less what open disputes freeze. */
+export async function payableOf(
+  deps: Pick<PayoutsDeps, 'frozen'>,
+  ctx: Ctx,
+  storeId: string,
+  available: number,
+): Promise<{ payable: number; frozen: number }> {
+  const frozen = (await deps.frozen?.frozenAmount(ctx, storeId, PAYOUT_CURRENCY)) ?? 0
+  return { payable: available - frozen, frozen }
 }

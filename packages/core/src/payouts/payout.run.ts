@@ -1,7 +1,7 @@
 import { op } from '../db/query.js'
 import { type Ctx, describeActor } from '../shared/ctx.js'
 import type { StoreDTO } from '../stores/store.types.js'
-import { payoutCoverage } from './payout.coverage.js'
+import { payableOf, payoutCoverage } from './payout.coverage.js'
 import { PAYOUT_CURRENCY, payoutRunItemOf } from './payout.dto.js'
 import type { PayoutDoc } from './payout.model.js'
 import { transferReferenceOf } from './payout.period.js'
@@ -18,6 +18,8 @@ interface Candidate {
   store: StoreDTO
   account: PayoutAccountDoc
   balances: { pending: number; available: number; inTransit: number; paid: number }
+  /** What the payout pays: available less what open disputes freeze. */
+  payable: number
 }
 
 /**
@@ -41,7 +43,7 @@ export class PayoutRun {
       ...survey.candidates.map((c) => ({
         storeId: c.store.id,
         storeName: c.store.name,
-        amount: c.balances.available,
+        amount: c.payable,
         outcome: 'would_pay' as const,
         period,
         reference: transferReferenceOf(c.store.id, period, 1),
@@ -149,9 +151,10 @@ export class PayoutRun {
       else {
         // The whole snapshot, read again: it is what the payout records and pays.
         const balances = await this.deps.ledger.storeBalances(ctx, storeId, PAYOUT_CURRENCY)
-        if (balances.available < this.minimumFor(store)) {
-          skip('below_minimum', balances.available)
-        } else candidates.push({ store, account, balances })
+        const { payable, frozen } = await payableOf(this.deps, ctx, storeId, balances.available)
+        if (payable < this.minimumFor(store)) {
+          skip(frozen > 0 ? 'frozen_by_disputes' : 'below_minimum', payable)
+        } else candidates.push({ store, account, balances, payable })
       }
     }
     return { candidates, items }
@@ -164,13 +167,13 @@ export class PayoutRun {
 
   /** Claims the store's payout of the period; a concurrent claim's document is returned instead. */
   private async create(ctx: Ctx, period: string, candidate: Candidate): Promise<PayoutDoc> {
-    const { store, account, balances } = candidate
+    const { store, account, balances, payable } = candidate
     try {
       const doc = await this.deps.payouts.create({
         storeId: store.id,
         period,
         currency: PAYOUT_CURRENCY,
-        amount: balances.available,
+        amount: payable,
         attempt: 1,
         reference: transferReferenceOf(store.id, period, 1),
         status: 'created',

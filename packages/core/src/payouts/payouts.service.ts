@@ -9,10 +9,12 @@ import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
 import { ConflictError, InvalidStateError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
+import type { Currency } from '../shared/money.js'
 import type { Page } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
+import { payableOf } from './payout.coverage.js'
 import { PAYOUT_CURRENCY, payoutRunItemOf, toPayoutDetailDTO } from './payout.dto.js'
 import type { PayoutAttempt, PayoutDoc, PayoutModel } from './payout.model.js'
 import { comparePeriods, periodOf, transferReferenceOf } from './payout.period.js'
@@ -68,6 +70,11 @@ export interface PayoutsDeps {
   clock: Clock
   logger: Logger
   settings: Pick<PayoutSettings, 'minimumKobo'>
+  /**
+   * Money held back from a store's payouts by open disputes (disputes: the part of a disputed
+   * order's money already in available). A payout pays at most available less this.
+   */
+  frozen?: { frozenAmount(ctx: Ctx, storeId: string, currency: Currency): Promise<number> }
 }
 
 const RUN_LOCK_MS = 30 * 60_000
@@ -213,13 +220,22 @@ export class PayoutsService {
 
   /** What a retry pays: the same amount, or for a cancelled payout what is available now. */
   private async retryAmount(ctx: Ctx, doc: PayoutDoc): Promise<number> {
+    const available = (await this.deps.ledger.storeBalances(ctx, doc.storeId, PAYOUT_CURRENCY))
+      .available
+    const { payable, frozen } = await payableOf(this.deps, ctx, doc.storeId, available)
     if (doc.status !== 'cancelled') {
       await this.transfers.assertFailureSettled(ctx, doc)
+      if (frozen > 0 && doc.amount > payable) {
+        throw new InvalidStateError(
+          'Open disputes freeze part of this store’s money; the retry would pay it',
+          'funds_frozen',
+          { payable, frozen },
+        )
+      }
       return doc.amount
     }
-    // Nothing was ever sent for a cancelled payout: pay what is available now.
-    const amount = (await this.deps.ledger.storeBalances(ctx, doc.storeId, PAYOUT_CURRENCY))
-      .available
+    // Nothing was ever sent for a cancelled payout: pay what is available now, less frozen.
+    const amount = payable
     if (amount <= 0) {
       throw new InvalidStateError('The store has nothing available to pay', 'nothing_available')
     }

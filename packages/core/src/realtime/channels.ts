@@ -42,6 +42,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'order.disputed': (p) => [...orderChannels(p), 'admin'],
     'order.resolved': orderChannels,
     'order.tracking_updated': orderChannels,
+    'dispute.updated': (p) => [...orderChannels(p), 'admin'],
     'order_group.payment_issue': () => ['admin'],
     'stock.low': (p) => [`store:${p.storeId}`],
     'payout.sent': (p) => [`store:${p.storeId}`],

@@ -91,6 +91,20 @@ export interface DomainEvents {
   'order.tracking_updated': OrderEventPayload & { checkpoint: TrackingCheckpointDTO }
   /** A payment signal for an order group did not match; administrators look (orders). */
   'order_group.payment_issue': { orderGroupId: string; code: string }
+  /**
+   * A dispute case opened or took a step (disputes): `step` names it, `headline` and `detail`
+   * are what both parties are told (inbox and mail), `status` is where the case is now.
+   */
+  'dispute.updated': {
+    disputeId: string
+    orderId: string
+    storeId: string
+    buyerId: string
+    status: string
+    step: string
+    headline: string
+    detail: string
+  }
   'refund.processed': { refundId: string; orderId: string; amount: number }
   'refund.failed': { refundId: string; orderId: string; amount: number }
   /**

@@ -74,14 +74,23 @@ export const adminOrderRoutes = [
     path: '/api/v1/admin/orders/:id/resolve',
     auth: admin,
     tag,
-    summary: 'Settle a dispute: refund the buyer, or release the payment to the seller',
+    summary:
+      'Settle the order’s open dispute case in full: refund the buyer, or release the payment to the seller (POST /api/v1/admin/disputes/:id/resolve also refunds part)',
     body: resolveDisputeBody,
     response: adminOrderBody,
     responses: { 200: '{ order }', 400: 'Invalid body', 404: 'No such order', 409: 'Not disputed' },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        order: await core.orders.resolve(ctx, params.id!, await parseBody(req, resolveDisputeBody)),
-      }),
+    handler: async (req, { core, ctx, params }) => {
+      const body = await parseBody(req, resolveDisputeBody)
+      const open = await core.disputes.openCaseOf(ctx, params.id!)
+      // Orders disputed before dispute cases existed have no case: the order settles alone.
+      if (!open) return json({ order: await core.orders.resolve(ctx, params.id!, body) })
+      await core.disputes.resolve(ctx, open.id, {
+        decision: body.resolution,
+        ...(body.resolution === 'refund' ? { refund: 'full' as const } : {}),
+        reason: body.reason,
+      })
+      return json({ order: await core.orders.get(ctx, params.id!) })
+    },
   }),
   route({
     method: 'POST',

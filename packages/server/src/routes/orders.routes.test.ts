@@ -203,11 +203,12 @@ describe('admin refunds and disputes over HTTP', () => {
       token: sellerToken,
       body: { carrier: 'DHL', trackingNumber: 'DHL-55667788' },
     })
+    await http.call('POST', `/api/v1/seller/orders/${orderId}/deliver`, { token: sellerToken })
     const disputed = await http.call('POST', `/api/v1/orders/${orderId}/dispute`, {
       token: buyerToken,
-      body: { reason: 'Wrong colour sent' },
+      body: { reason: 'wrong_item', description: 'Wrong colour sent' },
     })
-    expect(disputed.status).toBe(200)
+    expect(disputed.status).toBe(201)
     const resolved = await http.call<{ order: { status: string } }>(
       'POST',
       `/api/v1/admin/orders/${orderId}/resolve`,

@@ -1,4 +1,4 @@
-import { cancelOrderBody, disputeOrderBody, listOrdersQuery } from '@kloset/core'
+import { cancelOrderBody, listOrdersQuery, openDisputeBody } from '@kloset/core'
 import { orderBody, ordersPage, trackingBody } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
@@ -74,18 +74,22 @@ export const orderRoutes = [
     path: '/api/v1/orders/:id/dispute',
     auth: shoppers,
     tag,
-    summary: 'Dispute a shipped or delivered order; an administrator resolves it',
-    body: disputeOrderBody,
-    response: orderBody,
+    summary:
+      'Open a dispute case on an order delivered in the last 14 days, or shipped and overdue; the seller has 3 days to answer',
+    body: openDisputeBody,
     responses: {
-      200: '{ order }',
-      400: 'No reason',
+      201: '{ dispute, order }',
+      400: 'No reason or description, or an unknown reason',
       404: 'No such order of yours',
-      409: 'Not shipped or delivered',
+      409: 'Not delivered or overdue (not_disputable), past 14 days (dispute_window_closed), or a case is open (dispute_open)',
     },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        order: await core.orders.dispute(ctx, params.id!, await parseBody(req, disputeOrderBody)),
-      }),
+    handler: async (req, { core, ctx, params }) => {
+      const dispute = await core.disputes.open(
+        ctx,
+        params.id!,
+        await parseBody(req, openDisputeBody),
+      )
+      return json({ dispute, order: await core.orders.getOwn(ctx, params.id!) }, 201)
+    },
   }),
 ]

@@ -2,6 +2,13 @@ import { z } from 'zod'
 import { UnavailableError, UpstreamError, ValidationError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/logger.js'
 import type { Currency } from '../../shared/money.js'
+import {
+  type DisputeEvidenceInput,
+  disputeEvidenceSchema,
+  type PaystackDispute,
+  paystackDisputeSchema,
+  type ResolvePaystackDisputeInput,
+} from './paystack.disputes.js'
 import { paystackFailure } from './paystack.errors.js'
 import {
   balanceDataSchema,
@@ -535,8 +542,50 @@ export class PaystackClient {
     )
   }
 
+  /** One dispute (chargeback) by Paystack's id. */
+  async fetchDispute(id: number): Promise<PaystackDispute> {
+    assertPositiveId(id)
+    return this.call('GET', `/dispute/${id}`, paystackDisputeSchema, 'fetch dispute')
+  }
+
+  /** Sends the merchant's evidence on a dispute; returns the evidence id. */
+  async submitDisputeEvidence(id: number, input: DisputeEvidenceInput): Promise<{ id: number }> {
+    assertPositiveId(id)
+    const data = await this.call(
+      'POST',
+      `/dispute/${id}/evidence`,
+      disputeEvidenceSchema,
+      'add dispute evidence',
+      {
+        body: {
+          customer_email: input.customerEmail,
+          customer_name: input.customerName,
+          customer_phone: input.customerPhone,
+          service_details: input.serviceDetails,
+          ...(input.deliveryAddress ? { delivery_address: input.deliveryAddress } : {}),
+          ...(input.deliveryDate ? { delivery_date: input.deliveryDate } : {}),
+        },
+      },
+    )
+    return { id: data.id }
+  }
+
+  /** Accepts (refunding `refundAmount`) or declines a dispute. */
+  async resolveDispute(id: number, input: ResolvePaystackDisputeInput): Promise<PaystackDispute> {
+    assertPositiveId(id)
+    return this.call('PUT', `/dispute/${id}/resolve`, paystackDisputeSchema, 'resolve dispute', {
+      body: {
+        resolution: input.resolution,
+        message: input.message,
+        refund_amount: input.refundAmount,
+        uploaded_filename: input.uploadedFilename,
+        ...(input.evidenceId !== undefined ? { evidence: input.evidenceId } : {}),
+      },
+    })
+  }
+
   private async call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: S,
     what: string,
@@ -550,7 +599,7 @@ export class PaystackClient {
   }
 
   private callList<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     item: S,
     what: string,
@@ -564,7 +613,7 @@ export class PaystackClient {
   }
 
   private async send<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     envelope: S,
     what: string,
@@ -723,5 +772,11 @@ function toSubscription(data: SubscriptionData): PaystackSubscription {
       typeof data.authorization === 'string'
         ? data.authorization
         : (data.authorization?.authorization_code ?? null),
+  }
+}
+
+function assertPositiveId(id: number): void {
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new ValidationError('Invalid Paystack call', { id: 'must be a positive integer' })
   }
 }

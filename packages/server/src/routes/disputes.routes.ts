@@ -1,0 +1,279 @@
+import {
+  acceptDisputeBody,
+  answerDisputeBody,
+  disputeNoteBody,
+  escalateDisputeBody,
+  listDisputesQuery,
+  MAX_IMAGE_BYTES,
+  resolveDisputeCaseBody,
+} from '@kloset/core'
+import { readMultipartFile } from '../http/multipart.js'
+import { parseBody, parseQuery } from '../http/parse.js'
+import { json } from '../http/respond.js'
+import { route } from '../http/route.js'
+
+const shoppers = ['buyer', 'seller'] as const
+const seller = ['seller'] as const
+const admin = ['admin'] as const
+const photoUpload = {
+  field: 'image',
+  maxBytes: MAX_IMAGE_BYTES,
+  accept: ['image/jpeg', 'image/png', 'image/webp'],
+}
+const photoResponses = {
+  201: '{ dispute }, the photo last in its evidence',
+  400: 'No file, or a corrupt image (invalid_image)',
+  404: 'No such dispute of yours',
+  409: 'Resolved (dispute_closed), or 10 photos already (too_many_photos)',
+  413: 'Over 5 MB or 40 megapixels',
+  415: 'Not a JPEG, PNG or WebP by its bytes',
+}
+const moveResponses = (extra: string) => ({
+  200: '{ dispute }',
+  400: 'Invalid body',
+  403: 'Not your move in this state (transition_not_allowed)',
+  404: 'No such dispute of yours',
+  409: `${extra} (invalid_transition, dispute_changed)`,
+})
+
+/** The buyer's side of a dispute case (opening it is `POST /api/v1/orders/:id/dispute`). */
+const buyerRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/disputes',
+    auth: shoppers,
+    tag: 'Disputes',
+    summary: 'The signed-in buyer’s dispute cases, newest first',
+    query: listDisputesQuery,
+    responses: { 200: '{ items, nextCursor }' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.disputes.listOwn(ctx, parseQuery(url, listDisputesQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/disputes/:id',
+    auth: shoppers,
+    tag: 'Disputes',
+    summary: 'One case with its deadlines, evidence and history (its buyer or its store’s seller)',
+    responses: { 200: '{ dispute }', 404: 'No such dispute of yours' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/disputes/:id/evidence',
+    auth: shoppers,
+    tag: 'Disputes',
+    summary: 'Add a note to an open case’s evidence; both parties are told',
+    body: disputeNoteBody,
+    responses: {
+      200: '{ dispute }',
+      400: 'Invalid body',
+      404: 'No such dispute of yours',
+      409: 'Resolved (dispute_closed)',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.addNote(
+          ctx,
+          params.id!,
+          await parseBody(req, disputeNoteBody),
+        ),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/disputes/:id/photos',
+    auth: shoppers,
+    tag: 'Disputes',
+    summary: 'Add a photo (multipart field `image`) to an open case’s evidence',
+    upload: photoUpload,
+    responses: photoResponses,
+    handler: async (req, { core, ctx, params }) => {
+      const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
+      return json({ dispute: await core.disputes.addPhoto(ctx, params.id!, file) }, 201)
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/disputes/:id/escalate',
+    auth: shoppers,
+    tag: 'Disputes',
+    summary: 'The buyer asks KlosetStore to decide an answered case (decision within 48 hours)',
+    body: escalateDisputeBody,
+    responses: moveResponses('Not answered yet, or resolved'),
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.escalate(
+          ctx,
+          params.id!,
+          await parseBody(req, escalateDisputeBody),
+        ),
+      }),
+  }),
+]
+
+/** The seller's side: read, answer with evidence, or accept with a full or partial refund. */
+const sellerRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/seller/disputes',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary: 'Your store’s dispute cases, newest first',
+    query: listDisputesQuery,
+    responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.disputes.listForSeller(ctx, parseQuery(url, listDisputesQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/seller/disputes/:id',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary: 'One case of your store',
+    responses: { 200: '{ dispute }', 404: 'No such dispute of your store' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/disputes/:id/answer',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary: 'Answer a case within its 3 days; the buyer may then escalate within 3 days',
+    body: answerDisputeBody,
+    responses: moveResponses('Already answered, escalated or resolved'),
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.answer(
+          ctx,
+          params.id!,
+          await parseBody(req, answerDisputeBody),
+        ),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/disputes/:id/accept',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary:
+      'Accept the claim: refund the whole order or `amount` of it through the refund path; the case is resolved',
+    body: acceptDisputeBody,
+    responses: {
+      ...moveResponses('Escalated or resolved'),
+      409: 'Escalated or resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid)',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.accept(
+          ctx,
+          params.id!,
+          await parseBody(req, acceptDisputeBody),
+        ),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/disputes/:id/evidence',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary: 'Add a note to an open case’s evidence; both parties are told',
+    body: disputeNoteBody,
+    responses: {
+      200: '{ dispute }',
+      400: 'Invalid body',
+      404: 'No such dispute of your store',
+      409: 'Resolved (dispute_closed)',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.addNote(
+          ctx,
+          params.id!,
+          await parseBody(req, disputeNoteBody),
+        ),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/seller/disputes/:id/photos',
+    auth: seller,
+    tag: 'Seller: disputes',
+    summary: 'Add a photo (multipart field `image`) to an open case’s evidence',
+    upload: photoUpload,
+    responses: photoResponses,
+    handler: async (req, { core, ctx, params }) => {
+      const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
+      return json({ dispute: await core.disputes.addPhoto(ctx, params.id!, file) }, 201)
+    },
+  }),
+]
+
+/** Administrators: the queue (overdue first with `overdue=true`), one case, the decision. */
+const adminRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/disputes',
+    auth: admin,
+    tag: 'Admin: disputes',
+    summary: 'Every case, newest first; by status, source, store, or only decisions overdue 48 h',
+    query: listDisputesQuery,
+    responses: { 200: '{ items, nextCursor }', 400: 'Invalid query' },
+    handler: async (_req, { core, ctx, url }) =>
+      json(await core.disputes.list(ctx, parseQuery(url, listDisputesQuery))),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/admin/disputes/:id',
+    auth: admin,
+    tag: 'Admin: disputes',
+    summary: 'One case with its evidence, history, deadlines and Paystack side',
+    responses: { 200: '{ dispute }', 404: 'No such dispute' },
+    handler: async (_req, { core, ctx, params }) =>
+      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/disputes/:id/evidence',
+    auth: admin,
+    tag: 'Admin: disputes',
+    summary: 'Add an administrator’s note to an open case',
+    body: disputeNoteBody,
+    responses: { 200: '{ dispute }', 400: 'Invalid body', 404: 'No such dispute', 409: 'Resolved' },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.addNote(
+          ctx,
+          params.id!,
+          await parseBody(req, disputeNoteBody),
+        ),
+      }),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/admin/disputes/:id/resolve',
+    auth: admin,
+    tag: 'Admin: disputes',
+    summary:
+      'Decide an open case: refund in full or part through the refund path, or release the money to the seller',
+    body: resolveDisputeCaseBody,
+    responses: {
+      200: '{ dispute }',
+      400: 'Invalid body',
+      404: 'No such dispute',
+      409: 'Already resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid)',
+    },
+    handler: async (req, { core, ctx, params }) =>
+      json({
+        dispute: await core.disputes.resolve(
+          ctx,
+          params.id!,
+          await parseBody(req, resolveDisputeCaseBody),
+        ),
+      }),
+  }),
+]
+
+export const disputeRoutes = [...buyerRoutes, ...sellerRoutes, ...adminRoutes]
