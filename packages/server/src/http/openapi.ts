@@ -203,7 +203,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
         headers: {
           'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
         },
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: errorContent,
       }
     }
     paths[path] ??= {}
