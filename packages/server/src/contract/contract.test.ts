@@ -121,6 +121,20 @@ describe('the API contract', () => {
       expect(() => checker.check('GET', '/api/v1/me', 201, { user })).toThrow(/not declared/)
     })
 
+    it('holds a non-JSON answer to the schema of its Content-Type, which must be declared', () => {
+      const path = '/api/v1/admin/reports/revenue'
+      const csv =
+        'start,end,currency,gross_sales,commission,refunds,payouts\r\ntotal,,NGN,0,0,0,0\r\n'
+      expect(() => checker.check('GET', path, 200, csv, 'text/csv; charset=utf-8')).not.toThrow()
+      const { example } = document.paths[path].get.responses['200'].content['text/csv']
+      expect(() => checker.check('GET', path, 200, example, 'text/csv')).not.toThrow()
+      expect(() => checker.check('GET', path, 200, 'nope', 'text/csv')).toThrow(ContractViolation)
+      expect(() => checker.check('GET', path, 200, csv)).toThrow(ContractViolation)
+      expect(() => checker.check('GET', '/api/v1/me', 200, 'ada', 'text/plain')).toThrow(
+        /no response schema declared for text\/plain/,
+      )
+    })
+
     it('refuses an error that is not in the envelope', () => {
       expect(() => checker.check('GET', '/api/v1/me', 401, { message: 'no' })).toThrow(
         ContractViolation,

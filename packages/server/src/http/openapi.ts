@@ -103,6 +103,16 @@ export function exampleOf(
   }
 }
 
+/** The success body's other media types (a route's `alsoAnswers`), with schema and example. */
+function otherMedia(r: RouteDef, components: Record<string, JsonSchema>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(r.alsoAnswers ?? {}).map(([type, body]) => {
+      const schema = responseSchema(body, components)
+      return [type, { schema, example: exampleOf(schema, components) }]
+    }),
+  )
+}
+
 /** A route path as the OpenAPI document writes it: `/orders/:id` becomes `/orders/{id}`. */
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}')
 
@@ -177,6 +187,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
                 description,
                 content: {
                   'application/json': { schema, example: exampleOf(schema, components) },
+                  ...(code < 300 ? otherMedia(r, components) : {}),
                 },
               }
             : { description }
@@ -192,7 +203,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
         headers: {
           'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
         },
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: errorContent,
       }
     }
     paths[path] ??= {}

@@ -38,6 +38,12 @@ export interface RouteDef {
    * per status. The OpenAPI document and the contract test read it (docs/architecture.md).
    */
   response?: ResponseSchemas
+  /**
+   * The success body in other media types, chosen by the request's `Accept` (the revenue
+   * report's `text/csv`), each with a zod schema of the body as text: the OpenAPI document lists
+   * them beside `application/json`, and the contract checker holds such an answer to its own.
+   */
+  alsoAnswers?: Record<string, z.ZodType>
   /** An `Idempotency-Key` header is accepted (money-moving POSTs). */
   idempotent?: boolean
   /** The request budget it spends, when not the one `routeClassOf` derives (rate-limits.ts). */

@@ -1,4 +1,5 @@
 import { dashboardQuery, revenueReportCsv, revenueReportQuery } from '@kloset/core'
+import { dashboard, revenueReport, revenueReportCsvText } from '../contract/ops.schemas.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +15,7 @@ export const adminInsightRoutes = [
     summary:
       'GMV, commission, take rate, refunds, payouts and orders by status for a period and the one before; payouts due',
     query: dashboardQuery,
+    response: dashboard,
     responses: { 200: 'Dashboard', 400: 'Invalid period', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.insight.dashboard(ctx, parseQuery(url, dashboardQuery))),
@@ -26,6 +28,8 @@ export const adminInsightRoutes = [
     summary:
       'Gross sales, commission, refunds and payouts per day, week or month (CSV with Accept: text/csv)',
     query: revenueReportQuery,
+    response: revenueReport,
+    alsoAnswers: { 'text/csv': revenueReportCsvText },
     responses: {
       200: '{ currency, from, to, granularity, store?, totals, buckets }, or text/csv',
       400: 'Invalid period or too many buckets',

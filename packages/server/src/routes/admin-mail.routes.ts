@@ -1,4 +1,5 @@
 import { listOutboxQuery } from '@kloset/core'
+import { outboxMailBody, outboxPage } from '../contract/ops.schemas.js'
 import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -13,6 +14,7 @@ export const adminMailRoutes = [
     tag,
     summary: 'Queued mail by status (default failed), newest first; never the bodies',
     query: listOutboxQuery,
+    response: outboxPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.mailOutbox.list(ctx, parseQuery(url, listOutboxQuery))),
@@ -23,6 +25,7 @@ export const adminMailRoutes = [
     auth: ['admin'],
     tag,
     summary: 'Queue a failed mail again (sent by the deliver-mail job within a minute)',
+    response: outboxMailBody,
     responses: {
       200: '{ mail }',
       403: 'Not an administrator',

@@ -58,7 +58,8 @@ export function createTestApi(world: TestWorld): TestApi {
         // not JSON: keep the text
       }
       contract ??= ContractChecker.of(api)
-      ;(await contract).check(method, path, response.status, parsed)
+      const type = response.headers.get('content-type') ?? undefined
+      ;(await contract).check(method, path, response.status, parsed, type)
       return { status: response.status, body: parsed as never, headers: response.headers }
     },
   }

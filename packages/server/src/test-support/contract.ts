@@ -48,8 +48,12 @@ export class ContractChecker {
     return new ContractChecker(api, (await response.json()) as Record<string, unknown>)
   }
 
-  /** @throws ContractViolation when the answer breaks the document. */
-  check(method: string, path: string, status: number, body: unknown): void {
+  /**
+   * `contentType` is the answer's `Content-Type`: a body that is not JSON (the revenue report's
+   * CSV) is held to the schema of its own media type, which the document must declare.
+   * @throws ContractViolation when the answer breaks the document.
+   */
+  check(method: string, path: string, status: number, body: unknown, contentType?: string): void {
     // Preflights belong to the CORS layer (cors.ts), not to any operation of the document.
     if (method === 'OPTIONS') return
     const pathname = new URL(path, 'http://localhost').pathname
@@ -64,7 +68,9 @@ export class ContractChecker {
     if (operation && !declared && status < 400) {
       throw new ContractViolation(`${where}: status ${status} is not declared`)
     }
-    const schema = (declared ?? operation?.responses.default)?.content?.['application/json']?.schema
+    const type = contentType?.split(';')[0]?.trim().toLowerCase()
+    const media = !type || type === 'application/json' ? 'application/json' : type
+    const schema = (declared ?? operation?.responses.default)?.content?.[media]?.schema
     if (status === 204 || status === 304) {
       if (body !== undefined) throw new ContractViolation(`${where}: a body where none is allowed`)
       return
@@ -75,7 +81,10 @@ export class ContractChecker {
       if (status >= 400) this.validate(where, { $ref: '#/components/schemas/Error' }, body)
       return
     }
-    if (!schema) throw new ContractViolation(`${where}: no response schema declared`)
+    if (!schema) {
+      const what = media === 'application/json' ? '' : ` for ${media}`
+      throw new ContractViolation(`${where}: no response schema declared${what}`)
+    }
     this.validate(where, schema, body)
   }
 
