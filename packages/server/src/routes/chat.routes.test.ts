@@ -8,6 +8,7 @@ import {
 } from '@kloset/core/testing'
 import { type RunningServer, startServer } from '../server.js'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { ContractChecker } from '../test-support/contract.js'
 import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 
 let world: TestWorld
@@ -196,6 +197,51 @@ describe('chat over REST', () => {
       '/api/v1/admin/conversations/{id}/resolve',
     ])
       expect(doc.body.paths[path]).toBeDefined()
+  })
+
+  it('answers one conversation, block, unblock, an upload and the review list as documented', async () => {
+    const admin = await aVerifiedUser(world, 'admin')
+    const { token, sellerToken, id } = await aConversation()
+    const one = await api.call('GET', `/api/v1/conversations/${id}`, { token })
+    expect(one).toMatchObject({
+      status: 200,
+      body: { conversation: { id, as: 'buyer', lastMessage: null, blocked: false } },
+    })
+    const blocked = await api.call('POST', `/api/v1/conversations/${id}/block`, { token })
+    expect(blocked).toMatchObject({ body: { conversation: { blocked: true, blockedByYou: true } } })
+    const notYours = await api.call('POST', `/api/v1/conversations/${id}/unblock`, {
+      token: sellerToken,
+    })
+    expect(notYours.status).toBe(403)
+    const unblocked = await api.call('POST', `/api/v1/conversations/${id}/unblock`, { token })
+    expect(unblocked).toMatchObject({ status: 200, body: { conversation: { blocked: false } } })
+    // A multipart upload does not go through api.call: check its answer against the document.
+    const form = new FormData()
+    form.append('image', new Blob([new Uint8Array(await aJpeg())], { type: 'image/jpeg' }), 'a.jpg')
+    const path = `/api/v1/conversations/${id}/attachments`
+    const uploaded = await api.api.fetch(
+      new Request(`http://localhost:8080${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      }),
+    )
+    expect(uploaded.status).toBe(201)
+    const checker = await ContractChecker.of(api.api)
+    checker.check('POST', path, uploaded.status, await uploaded.json())
+    await api.call('POST', `/api/v1/conversations/${id}/report`, {
+      token: sellerToken,
+      body: { reason: 'keeps asking for my number' },
+    })
+    const review = await api.call<{ items: { id: string }[] }>(
+      'GET',
+      '/api/v1/admin/conversations?filter=reported',
+      { token: admin.session.accessToken },
+    )
+    expect(review.status).toBe(200)
+    expect(review.body.items).toContainEqual(
+      expect.objectContaining({ id, review: expect.objectContaining({ state: 'open' }) }),
+    )
   })
 })
 

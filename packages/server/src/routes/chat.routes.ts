@@ -9,6 +9,17 @@ import {
   sendMessageBody,
   startConversationBody,
 } from '@kloset/core'
+import {
+  adminConversationBody,
+  adminConversationShowBody,
+  adminConversationsPage,
+  chatAttachmentBody,
+  chatMessagesPage,
+  conversationBody,
+  conversationsPage,
+  reportedBody,
+  sendMessageResult,
+} from '../contract/chat.schemas.js'
 import { readMultipartFile } from '../http/multipart.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
@@ -28,6 +39,7 @@ export const chatRoutes = [
     summary:
       'Start the conversation with a store from a product, the store or one of your orders, or reopen the one you have',
     body: startConversationBody,
+    response: conversationBody,
     responses: {
       200: '{ conversation } (it already existed)',
       201: '{ conversation } (new)',
@@ -51,6 +63,7 @@ export const chatRoutes = [
     summary:
       "Your conversations (a seller: the store's), latest activity first, with the last message and unread count",
     query: listConversationsQuery,
+    response: conversationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid cursor or limit' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.chat.list(ctx, parseQuery(url, listConversationsQuery))),
@@ -61,6 +74,7 @@ export const chatRoutes = [
     auth: parties,
     tag,
     summary: 'One conversation: last sequence, your read position, unread count, block state',
+    response: conversationBody,
     responses: { 200: '{ conversation }', 404: notFound },
     handler: async (_req, { core, ctx, params }) =>
       json({ conversation: await core.chat.get(ctx, params.id!) }),
@@ -72,6 +86,7 @@ export const chatRoutes = [
     tag,
     summary: 'Messages newest first (`cursor`); with `since`, only those after that sequence',
     query: listMessagesQuery,
+    response: chatMessagesPage,
     responses: {
       200: '{ items, nextCursor }',
       400: 'Invalid cursor, limit or since',
@@ -88,6 +103,7 @@ export const chatRoutes = [
     summary:
       'Send a message (text up to 2,000 characters, optional product or order, images); a retry with the same clientMessageId is stored once',
     body: sendMessageBody,
+    response: sendMessageResult,
     responses: {
       200: '{ message, replayed: true, moderation } (this clientMessageId was already stored)',
       201: '{ message, replayed: false, moderation } (what moderation hid, and why)',
@@ -116,6 +132,7 @@ export const chatRoutes = [
       maxBytes: MAX_IMAGE_BYTES,
       accept: ['image/jpeg', 'image/png', 'image/webp'],
     },
+    response: chatAttachmentBody,
     responses: {
       201: '{ attachment }',
       400: 'No file, more than one, or a corrupt image (invalid_image)',
@@ -137,6 +154,7 @@ export const chatRoutes = [
     tag,
     summary: 'Mark read up to a sequence; the read position never moves back',
     body: markReadBody,
+    response: conversationBody,
     responses: { 200: '{ conversation }', 400: 'seq missing or negative', 404: notFound },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -150,6 +168,7 @@ export const chatRoutes = [
     tag,
     summary: 'Report the conversation to trust and safety (administrators may then read it)',
     body: reportConversationBody,
+    response: reportedBody,
     responses: { 200: '{ reported: true }', 400: 'reason missing', 404: notFound },
     handler: async (req, { core, ctx, params }) =>
       json(await core.chat.report(ctx, params.id!, await parseBody(req, reportConversationBody))),
@@ -160,6 +179,7 @@ export const chatRoutes = [
     auth: parties,
     tag,
     summary: 'Block the other party: neither side can send until you unblock',
+    response: conversationBody,
     responses: {
       200: '{ conversation }',
       404: notFound,
@@ -174,6 +194,7 @@ export const chatRoutes = [
     auth: parties,
     tag,
     summary: 'Lift your block',
+    response: conversationBody,
     responses: {
       200: '{ conversation }',
       403: 'The other party blocked it (not_your_block)',
@@ -197,6 +218,7 @@ export const adminChatRoutes = [
     summary:
       'Conversations under review, newest first: `filter` reported|flagged|any, `state` open|resolved|all (no message text)',
     query: adminConversationsQuery,
+    response: adminConversationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.chat.adminList(ctx, parseQuery(url, adminConversationsQuery))),
@@ -209,6 +231,7 @@ export const adminChatRoutes = [
     summary:
       'A reported or flagged conversation with its messages (blocked attempts and original texts included); audit-logged',
     query: listMessagesQuery,
+    response: adminConversationShowBody,
     responses: {
       200: '{ conversation, messages }',
       403: 'Not an administrator',
@@ -224,6 +247,7 @@ export const adminChatRoutes = [
     tag: adminTag,
     summary: 'Close the review with a resolution (no_action, warned, suspended) and a note',
     body: resolveConversationBody,
+    response: adminConversationBody,
     responses: {
       200: '{ conversation }',
       400: 'resolution or note missing',
