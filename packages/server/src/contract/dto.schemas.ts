@@ -584,8 +584,8 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 // Compile-time guards: each schema's output type and its core DTO must be the same type.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
-type Assert<T extends true> = T
+export type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
+export type Assert<T extends true> = T
 export type DtoSchemasAgree = [
   Assert<Agrees<typeof userDTO, UserDTO>>,
   Assert<Agrees<typeof tokenPair, TokenPair>>,
