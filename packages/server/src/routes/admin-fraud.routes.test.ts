@@ -196,6 +196,57 @@ describe('/api/v1/admin/fraud', () => {
     expect(past.status).toBe(400)
   })
 
+  it('lists decisions and replays them through a rule set version', async () => {
+    const { orderGroupId } = await aReviewCase()
+    const decisions = await http.call<Page<{ orderGroupId: string; outcome: string }>>(
+      'GET',
+      '/api/v1/admin/fraud/decisions?limit=100',
+      { token: adminToken },
+    )
+    expect(decisions.status).toBe(200)
+    const made = decisions.body.items.find((d) => d.orderGroupId === orderGroupId)
+    expect(made?.outcome).toBe('review')
+    const tested = await http.call<{ report: { version: number; replayed: number } }>(
+      'POST',
+      '/api/v1/admin/fraud/rules/test',
+      { token: adminToken, body: { version: 2 } },
+    )
+    expect(tested.status).toBe(200)
+    expect(tested.body.report).toMatchObject({ version: 2 })
+    expect(tested.body.report.replayed).toBeGreaterThan(0)
+  })
+
+  it('trains, evaluates, promotes and lists a risk model', async () => {
+    const window = { seed: 7, days: 20, holdoutDays: 5 }
+    const trained = await http.call<{ model: { version: number; status: string } }>(
+      'POST',
+      '/api/v1/admin/fraud/models/train',
+      { token: adminToken, body: { ...window, epochs: 50 } },
+    )
+    expect(trained.status).toBe(201)
+    expect(trained.body.model.status).toBe('candidate')
+    const { version } = trained.body.model
+    const evaluated = await http.call<{ evaluation: { candidateWins: boolean } }>(
+      'POST',
+      '/api/v1/admin/fraud/models/evaluate',
+      { token: adminToken, body: { ...window, version } },
+    )
+    expect(evaluated.status).toBe(200)
+    const promoted = await http.call('POST', '/api/v1/admin/fraud/models/promote', {
+      token: adminToken,
+      body: { ...window, version },
+    })
+    expect(promoted.status).toBe(evaluated.body.evaluation.candidateWins ? 200 : 409)
+    const models = await http.call<{ items: { version: number; status: string }[] }>(
+      'GET',
+      '/api/v1/admin/fraud/models',
+      { token: adminToken },
+    )
+    expect(models.body.items.find((m) => m.version === version)?.status).toBe(
+      evaluated.body.evaluation.candidateWins ? 'live' : 'candidate',
+    )
+  })
+
   it('describes its routes in the OpenAPI document', async () => {
     const res = await http.call<{ paths: Record<string, unknown> }>('GET', '/api/v1/openapi.json')
     expect(Object.keys(res.body.paths)).toEqual(

@@ -10,6 +10,19 @@ import {
   testRuleSetBody,
   trainRiskModelBody,
 } from '@kloset/core'
+import {
+  fraudCaseBody,
+  fraudCaseEvidenceBody,
+  fraudCasesPage,
+  fraudDecisionsPage,
+  fraudSnoozeBody,
+  riskEvaluationBody,
+  riskModelResultBody,
+  riskModelsBody,
+  ruleSetBody,
+  ruleSetsBody,
+  ruleSetTestBody,
+} from '../contract/fraud.schemas.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -26,6 +39,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Fraud cases (review queue), newest first, by status, outcome or buyer',
     query: listFraudCasesQuery,
+    response: fraudCasesPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.fraud.listCases(ctx, parseQuery(url, listFraudCasesQuery))),
@@ -36,6 +50,7 @@ export const adminFraudRoutes = [
     auth: admin,
     tag,
     summary: 'One case with its evidence: decision, orders and timelines, related accounts',
+    response: fraudCaseEvidenceBody,
     responses: { 200: '{ case }', 404: 'No such case' },
     handler: async (_req, { core, ctx, params }) =>
       json({ case: await core.fraud.getCase(ctx, params.id!) }),
@@ -47,6 +62,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Not fraud: release the holds (shipping, the seller’s share); labels the case legit',
     body: clearFraudCaseBody,
+    response: fraudCaseBody,
     responses: {
       200: '{ case }',
       400: 'No reason',
@@ -66,6 +82,7 @@ export const adminFraudRoutes = [
     summary:
       'Fraud: cancel unpaid orders; refund paid ones (refund), suspend the buyer (suspend), block the address (blockIp)',
     body: confirmFraudCaseBody,
+    response: fraudCaseBody,
     responses: {
       200: '{ case }',
       400: 'No reason, or blockIp on a case with no recorded address',
@@ -88,6 +105,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Every checkout decision (allowed ones too), newest first, by outcome or buyer',
     query: listFraudDecisionsQuery,
+    response: fraudDecisionsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.fraud.listDecisions(ctx, parseQuery(url, listFraudDecisionsQuery))),
@@ -99,6 +117,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Silence one rule for one buyer until a date',
     body: snoozeRuleBody,
+    response: fraudSnoozeBody,
     responses: { 201: '{ snooze }', 400: 'Unknown rule, a date in the past, or no reason' },
     handler: async (req, { core, ctx }) =>
       json({ snooze: await core.fraud.snooze(ctx, await parseBody(req, snoozeRuleBody)) }, 201),
@@ -109,6 +128,7 @@ export const adminFraudRoutes = [
     auth: admin,
     tag,
     summary: 'The repository’s rule sets and how each is published (live, shadow, retired)',
+    response: ruleSetsBody,
     responses: { 200: '{ items }' },
     handler: async (_req, { core, ctx }) => json({ items: await core.fraud.listRuleSets(ctx) }),
   }),
@@ -119,6 +139,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Replay the latest decisions through a rule set version; changes nothing',
     body: testRuleSetBody,
+    response: ruleSetTestBody,
     responses: { 200: '{ report }', 404: 'No such rule set version' },
     handler: async (req, { core, ctx }) =>
       json({ report: await core.fraud.testRuleSet(ctx, await parseBody(req, testRuleSetBody)) }),
@@ -130,6 +151,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Publish a rule set version live, or as the shadow set (shadow: true)',
     body: publishRuleSetBody,
+    response: ruleSetBody,
     responses: { 200: '{ ruleSet }', 404: 'No such rule set version' },
     handler: async (req, { core, ctx }) =>
       json({
@@ -142,6 +164,7 @@ export const adminFraudRoutes = [
     auth: admin,
     tag,
     summary: 'Risk models, newest first, with their weights and last evaluation',
+    response: riskModelsBody,
     responses: { 200: '{ items }' },
     handler: async (_req, { core, ctx }) => json({ items: await core.fraud.listModels(ctx) }),
   }),
@@ -152,6 +175,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Train a candidate risk model (synthetic traffic + labelled cases) and evaluate it',
     body: trainRiskModelBody,
+    response: riskModelResultBody,
     responses: { 201: '{ model, evaluation }', 400: 'Invalid options' },
     handler: async (req, { core, ctx }) =>
       json(await core.fraud.trainModel(ctx, await parseBody(req, trainRiskModelBody)), 201),
@@ -163,6 +187,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Evaluate a model on the held-out later window, next to the rules and the live model',
     body: evaluateRiskModelBody,
+    response: riskEvaluationBody,
     responses: { 200: '{ evaluation }', 404: 'No such model' },
     handler: async (req, { core, ctx }) =>
       json({
@@ -179,6 +204,7 @@ export const adminFraudRoutes = [
     tag,
     summary: 'Make a model live, only if it beats the rules and the live model on the same window',
     body: promoteRiskModelBody,
+    response: riskModelResultBody,
     responses: {
       200: '{ model, evaluation }',
       404: 'No such model',

@@ -1,4 +1,5 @@
 import { checkoutBody } from '@kloset/core'
+import { paymentStatusBody } from '../contract/payment-status.schemas.js'
 import { checkoutResult, checkoutStatus } from '../contract/responses.js'
 import { parseBody } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
@@ -54,6 +55,7 @@ export const checkoutRoutes = [
     tag,
     summary:
       'The status alone of a checkout, for the return page that holds only the reference (asks Paystack at most every 5 s while unpaid)',
+    response: paymentStatusBody,
     responses: {
       200: '{ reference, status: creating | awaiting_payment | paid | cancelled }',
       404: 'No such reference',
