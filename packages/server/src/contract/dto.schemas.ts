@@ -221,7 +221,15 @@ const catalogProductFields = {
   title: z.string().meta({ example: 'Adire maxi dress' }),
   brand: z.string().optional(),
   category: z.string().meta({ example: 'women' }),
-  store: strict({ id, slug: z.string(), name: z.string() }),
+  store: strict({
+    id,
+    slug: z.string(),
+    name: z.string(),
+    featured: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'Present when the store’s plan buys featured placement' }),
+  }),
   minPrice: kobo,
   maxPrice: kobo,
   currency: z.literal('NGN'),
@@ -584,8 +592,8 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 // Compile-time guards: each schema's output type and its core DTO must be the same type.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
-type Assert<T extends true> = T
+export type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
+export type Assert<T extends true> = T
 export type DtoSchemasAgree = [
   Assert<Agrees<typeof userDTO, UserDTO>>,
   Assert<Agrees<typeof tokenPair, TokenPair>>,
