@@ -221,7 +221,15 @@ const catalogProductFields = {
   title: z.string().meta({ example: 'Adire maxi dress' }),
   brand: z.string().optional(),
   category: z.string().meta({ example: 'women' }),
-  store: strict({ id, slug: z.string(), name: z.string() }),
+  store: strict({
+    id,
+    slug: z.string(),
+    name: z.string(),
+    featured: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'Present when the store’s plan buys featured placement' }),
+  }),
   minPrice: kobo,
   maxPrice: kobo,
   currency: z.literal('NGN'),

@@ -4,6 +4,12 @@ import {
   listSubscriptionsQuery,
   updatePlanBody,
 } from '@kloset/core'
+import {
+  planBody,
+  plansBody,
+  subscriptionDetailBody,
+  subscriptionsPage,
+} from '../contract/plans.schemas.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -20,6 +26,7 @@ export const adminPlanRoutes = [
     tag,
     summary: 'Plans, the free tier first; archived ones with archived=true',
     query: listPlansQuery,
+    response: plansBody,
     responses: { 200: '{ plans: [Plan] }', 403: 'Not an administrator' },
     handler: async (_req, { core, ctx, url }) =>
       json({ plans: await core.plans.list(ctx, parseQuery(url, listPlansQuery)) }),
@@ -31,6 +38,7 @@ export const adminPlanRoutes = [
     tag,
     summary: 'Create a paid plan and the Paystack plan that bills it',
     body: createPlanBody,
+    response: planBody,
     responses: {
       201: '{ plan }',
       400: 'Invalid or unknown fields',
@@ -47,6 +55,7 @@ export const adminPlanRoutes = [
     tag,
     summary: 'Change a plan’s policy or wording (price and interval are fixed)',
     body: updatePlanBody,
+    response: planBody,
     responses: {
       200: '{ plan }',
       400: 'Invalid or unknown fields',
@@ -64,6 +73,7 @@ export const adminPlanRoutes = [
     auth: admin,
     tag,
     summary: 'Stop offering a plan; stores on it keep it until they change or cancel',
+    response: planBody,
     responses: { 200: '{ plan }', 404: 'No such plan', 409: 'Free tier, or already archived' },
     handler: async (_req, { core, ctx, params }) =>
       json({ plan: await core.plans.archive(ctx, params.code!) }),
@@ -75,6 +85,7 @@ export const adminPlanRoutes = [
     tag,
     summary: 'Seller subscriptions, newest first, by status or plan',
     query: listSubscriptionsQuery,
+    response: subscriptionsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.subscriptions.list(ctx, parseQuery(url, listSubscriptionsQuery))),
@@ -85,6 +96,7 @@ export const adminPlanRoutes = [
     auth: admin,
     tag,
     summary: 'One store’s subscription with its history and latest invoices',
+    response: subscriptionDetailBody,
     responses: { 200: '{ subscription, invoices }', 404: 'No subscription for that store' },
     handler: async (_req, { core, ctx, params }) =>
       json(await core.subscriptions.get(ctx, params.storeId!)),

@@ -1,4 +1,9 @@
 import { recordViewBody } from '@kloset/core'
+import {
+  alsoBoughtBody,
+  forYouBody,
+  viewRecordedBody,
+} from '../contract/recommendations.schemas.js'
 import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -16,6 +21,7 @@ export const recommendationRoutes = [
     tag,
     summary:
       'Customers who bought this also bought: co-purchase neighbours, or similar products for a new one',
+    response: alsoBoughtBody,
     responses: {
       200: listOf,
       304: 'Not modified (If-None-Match matched the ETag)',
@@ -31,6 +37,7 @@ export const recommendationRoutes = [
     tag,
     summary:
       'Picked for you from your orders, wishlist and views (`source: personal`), or trending in your categories (`source: trending`)',
+    response: forYouBody,
     responses: {
       200: `{ source, items: [{ product, reason }] }: ${listOf}; never what you bought`,
       304: 'Not modified (If-None-Match matched the ETag)',
@@ -46,6 +53,7 @@ export const recommendationRoutes = [
     tag,
     summary: 'Record that you opened a product’s page (it feeds “for you”)',
     body: recordViewBody,
+    response: viewRecordedBody,
     responses: { 201: '{ recorded: true }', 400: 'Invalid body', 404: 'No such product on sale' },
     handler: async (req, { core, ctx }) =>
       json(await core.recommendations.recordView(ctx, await parseBody(req, recordViewBody)), 201),

@@ -12,6 +12,7 @@ import {
   adminCliCtx,
   aStoreSelling,
   aVariantOf,
+  aVerifiedUser,
   createPaystackWorld,
   type PaystackWorld,
   payOnCheckoutPage,
@@ -409,6 +410,60 @@ describe('admin routes', () => {
     expect(plans.body.plans.map((p) => p.code)).toEqual(['free', 'basic', 'pro'])
     const page = await world.core.subscriptions.list(adminCliCtx(), { status: 'active' })
     expect(page.items.length).toBeGreaterThan(0)
+  })
+})
+
+describe('admin plan and subscription routes over REST', () => {
+  // Each 2xx body goes through the contract checker (createTestApi): this is what shows that the
+  // Plan, Subscription and PlanInvoice schemas match what the routes really send.
+  it('creates, updates and archives a plan, and reads subscriptions with their invoices', async () => {
+    const token = (await aVerifiedUser(world, 'admin')).session.accessToken
+    const created = await http.call<{ plan: PlanDTO }>('POST', '/api/v1/admin/plans', {
+      token,
+      body: {
+        code: 'team',
+        name: 'Team',
+        amount: 900_000,
+        commissionRateBps: 350,
+        productLimit: 25,
+        payoutMinimumKobo: null,
+      },
+    })
+    expect(created.status).toBe(201)
+    expect(created.body.plan).toMatchObject({ code: 'team', interval: 'monthly', status: 'active' })
+    expect(created.body.plan.paystackPlanCode).toMatch(/^PLN_/)
+    const updated = await http.call<{ plan: PlanDTO }>('PATCH', '/api/v1/admin/plans/team', {
+      token,
+      body: { description: 'For small teams', productLimit: null },
+    })
+    expect(updated.status).toBe(200)
+    expect(updated.body.plan).toMatchObject({ description: 'For small teams', productLimit: null })
+    const archived = await http.call<{ plan: PlanDTO }>(
+      'POST',
+      '/api/v1/admin/plans/team/archive',
+      { token },
+    )
+    expect(archived.body.plan.status).toBe('archived')
+    const all = await http.call<{ plans: PlanDTO[] }>('GET', '/api/v1/admin/plans?archived=true', {
+      token,
+    })
+    expect(all.body.plans.map((p) => p.code)).toContain('team')
+
+    const seller = await aSubscribedSeller('basic')
+    const page = await http.call<{ items: SubscriptionDTO[] }>(
+      'GET',
+      '/api/v1/admin/subscriptions?planCode=basic&limit=100',
+      { token },
+    )
+    expect(page.status).toBe(200)
+    expect(page.body.items.map((s) => s.id)).toContain(seller.subscription.id)
+    const one = await http.call<{ subscription: SubscriptionDTO; invoices: InvoiceDTO[] }>(
+      'GET',
+      `/api/v1/admin/subscriptions/${seller.subscription.storeId}`,
+      { token },
+    )
+    expect(one.body.subscription).toMatchObject({ id: seller.subscription.id, status: 'active' })
+    expect(one.body.invoices.map((i) => i.status)).toContain('paid')
   })
 })
 

@@ -1,4 +1,10 @@
 import { choosePlanBody, listInvoicesQuery } from '@kloset/core'
+import {
+  invoicesPage,
+  plansBody,
+  sellerPlanView,
+  subscriptionBody,
+} from '../contract/plans.schemas.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -14,6 +20,7 @@ export const sellerPlanRoutes = [
     auth: seller,
     tag,
     summary: 'Plans on offer (the free tier first) with what each buys',
+    response: plansBody,
     responses: { 200: '{ plans: [Plan] }' },
     handler: async (_req, { core, ctx }) => json({ plans: await core.plans.list(ctx) }),
   }),
@@ -23,6 +30,7 @@ export const sellerPlanRoutes = [
     auth: seller,
     tag,
     summary: 'Your plan: the policy in force at your store and your subscription (or null)',
+    response: sellerPlanView,
     responses: { 200: '{ policy, subscription }', 404: 'You have no store' },
     handler: async (_req, { core, ctx }) => json(await core.subscriptions.view(ctx)),
   }),
@@ -34,6 +42,7 @@ export const sellerPlanRoutes = [
     summary:
       'Subscribe to a paid plan: answers the Paystack checkout to pay (authorizationUrl); the subscription.create webhook makes it active',
     body: choosePlanBody,
+    response: subscriptionBody,
     responses: {
       201: '{ subscription } with authorizationUrl',
       400: 'Invalid or unknown fields',
@@ -60,6 +69,7 @@ export const sellerPlanRoutes = [
     summary:
       'Change plan: a dearer plan starts now (charged to your saved card), a cheaper one or free at the end of the paid period',
     body: choosePlanBody,
+    response: subscriptionBody,
     responses: {
       200: '{ subscription }',
       400: 'Invalid or unknown fields',
@@ -79,6 +89,7 @@ export const sellerPlanRoutes = [
     tag,
     summary:
       'Cancel: renewals stop now, the plan stays in force until the end of the paid period, then the free tier',
+    response: subscriptionBody,
     responses: { 200: '{ subscription }', 404: 'You have no store', 409: 'Not subscribed' },
     handler: async (_req, { core, ctx }) =>
       json({ subscription: await core.subscriptions.cancel(ctx) }),
@@ -90,6 +101,7 @@ export const sellerPlanRoutes = [
     tag,
     summary: 'Your plan invoices (first charge and renewals), newest first',
     query: listInvoicesQuery,
+    response: invoicesPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.subscriptions.invoices(ctx, parseQuery(url, listInvoicesQuery))),

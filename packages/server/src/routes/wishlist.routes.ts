@@ -1,4 +1,5 @@
 import { addWishlistItemBody, listWishlistQuery, updateWishlistAlertsBody } from '@kloset/core'
+import { removedBody, wishlistItemBody, wishlistPage } from '../contract/wishlist.schemas.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
@@ -15,6 +16,7 @@ export const wishlistRoutes = [
     tag,
     summary: 'Your saved products, newest first, with today’s price and availability',
     query: listWishlistQuery,
+    response: wishlistPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid limit or cursor' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.wishlists.list(ctx, parseQuery(url, listWishlistQuery))),
@@ -27,6 +29,7 @@ export const wishlistRoutes = [
     summary:
       'Save a live product (or one `variantId` of it) with optional `alerts` (`backInStock`, `priceDrop`); saving it again returns the item',
     body: addWishlistItemBody,
+    response: wishlistItemBody,
     responses: {
       200: '{ item }: it was saved already (the alerts given are applied)',
       201: '{ item }',
@@ -49,6 +52,7 @@ export const wishlistRoutes = [
     tag,
     summary: 'Turn an item’s back-in-stock or price-drop alert on (`true`) or off (`false`)',
     body: updateWishlistAlertsBody,
+    response: wishlistItemBody,
     responses: { 200: '{ item }', 400: 'Invalid body', 404: notFound },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -65,6 +69,7 @@ export const wishlistRoutes = [
     auth: 'user',
     tag,
     summary: 'Remove an item from your wishlist',
+    response: removedBody,
     responses: { 200: '{ removed: true }', 404: notFound },
     handler: async (_req, { core, ctx, params }) =>
       json(await core.wishlists.remove(ctx, params.id!)),
