@@ -54,11 +54,11 @@ import { z } from 'zod'
  * Objects are strict, so a field added to a DTO and not here fails the contract test too.
  */
 
-const at = z.string().meta({ format: 'date-time', example: '2026-12-01T09:00:00.000Z' })
-const id = z.string().meta({ example: '6750a1f2c3d4e5f6a7b8c9d0' })
-const kobo = z.number().int().meta({ description: 'Minor units (kobo)', example: 2500000 })
+export const at = z.string().meta({ format: 'date-time', example: '2026-12-01T09:00:00.000Z' })
+export const id = z.string().meta({ example: '6750a1f2c3d4e5f6a7b8c9d0' })
+export const kobo = z.number().int().meta({ description: 'Minor units (kobo)', example: 2500000 })
 const count = z.number().int()
-const currency = z.enum(CURRENCIES)
+export const currency = z.enum(CURRENCIES)
 const strict = z.strictObject
 
 export const userDTO = strict({
@@ -584,8 +584,8 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 // Compile-time guards: each schema's output type and its core DTO must be the same type.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
-type Assert<T extends true> = T
+export type Agrees<S extends z.ZodType, T> = Same<z.output<S>, T>
+export type Assert<T extends true> = T
 export type DtoSchemasAgree = [
   Assert<Agrees<typeof userDTO, UserDTO>>,
   Assert<Agrees<typeof tokenPair, TokenPair>>,
