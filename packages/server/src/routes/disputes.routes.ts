@@ -7,6 +7,7 @@ import {
   MAX_IMAGE_BYTES,
   resolveDisputeCaseBody,
 } from '@kloset/core'
+import { disputeBody, disputesPage } from '../contract/disputes.schemas.js'
 import { readMultipartFile } from '../http/multipart.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
@@ -45,6 +46,7 @@ const buyerRoutes = [
     tag: 'Disputes',
     summary: 'The signed-in buyer’s dispute cases, newest first',
     query: listDisputesQuery,
+    response: disputesPage,
     responses: { 200: '{ items, nextCursor }' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.disputes.listOwn(ctx, parseQuery(url, listDisputesQuery))),
@@ -55,6 +57,7 @@ const buyerRoutes = [
     auth: shoppers,
     tag: 'Disputes',
     summary: 'One case with its deadlines, evidence and history (its buyer or its store’s seller)',
+    response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute of yours' },
     handler: async (_req, { core, ctx, params }) =>
       json({ dispute: await core.disputes.get(ctx, params.id!) }),
@@ -66,6 +69,7 @@ const buyerRoutes = [
     tag: 'Disputes',
     summary: 'Add a note to an open case’s evidence; both parties are told',
     body: disputeNoteBody,
+    response: disputeBody,
     responses: {
       200: '{ dispute }',
       400: 'Invalid body',
@@ -88,6 +92,7 @@ const buyerRoutes = [
     tag: 'Disputes',
     summary: 'Add a photo (multipart field `image`) to an open case’s evidence',
     upload: photoUpload,
+    response: disputeBody,
     responses: photoResponses,
     handler: async (req, { core, ctx, params }) => {
       const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
@@ -101,6 +106,7 @@ const buyerRoutes = [
     tag: 'Disputes',
     summary: 'The buyer asks KlosetStore to decide an answered case (decision within 48 hours)',
     body: escalateDisputeBody,
+    response: disputeBody,
     responses: moveResponses('Not answered yet, or resolved'),
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -122,6 +128,7 @@ const sellerRoutes = [
     tag: 'Seller: disputes',
     summary: 'Your store’s dispute cases, newest first',
     query: listDisputesQuery,
+    response: disputesPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.disputes.listForSeller(ctx, parseQuery(url, listDisputesQuery))),
@@ -132,6 +139,7 @@ const sellerRoutes = [
     auth: seller,
     tag: 'Seller: disputes',
     summary: 'One case of your store',
+    response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute of your store' },
     handler: async (_req, { core, ctx, params }) =>
       json({ dispute: await core.disputes.get(ctx, params.id!) }),
@@ -143,6 +151,7 @@ const sellerRoutes = [
     tag: 'Seller: disputes',
     summary: 'Answer a case within its 3 days; the buyer may then escalate within 3 days',
     body: answerDisputeBody,
+    response: disputeBody,
     responses: moveResponses('Already answered, escalated or resolved'),
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -161,6 +170,7 @@ const sellerRoutes = [
     summary:
       'Accept the claim: refund the whole order or `amount` of it through the refund path; the case is resolved',
     body: acceptDisputeBody,
+    response: disputeBody,
     responses: {
       ...moveResponses('Escalated or resolved'),
       409: 'Escalated or resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid)',
@@ -181,6 +191,7 @@ const sellerRoutes = [
     tag: 'Seller: disputes',
     summary: 'Add a note to an open case’s evidence; both parties are told',
     body: disputeNoteBody,
+    response: disputeBody,
     responses: {
       200: '{ dispute }',
       400: 'Invalid body',
@@ -203,6 +214,7 @@ const sellerRoutes = [
     tag: 'Seller: disputes',
     summary: 'Add a photo (multipart field `image`) to an open case’s evidence',
     upload: photoUpload,
+    response: disputeBody,
     responses: photoResponses,
     handler: async (req, { core, ctx, params }) => {
       const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
@@ -220,6 +232,7 @@ const adminRoutes = [
     tag: 'Admin: disputes',
     summary: 'Every case, newest first; by status, source, store, or only decisions overdue 48 h',
     query: listDisputesQuery,
+    response: disputesPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid query' },
     handler: async (_req, { core, ctx, url }) =>
       json(await core.disputes.list(ctx, parseQuery(url, listDisputesQuery))),
@@ -230,6 +243,7 @@ const adminRoutes = [
     auth: admin,
     tag: 'Admin: disputes',
     summary: 'One case with its evidence, history, deadlines and Paystack side',
+    response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute' },
     handler: async (_req, { core, ctx, params }) =>
       json({ dispute: await core.disputes.get(ctx, params.id!) }),
@@ -241,6 +255,7 @@ const adminRoutes = [
     tag: 'Admin: disputes',
     summary: 'Add an administrator’s note to an open case',
     body: disputeNoteBody,
+    response: disputeBody,
     responses: { 200: '{ dispute }', 400: 'Invalid body', 404: 'No such dispute', 409: 'Resolved' },
     handler: async (req, { core, ctx, params }) =>
       json({
@@ -259,6 +274,7 @@ const adminRoutes = [
     summary:
       'Decide an open case: refund in full or part through the refund path, or release the money to the seller',
     body: resolveDisputeCaseBody,
+    response: disputeBody,
     responses: {
       200: '{ dispute }',
       400: 'Invalid body',

@@ -1,4 +1,5 @@
 import { cancelOrderBody, listOrdersQuery, openDisputeBody } from '@kloset/core'
+import { disputeOpenedBody } from '../contract/disputes.schemas.js'
 import { orderBody, ordersPage, trackingBody } from '../contract/responses.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
@@ -77,6 +78,7 @@ export const orderRoutes = [
     summary:
       'Open a dispute case on an order delivered in the last 14 days, or shipped and overdue; the seller has 3 days to answer',
     body: openDisputeBody,
+    response: disputeOpenedBody,
     responses: {
       201: '{ dispute, order }',
       400: 'No reason or description, or an unknown reason',
