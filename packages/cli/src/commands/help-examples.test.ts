@@ -60,7 +60,9 @@ describe('the help of every command', () => {
         if (!line.includes(`kloset ${words}`)) problems.push(`${command.id}: "${line}"`)
         const flags = [...line.matchAll(/\s--([a-z][a-z-]*)/g)].map((m) => m[1]!)
         for (const flag of flags) {
-          if (!command.flags.includes(flag))
+          // `--no-featured` negates a boolean flag declared with `allowNo`.
+          const named = flag.startsWith('no-') ? flag.slice(3) : flag
+          if (!command.flags.includes(flag) && !command.flags.includes(named))
             problems.push(`${command.id}: unknown --${flag} in "${line}"`)
         }
       }

@@ -1015,6 +1015,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkout/{reference}/payment-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status alone of a checkout, for the return page that holds only the reference (asks Paystack at most every 5 s while unpaid) */
+        get: operations["getApiV1CheckoutReferencePaymentStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1109,7 +1126,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Dispute a shipped or delivered order; an administrator resolves it */
+        /** Open a dispute case on an order delivered in the last 14 days, or shipped and overdue; the seller has 3 days to answer */
         post: operations["postApiV1OrdersIdDispute"];
         delete?: never;
         options?: never;
@@ -1296,7 +1313,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Settle a dispute: refund the buyer, or release the payment to the seller */
+        /** Settle the order’s open dispute case in full: refund the buyer, or release the payment to the seller (POST /api/v1/admin/disputes/:id/resolve also refunds part) */
         post: operations["postApiV1AdminOrdersIdResolve"];
         delete?: never;
         options?: never;
@@ -1509,6 +1526,1065 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/fraud/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fraud cases (review queue), newest first, by status, outcome or buyer */
+        get: operations["getApiV1AdminFraudCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its evidence: decision, orders and timelines, related accounts */
+        get: operations["getApiV1AdminFraudCasesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/cases/{id}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not fraud: release the holds (shipping, the seller’s share); labels the case legit */
+        post: operations["postApiV1AdminFraudCasesIdClear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/cases/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fraud: cancel unpaid orders; refund paid ones (refund), suspend the buyer (suspend), block the address (blockIp) */
+        post: operations["postApiV1AdminFraudCasesIdConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every checkout decision (allowed ones too), newest first, by outcome or buyer */
+        get: operations["getApiV1AdminFraudDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/snoozes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Silence one rule for one buyer until a date */
+        post: operations["postApiV1AdminFraudSnoozes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The repository’s rule sets and how each is published (live, shadow, retired) */
+        get: operations["getApiV1AdminFraudRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay the latest decisions through a rule set version; changes nothing */
+        post: operations["postApiV1AdminFraudRulesTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/rules/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a rule set version live, or as the shadow set (shadow: true) */
+        post: operations["postApiV1AdminFraudRulesPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risk models, newest first, with their weights and last evaluation */
+        get: operations["getApiV1AdminFraudModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/models/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Train a candidate risk model (synthetic traffic + labelled cases) and evaluate it */
+        post: operations["postApiV1AdminFraudModelsTrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/models/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate a model on the held-out later window, next to the rules and the live model */
+        post: operations["postApiV1AdminFraudModelsEvaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fraud/models/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a model live, only if it beats the rules and the live model on the same window */
+        post: operations["postApiV1AdminFraudModelsPromote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved products, newest first, with today’s price and availability */
+        get: operations["getApiV1Wishlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishlist/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save a live product (or one `variantId` of it) with optional `alerts` (`backInStock`, `priceDrop`); saving it again returns the item */
+        post: operations["postApiV1WishlistItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishlist/items/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turn an item’s back-in-stock or price-drop alert on (`true`) or off (`false`) */
+        put: operations["putApiV1WishlistItemsIdAlerts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishlist/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an item from your wishlist */
+        delete: operations["deleteApiV1WishlistItemsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}/also-bought": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers who bought this also bought: co-purchase neighbours, or similar products for a new one */
+        get: operations["getApiV1ProductsIdAlsoBought"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations/for-you": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Picked for you from your orders, wishlist and views (`source: personal`), or trending in your categories (`source: trending`) */
+        get: operations["getApiV1RecommendationsForYou"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that you opened a product’s page (it feeds “for you”) */
+        post: operations["postApiV1RecommendationsViews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your conversations (a seller: the store's), latest activity first, with the last message and unread count */
+        get: operations["getApiV1Conversations"];
+        put?: never;
+        /** Start the conversation with a store from a product, the store or one of your orders, or reopen the one you have */
+        post: operations["postApiV1Conversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation: last sequence, your read position, unread count, block state */
+        get: operations["getApiV1ConversationsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages newest first (`cursor`); with `since`, only those after that sequence */
+        get: operations["getApiV1ConversationsIdMessages"];
+        put?: never;
+        /** Send a message (text up to 2,000 characters, optional product or order, images); a retry with the same clientMessageId is stored once */
+        post: operations["postApiV1ConversationsIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an image (JPEG, PNG or WebP, at most 5 MB and 40 megapixels) to send with attachmentIds */
+        post: operations["postApiV1ConversationsIdAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark read up to a sequence; the read position never moves back */
+        post: operations["postApiV1ConversationsIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report the conversation to trust and safety (administrators may then read it) */
+        post: operations["postApiV1ConversationsIdReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block the other party: neither side can send until you unblock */
+        post: operations["postApiV1ConversationsIdBlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift your block */
+        post: operations["postApiV1ConversationsIdUnblock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations under review, newest first: `filter` reported|flagged|any, `state` open|resolved|all (no message text) */
+        get: operations["getApiV1AdminConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reported or flagged conversation with its messages (blocked attempts and original texts included); audit-logged */
+        get: operations["getApiV1AdminConversationsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/conversations/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the review with a resolution (no_action, warned, suspended) and a note */
+        post: operations["postApiV1AdminConversationsIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans on offer (the free tier first) with what each buys */
+        get: operations["getApiV1SellerPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your plan: the policy in force at your store and your subscription (or null) */
+        get: operations["getApiV1SellerSubscription"];
+        put?: never;
+        /** Subscribe to a paid plan: answers the Paystack checkout to pay (authorizationUrl); the subscription.create webhook makes it active */
+        post: operations["postApiV1SellerSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/subscription/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change plan: a dearer plan starts now (charged to your saved card), a cheaper one or free at the end of the paid period */
+        post: operations["postApiV1SellerSubscriptionChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/subscription/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: renewals stop now, the plan stays in force until the end of the paid period, then the free tier */
+        post: operations["postApiV1SellerSubscriptionCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/subscription/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your plan invoices (first charge and renewals), newest first */
+        get: operations["getApiV1SellerSubscriptionInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans, the free tier first; archived ones with archived=true */
+        get: operations["getApiV1AdminPlans"];
+        put?: never;
+        /** Create a paid plan and the Paystack plan that bills it */
+        post: operations["postApiV1AdminPlans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan’s policy or wording (price and interval are fixed) */
+        patch: operations["patchApiV1AdminPlansCode"];
+        trace?: never;
+    };
+    "/api/v1/admin/plans/{code}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop offering a plan; stores on it keep it until they change or cancel */
+        post: operations["postApiV1AdminPlansCodeArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Seller subscriptions, newest first, by status or plan */
+        get: operations["getApiV1AdminSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/subscriptions/{storeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One store’s subscription with its history and latest invoices */
+        get: operations["getApiV1AdminSubscriptionsStoreId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ip-blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The address and range blocks in force, newest first */
+        get: operations["getApiV1AdminIpBlocks"];
+        put?: never;
+        /** Block an IPv4/IPv6 address or CIDR range, with a reason and an optional expiry */
+        post: operations["postApiV1AdminIpBlocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ip-blocks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a block, by its id (or its range, URL-encoded: 203.0.113.0%2F24) */
+        delete: operations["deleteApiV1AdminIpBlocksId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/mail/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queued mail by status (default failed), newest first; never the bodies */
+        get: operations["getApiV1AdminMailOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/mail/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a failed mail again (sent by the deliver-mail job within a minute) */
+        post: operations["postApiV1AdminMailOutboxIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GMV, commission, take rate, refunds, payouts and orders by status for a period and the one before; payouts due */
+        get: operations["getApiV1AdminDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gross sales, commission, refunds and payouts per day, week or month (CSV with Accept: text/csv) */
+        get: operations["getApiV1AdminReportsRevenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in buyer’s dispute cases, newest first */
+        get: operations["getApiV1Disputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its deadlines, evidence and history (its buyer or its store’s seller) */
+        get: operations["getApiV1DisputesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to an open case’s evidence; both parties are told */
+        post: operations["postApiV1DisputesIdEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a photo (multipart field `image`) to an open case’s evidence */
+        post: operations["postApiV1DisputesIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/disputes/{id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer asks KlosetStore to decide an answered case (decision within 48 hours) */
+        post: operations["postApiV1DisputesIdEscalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your store’s dispute cases, newest first */
+        get: operations["getApiV1SellerDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case of your store */
+        get: operations["getApiV1SellerDisputesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a case within its 3 days; the buyer may then escalate within 3 days */
+        post: operations["postApiV1SellerDisputesIdAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the claim: refund the whole order or `amount` of it through the refund path; the case is resolved */
+        post: operations["postApiV1SellerDisputesIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to an open case’s evidence; both parties are told */
+        post: operations["postApiV1SellerDisputesIdEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/seller/disputes/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a photo (multipart field `image`) to an open case’s evidence */
+        post: operations["postApiV1SellerDisputesIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every case, newest first; by status, source, store, or only decisions overdue 48 h */
+        get: operations["getApiV1AdminDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its evidence, history, deadlines and Paystack side */
+        get: operations["getApiV1AdminDisputesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/disputes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an administrator’s note to an open case */
+        post: operations["postApiV1AdminDisputesIdEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/disputes/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide an open case: refund in full or part through the refund path, or release the money to the seller */
+        post: operations["postApiV1AdminDisputesIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1618,6 +2694,7 @@ export interface components {
             closedUntil?: string;
             /** @example 500 */
             commissionRateBps: number;
+            plan: components["schemas"]["PlanPolicy"];
             /**
              * Format: date-time
              * @example 2026-12-01T09:00:00.000Z
@@ -1646,6 +2723,23 @@ export interface components {
             country: string;
             postalCode?: string;
         };
+        PlanPolicy: {
+            /** @example free */
+            code: string;
+            /** @example 500 */
+            commissionRateBps: number;
+            /**
+             * @description null: unlimited
+             * @example 20
+             */
+            productLimit: number | null;
+            featured: boolean;
+            /**
+             * @description null: the marketplace's PAYOUT_MINIMUM_KOBO
+             * @example null
+             */
+            payoutMinimumKobo: number | null;
+        };
         PublicStore: {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
@@ -1672,6 +2766,11 @@ export interface components {
                 id: string;
                 slug: string;
                 name: string;
+                /**
+                 * @description Present when the store’s plan buys featured placement
+                 * @constant
+                 */
+                featured?: true;
             };
             /**
              * @description Minor units (kobo)
@@ -1710,6 +2809,11 @@ export interface components {
                 id: string;
                 slug: string;
                 name: string;
+                /**
+                 * @description Present when the store’s plan buys featured placement
+                 * @constant
+                 */
+                featured?: true;
             };
             /**
              * @description Minor units (kobo)
@@ -2256,7 +3360,7 @@ export interface components {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
             /** @enum {string} */
-            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment";
+            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment" | "subscription_fee";
             /** @enum {string} */
             currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
             /**
@@ -2523,6 +3627,15 @@ export interface components {
             orderGroup: components["schemas"]["OrderGroup"];
             orders: components["schemas"]["Order"][];
         };
+        PaymentStatus: {
+            /** @example ks_7f3a9c21 */
+            reference: string;
+            /**
+             * @example awaiting_payment
+             * @enum {string}
+             */
+            status: "creating" | "awaiting_payment" | "paid" | "cancelled";
+        };
         OrderTracking: {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             orderId: string;
@@ -2568,6 +3681,129 @@ export interface components {
                  */
                 postedAt: string;
             }[];
+        };
+        Dispute: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            orderId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            storeId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            /** @enum {string} */
+            source: "platform" | "chargeback";
+            /** @enum {string} */
+            status: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+            /** @enum {string} */
+            reason: "not_received" | "not_as_described" | "damaged" | "wrong_item" | "counterfeit" | "other";
+            /** @example The parcel never arrived. */
+            description: string;
+            /**
+             * @description The order total when the case opened: the most the buyer can get back
+             * @example 2500000
+             */
+            amount: number;
+            /** @enum {string} */
+            currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            deadlines: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                sellerDueAt?: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                buyerDueAt?: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                adminDueAt?: string;
+            };
+            /**
+             * @description True once an escalated case passed its 48-hour decision deadline
+             * @example false
+             */
+            overdue: boolean;
+            evidence: {
+                /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                id: string;
+                /** @enum {string} */
+                by: "buyer" | "seller" | "admin" | "system";
+                /** @enum {string} */
+                kind: "note" | "photo" | "timeline";
+                text?: string;
+                photo?: {
+                    /** @example /media/disputes/6750a1f2/photo.webp */
+                    url: string;
+                    /** @example 1200 */
+                    width: number;
+                    /** @example 1600 */
+                    height: number;
+                };
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+            }[];
+            history: {
+                /** @enum {string} */
+                from?: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+                /** @enum {string} */
+                to: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+                /** @example buyer:6750a1f2c3d4e5f6a7b8c9d0 */
+                actor: string;
+                note?: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+            }[];
+            resolution?: {
+                /** @enum {string} */
+                outcome: "refund_full" | "refund_partial" | "release";
+                /**
+                 * @description What the buyer gets back (0 on release)
+                 * @example 2500000
+                 */
+                amount: number;
+                reason: string;
+                decidedBy: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+                refundId?: string;
+            };
+            paystack?: {
+                /** @example 1048576 */
+                disputeId: number;
+                /** @example awaiting-merchant-feedback */
+                status: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                dueAt?: string;
+                evidenceSubmitted: boolean;
+                resolution?: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            updatedAt: string;
         };
         SellerOrder: {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
@@ -2929,7 +4165,7 @@ export interface components {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
             /** @enum {string} */
-            type: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat";
+            type: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist";
             title: string;
             body: string;
             link: {
@@ -2994,6 +4230,963 @@ export interface components {
                 email: boolean;
                 mutable: boolean;
             };
+            wishlist: {
+                inApp: boolean;
+                email: boolean;
+                mutable: boolean;
+            };
+        };
+        FraudCase: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            decisionId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            orderGroupId: string;
+            orderIds: string[];
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            storeIds: string[];
+            /** @enum {string} */
+            outcome: "review" | "hold";
+            /** @enum {string} */
+            status: "open" | "cleared" | "confirmed";
+            score: number;
+            riskScore: number;
+            reasons: string[];
+            /**
+             * @description What the model trains on: confirmed = fraud, cleared = legit
+             * @enum {string}
+             */
+            label?: "fraud" | "legit";
+            resolution?: {
+                /** @example user:6750a1f2c3d4e5f6a7b8c9d0 */
+                by: string;
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+                refunded?: string[];
+                refundFailed?: string[];
+                cancelled?: string[];
+                suspended?: boolean;
+                blockedIp?: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            openedAt: string;
+        };
+        FraudCaseEvidence: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            decisionId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            orderGroupId: string;
+            orderIds: string[];
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            storeIds: string[];
+            /** @enum {string} */
+            outcome: "review" | "hold";
+            /** @enum {string} */
+            status: "open" | "cleared" | "confirmed";
+            score: number;
+            riskScore: number;
+            reasons: string[];
+            /**
+             * @description What the model trains on: confirmed = fraud, cleared = legit
+             * @enum {string}
+             */
+            label?: "fraud" | "legit";
+            resolution?: {
+                /** @example user:6750a1f2c3d4e5f6a7b8c9d0 */
+                by: string;
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+                refunded?: string[];
+                refundFailed?: string[];
+                cancelled?: string[];
+                suspended?: boolean;
+                blockedIp?: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            openedAt: string;
+            decision: components["schemas"]["FraudDecision"];
+            orders: {
+                /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                id: string;
+                /**
+                 * @description The order status, or not_written when the checkout failed before it
+                 * @example processing
+                 */
+                status: string;
+                /** @example 1 */
+                total: number;
+                storeId: string;
+                timeline: {
+                    /** @enum {string} */
+                    kind: "transition" | "note";
+                    from: ("pending" | "processing" | "shipped" | "delivered" | "completed" | "cancelled" | "disputed" | "resolved") | null;
+                    /** @enum {string} */
+                    to: "pending" | "processing" | "shipped" | "delivered" | "completed" | "cancelled" | "disputed" | "resolved";
+                    actor: string;
+                    reason?: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-01T09:00:00.000Z
+                     */
+                    at: string;
+                }[];
+            }[];
+            relatedAccounts: {
+                /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                userId: string;
+                /** @enum {string} */
+                via: "ip" | "device";
+            }[];
+        };
+        FraudDecision: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            orderGroupId: string;
+            orderIds: string[];
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            storeIds: string[];
+            /** @example 197.210.54.12 */
+            ip?: string;
+            deviceId?: string;
+            /** @enum {string} */
+            outcome: "allow" | "review" | "hold" | "decline";
+            /**
+             * @description Points of the rules that fired
+             * @example 40
+             */
+            score: number;
+            /**
+             * @description The learned risk score, 0-99
+             * @example 12
+             */
+            riskScore: number;
+            riskReasons: {
+                /** @enum {string} */
+                feature: "buyerOrdersHour" | "buyerOrdersDay" | "ipOrdersHour" | "ipOrdersDay" | "cardOrdersDay" | "buyerFailedPaymentsDay" | "ipFailedPaymentsDay" | "cardFailedPaymentsDay" | "accountAgeDays" | "orderValue" | "valueToAccountAge" | "sharedIpWithSeller" | "sharedDeviceWithSeller" | "sharedPayoutAccount" | "payoutAccountStores" | "buyerPastOrders" | "buyerRefundRate" | "buyerDisputeRate" | "storeAgeDays" | "newStoreHighValue" | "priceDeviation" | "chatFlags" | "blockedIp";
+                contribution: number;
+            }[];
+            /** @example 1 */
+            modelVersion?: number;
+            /** @example 1 */
+            ruleSetVersion: number;
+            fired: {
+                /** @example velocity-buyer-hour */
+                id: string;
+                /** @example More than 3 checkouts by this buyer in an hour */
+                reason: string;
+                /** @example 40 */
+                points: number;
+            }[];
+            snoozed: string[];
+            inputs: components["schemas"]["FraudRuleInputs"];
+            /** @description What the shadow rule set would have done, when one runs */
+            shadow?: {
+                /** @example 1 */
+                version: number;
+                score: number;
+                /** @enum {string} */
+                outcome: "allow" | "review" | "hold" | "decline";
+                fired: {
+                    /** @example velocity-buyer-hour */
+                    id: string;
+                    /** @example More than 3 checkouts by this buyer in an hour */
+                    reason: string;
+                    /** @example 40 */
+                    points: number;
+                }[];
+                snoozed: string[];
+            };
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            caseId?: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            at: string;
+        };
+        FraudRuleInputs: {
+            buyerOrdersHour: number;
+            buyerOrdersDay: number;
+            ipOrdersHour: number;
+            ipOrdersDay: number;
+            cardOrdersDay: number;
+            buyerFailedPaymentsDay: number;
+            ipFailedPaymentsDay: number;
+            cardFailedPaymentsDay: number;
+            accountAgeDays: number;
+            orderValue: number;
+            valueToAccountAge: number;
+            sharedIpWithSeller: number;
+            sharedDeviceWithSeller: number;
+            sharedPayoutAccount: number;
+            payoutAccountStores: number;
+            buyerPastOrders: number;
+            buyerRefundRate: number;
+            buyerDisputeRate: number;
+            storeAgeDays: number;
+            newStoreHighValue: number;
+            priceDeviation: number;
+            chatFlags: number;
+            blockedIp: number;
+            riskScore: number;
+        };
+        FraudSnooze: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            /** @example velocity-buyer-hour */
+            ruleId: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            until: string;
+        };
+        FraudRuleSet: {
+            /** @example 2 */
+            version: number;
+            name: string;
+            thresholds: {
+                review: number;
+                hold: number;
+                decline: number;
+            };
+            rules: {
+                id: string;
+                reason: string;
+                points: number;
+                when: {
+                    /** @enum {string} */
+                    input: "buyerOrdersHour" | "buyerOrdersDay" | "ipOrdersHour" | "ipOrdersDay" | "cardOrdersDay" | "buyerFailedPaymentsDay" | "ipFailedPaymentsDay" | "cardFailedPaymentsDay" | "accountAgeDays" | "orderValue" | "valueToAccountAge" | "sharedIpWithSeller" | "sharedDeviceWithSeller" | "sharedPayoutAccount" | "payoutAccountStores" | "buyerPastOrders" | "buyerRefundRate" | "buyerDisputeRate" | "storeAgeDays" | "newStoreHighValue" | "priceDeviation" | "chatFlags" | "blockedIp" | "riskScore";
+                    /** @enum {string} */
+                    op: ">=" | ">" | "<=" | "<" | "==" | "!=";
+                    value: number;
+                }[];
+            }[];
+            /** @enum {string} */
+            mode: "live" | "shadow" | "retired" | "unpublished";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            publishedAt?: string;
+            publishedBy?: string;
+        };
+        FraudRuleSetTestReport: {
+            /** @example 2 */
+            version: number;
+            /** @example 200 */
+            replayed: number;
+            outcomes: {
+                allow: number;
+                review: number;
+                hold: number;
+                decline: number;
+            };
+            liveOutcomes: {
+                allow: number;
+                review: number;
+                hold: number;
+                decline: number;
+            };
+            changed: {
+                /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                decisionId: string;
+                /** @enum {string} */
+                live: "allow" | "review" | "hold" | "decline";
+                /** @enum {string} */
+                tested: "allow" | "review" | "hold" | "decline";
+                score: number;
+            }[];
+        };
+        RiskModel: {
+            /** @example 1 */
+            version: number;
+            /** @enum {string} */
+            status: "candidate" | "live" | "retired";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            trainedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            promotedAt?: string;
+            trainedOn: {
+                /** @example 1 */
+                samples: number;
+                /** @example 1 */
+                positives: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                from?: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                to?: string;
+                /** @example 1 */
+                seed?: number;
+            };
+            /**
+             * @description Per signal
+             * @example {
+             *       "buyerOrdersHour": 0.812
+             *     }
+             */
+            weights: {
+                [key: string]: number;
+            };
+            bias: number;
+            /** @description The evaluation of its training or its promotion */
+            evaluation?: components["schemas"]["RiskEvaluation"];
+        };
+        RiskEvaluation: {
+            window: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                to: string;
+                /** @example 4200 */
+                samples: number;
+                /** @example 63 */
+                fraud: number;
+                /** @example 7 */
+                days: number;
+            };
+            /** @example 20 */
+            dailyBudget: number;
+            rules: {
+                precisionAtBudget: number;
+                recallAtBudget: number;
+                prAuc: number;
+                /** @example 1 */
+                flagged: number;
+                /** @example 1 */
+                caught: number;
+                /** @example 1 */
+                fraud: number;
+            };
+            candidate: {
+                precisionAtBudget: number;
+                recallAtBudget: number;
+                prAuc: number;
+                /** @example 1 */
+                flagged: number;
+                /** @example 1 */
+                caught: number;
+                /** @example 1 */
+                fraud: number;
+            };
+            current?: {
+                precisionAtBudget: number;
+                recallAtBudget: number;
+                prAuc: number;
+                /** @example 1 */
+                flagged: number;
+                /** @example 1 */
+                caught: number;
+                /** @example 1 */
+                fraud: number;
+                /** @example 1 */
+                version: number;
+            };
+            candidateWins: boolean;
+        };
+        WishlistItem: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            productId: string;
+            /** @description null: the whole product was saved */
+            variantId: string | null;
+            /**
+             * @example {
+             *       "size": "M"
+             *     }
+             */
+            variantOptions: {
+                [key: string]: string;
+            } | null;
+            /** @description null once the product left the catalog (archived, store closed) */
+            product: components["schemas"]["CatalogProduct"] | null;
+            /**
+             * @description Kobo now; null when unavailable
+             * @example 2200000
+             */
+            price: number | null;
+            /**
+             * @description Kobo when saved
+             * @example 2500000
+             */
+            savedPrice: number;
+            /** @description `price` is below `savedPrice` */
+            priceDropped: boolean;
+            /** @enum {string} */
+            availability: "in_stock" | "low" | "out_of_stock" | "unavailable";
+            alerts: {
+                backInStock: boolean;
+                priceDrop: boolean;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            savedAt: string;
+        };
+        Recommendation: {
+            product: components["schemas"]["CatalogProduct"];
+            /** @example 12 customers bought both */
+            reason: string;
+        };
+        Conversation: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            storeId: string;
+            /** @example Adire House */
+            storeName: string;
+            /**
+             * @description Which side the viewer is on
+             * @enum {string}
+             */
+            as: "buyer" | "seller";
+            context: components["schemas"]["ChatContext"];
+            /** @example 7 */
+            lastSeq: number;
+            lastMessage: {
+                /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                messageId: string;
+                /** @enum {string} */
+                senderRole: "buyer" | "seller";
+                /** @example Is the medium still in stock? */
+                preview: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                at: string;
+            } | null;
+            /**
+             * @description Your last read sequence
+             * @example 5
+             */
+            readSeq: number;
+            /**
+             * @description `lastSeq - readSeq`
+             * @example 2
+             */
+            unreadCount: number;
+            /**
+             * @description The other party's last read sequence
+             * @example 7
+             */
+            otherReadSeq: number;
+            /** @example false */
+            blocked: boolean;
+            /** @example false */
+            blockedByYou: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            lastActivityAt: string;
+        };
+        ChatContext: {
+            /** @enum {string} */
+            kind: "product" | "store" | "order";
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example Adire wrap dress */
+            label: string;
+        };
+        ChatMessage: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            conversationId: string;
+            /** @example 7 */
+            seq: number;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            senderId: string;
+            /** @enum {string} */
+            senderRole: "buyer" | "seller";
+            /** @example c7f1d2e4-msg-0007 */
+            clientMessageId: string;
+            /** @example Is the medium still in stock? */
+            body: string;
+            /**
+             * @description True when contact details were hidden from the text (before a paid order)
+             * @example false
+             */
+            redacted: boolean;
+            context?: components["schemas"]["ChatContext"];
+            attachments: components["schemas"]["ChatAttachment"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+        };
+        ChatAttachment: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example /media/chat/6750a1f2/photo.webp */
+            url: string;
+            /** @example 1200 */
+            width: number;
+            /** @example 1600 */
+            height: number;
+            /**
+             * @description jpeg, png or webp
+             * @example webp
+             */
+            format: string;
+            /** @example 184320 */
+            bytes: number;
+        };
+        SendMessageResult: {
+            message: components["schemas"]["ChatMessage"];
+            /**
+             * @description True when this clientMessageId was already stored: nothing new was sent
+             * @example false
+             */
+            replayed: boolean;
+            moderation: {
+                /** @enum {string} */
+                action: "allow" | "redact";
+                reasons: string[];
+                notices: string[];
+            };
+        };
+        AdminConversation: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            buyerId: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            storeId: string;
+            context: components["schemas"]["ChatContext"];
+            /** @example 7 */
+            lastSeq: number;
+            /** @example null */
+            blockedBy: ("buyer" | "seller") | null;
+            review: {
+                /** @enum {string} */
+                state: "open" | "resolved";
+                reportedAt: string | null;
+                reports: {
+                    /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+                    by: string;
+                    /** @enum {string} */
+                    role: "buyer" | "seller";
+                    /** @example Asked me to pay by bank transfer */
+                    reason: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-12-01T09:00:00.000Z
+                     */
+                    at: string;
+                }[];
+                /** @example null */
+                flaggedAt: string | null;
+                /** @example 0 */
+                flagCount: number;
+                /** @example null */
+                resolvedAt: string | null;
+                /** @example null */
+                resolvedBy: string | null;
+                /**
+                 * @description no_action, warned or suspended; null while open
+                 * @example null
+                 */
+                resolution: string | null;
+                /** @example null */
+                note: string | null;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            lastActivityAt: string;
+        };
+        AdminChatMessage: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /**
+             * @description null for a blocked attempt
+             * @example 7
+             */
+            seq: number | null;
+            /**
+             * @example sent
+             * @enum {string}
+             */
+            state: "pending" | "sent" | "blocked";
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            senderId: string;
+            /** @enum {string} */
+            senderRole: "buyer" | "seller";
+            /** @example Call me on [hidden] */
+            body: string;
+            /**
+             * @description The text before moderation changed it
+             * @example null
+             */
+            original: string | null;
+            /** @example null */
+            moderation: {
+                /** @enum {string} */
+                action: "redact" | "block";
+                reasons: string[];
+            } | null;
+            context?: components["schemas"]["ChatContext"];
+            attachments: components["schemas"]["ChatAttachment"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+        };
+        Plan: {
+            /** @example pro */
+            code: string;
+            /** @example 500 */
+            commissionRateBps: number;
+            /**
+             * @description null: unlimited
+             * @example 20
+             */
+            productLimit: number | null;
+            featured: boolean;
+            /**
+             * @description null: the marketplace's PAYOUT_MINIMUM_KOBO
+             * @example null
+             */
+            payoutMinimumKobo: number | null;
+            /** @example Pro */
+            name: string;
+            /** @example Lower commission and the featured shelf */
+            description: string;
+            /**
+             * @description Price per interval in kobo; 0 for the free tier
+             * @example 1500000
+             */
+            amount: number;
+            /** @enum {string} */
+            currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            /** @description null for the free tier */
+            interval: ("hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "biannually" | "annually") | null;
+            /**
+             * @description null for the free tier
+             * @example PLN_gx2wn530m0i3w3m
+             */
+            paystackPlanCode: string | null;
+            /** @enum {string} */
+            status: "active" | "archived";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        Subscription: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            storeId: string;
+            /** @example pro */
+            planCode: string;
+            /** @enum {string} */
+            status: "incomplete" | "active" | "attention" | "non_renewing" | "expired";
+            /** @description The plan that replaces this one at the end of the paid period */
+            pendingPlanCode: string | null;
+            /**
+             * @description The Paystack checkout to pay while incomplete; null otherwise
+             * @example https://checkout.paystack.com/0peioxfhpn
+             */
+            authorizationUrl: string | null;
+            /** @example ada@example.com */
+            customerEmail: string;
+            /** @example SUB_vsyqdmlzble3uii */
+            paystackSubscriptionCode: string | null;
+            currentPeriodEnd: string | null;
+            /** @description While attention: when the store falls back to the free tier */
+            graceUntil: string | null;
+            /** @example 0 */
+            remindersSent: number;
+            history: components["schemas"]["SubscriptionHistoryEntry"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        SubscriptionHistoryEntry: {
+            from: ("incomplete" | "active" | "attention" | "non_renewing" | "expired") | null;
+            /** @enum {string} */
+            to: "incomplete" | "active" | "attention" | "non_renewing" | "expired";
+            /** @example pro */
+            planCode: string;
+            /** @example subscription.create */
+            reason: string;
+            /** @example system */
+            by: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            at: string;
+        };
+        PlanInvoice: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            storeId: string;
+            /**
+             * @description `INV_...` for a renewal; the transaction reference for the first charge
+             * @example INV_xw3jaq7s2cde
+             */
+            code: string;
+            /** @example pro */
+            planCode: string;
+            /**
+             * @description Minor units (kobo)
+             * @example 1500000
+             */
+            amount: number;
+            /** @enum {string} */
+            currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed";
+            periodStart: string | null;
+            periodEnd: string | null;
+            paidAt: string | null;
+            /** @example sub_6750a1f2_1733043600 */
+            transactionReference: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+        };
+        IpBlock: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /**
+             * @description An address is stored as a /32 or /128
+             * @example 203.0.113.0/24
+             */
+            cidr: string;
+            /** @example Credential stuffing from this range */
+            reason: string;
+            /** @example admin:6750a1f2c3d4e5f6a7b8c9d0 */
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            expiresAt?: string;
+        };
+        OutboxMail: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /** @example ada@example.com */
+            to: string;
+            /** @example Your order has shipped */
+            subject: string;
+            /** @enum {string} */
+            status: "pending" | "sending" | "failed";
+            /** @example 5 */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            nextAttemptAt: string;
+            /** @example 421 4.7.0 Try again later */
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            createdAt: string;
+        };
+        Dashboard: {
+            /** @enum {string} */
+            currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            period: components["schemas"]["PeriodFigures"];
+            previous: components["schemas"]["PeriodFigures"];
+            /** @description Stores whose available balance reaches the payout minimum */
+            payoutsDue: {
+                /** @example 4 */
+                stores: number;
+                /**
+                 * @description Minor units (kobo)
+                 * @example 2500000
+                 */
+                amount: number;
+            };
+        };
+        PeriodFigures: {
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            to: string;
+            revenue: components["schemas"]["RevenueFigures"];
+            /**
+             * @description Commission over gross sales in basis points; 0 without sales
+             * @example 500
+             */
+            takeRateBps: number;
+            /**
+             * @description Store orders placed in the period, by their status now
+             * @example {
+             *       "completed": 12,
+             *       "processing": 3
+             *     }
+             */
+            ordersByStatus: {
+                [key: string]: number;
+            };
+        };
+        RevenueFigures: {
+            /**
+             * @description What buyers paid for orders sold in the period (kobo)
+             * @example 2500000
+             */
+            grossSales: number;
+            /**
+             * @description Commission earned, less commission reversed by refunds (kobo)
+             * @example 125000
+             */
+            commission: number;
+            /**
+             * @description Refunds paid out to buyers (kobo)
+             * @example 0
+             */
+            refunds: number;
+            /**
+             * @description Transfers to sellers settled (kobo)
+             * @example 2000000
+             */
+            payouts: number;
+        };
+        RevenueReport: {
+            /** @enum {string} */
+            currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            to: string;
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            store?: string;
+            totals: components["schemas"]["RevenueFigures"];
+            buckets: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:00:00.000Z
+                 */
+                end: string;
+                /**
+                 * @description What buyers paid for orders sold in the period (kobo)
+                 * @example 2500000
+                 */
+                grossSales: number;
+                /**
+                 * @description Commission earned, less commission reversed by refunds (kobo)
+                 * @example 125000
+                 */
+                commission: number;
+                /**
+                 * @description Refunds paid out to buyers (kobo)
+                 * @example 0
+                 */
+                refunds: number;
+                /**
+                 * @description Transfers to sellers settled (kobo)
+                 * @example 2000000
+                 */
+                payouts: number;
+            }[];
         };
     };
     responses: never;
@@ -3284,6 +5477,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the auth rate limit (RATE_LIMIT_AUTH) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -3549,6 +5762,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the auth rate limit (RATE_LIMIT_AUTH) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -3590,6 +5823,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Over the auth rate limit (RATE_LIMIT_AUTH) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
@@ -3722,6 +5975,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the auth rate limit (RATE_LIMIT_AUTH) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -3778,6 +6051,26 @@ export interface operations {
             /** @description Not signed in */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3855,6 +6148,26 @@ export interface operations {
             /** @description Invalid input (unknown fields are refused) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3950,6 +6263,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -4008,6 +6341,26 @@ export interface operations {
             /** @description No such user */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4102,6 +6455,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -4166,6 +6539,26 @@ export interface operations {
             /** @description Not suspended */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4283,6 +6676,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -4339,6 +6752,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -4352,6 +6772,26 @@ export interface operations {
             /** @description You have no store yet */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4443,6 +6883,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -4474,6 +6921,26 @@ export interface operations {
             /** @description You already have a store, or the name or slug is taken */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,6 +7031,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -4613,6 +7087,26 @@ export interface operations {
             /** @description The name is taken, or the store is closed */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4690,6 +7184,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -4739,6 +7240,26 @@ export interface operations {
             /** @description The store is closed */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4828,6 +7349,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -4863,6 +7404,7 @@ export interface operations {
                 maxPrice?: number;
                 inStock?: "true" | "false";
                 sort?: "newest" | "price_asc" | "price_desc" | "popular";
+                featured?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4914,6 +7456,26 @@ export interface operations {
             /** @description Invalid or unknown parameter, or a cursor of another sort order */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5046,6 +7608,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -5080,6 +7662,7 @@ export interface operations {
                 maxPrice?: number;
                 inStock?: "true" | "false";
                 sort?: "newest" | "price_asc" | "price_desc" | "popular";
+                featured?: "true" | "false";
             };
             header?: never;
             path: {
@@ -5166,6 +7749,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -5223,6 +7826,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
@@ -5285,6 +7908,13 @@ export interface operations {
                      *           ],
                      *           "status": "pending",
                      *           "commissionRateBps": 500,
+                     *           "plan": {
+                     *             "code": "free",
+                     *             "commissionRateBps": 500,
+                     *             "productLimit": 20,
+                     *             "featured": true,
+                     *             "payoutMinimumKobo": null
+                     *           },
                      *           "createdAt": "2026-12-01T09:00:00.000Z",
                      *           "updatedAt": "2026-12-01T09:00:00.000Z"
                      *         }
@@ -5301,6 +7931,26 @@ export interface operations {
             /** @description Not an administrator */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5374,6 +8024,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5387,6 +8044,26 @@ export interface operations {
             /** @description No such store */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,6 +8143,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5497,6 +8181,26 @@ export interface operations {
             /** @description Not pending */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5576,6 +8280,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5625,6 +8336,26 @@ export interface operations {
             /** @description Not pending */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5704,6 +8435,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5753,6 +8491,26 @@ export interface operations {
             /** @description Not approved */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5832,6 +8590,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5863,6 +8628,26 @@ export interface operations {
             /** @description Not suspended */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5942,6 +8727,13 @@ export interface operations {
                      *         ],
                      *         "status": "pending",
                      *         "commissionRateBps": 500,
+                     *         "plan": {
+                     *           "code": "free",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null
+                     *         },
                      *         "createdAt": "2026-12-01T09:00:00.000Z",
                      *         "updatedAt": "2026-12-01T09:00:00.000Z"
                      *       }
@@ -5973,6 +8765,26 @@ export interface operations {
             /** @description Not approved or suspended */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6261,6 +9073,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -6361,6 +9193,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -6421,6 +9273,26 @@ export interface operations {
             /** @description The product is under review (under_review) or archived (product_archived) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6525,6 +9397,26 @@ export interface operations {
                         /** @description Pass as `cursor` for the next page; absent on the last page */
                         nextCursor?: string;
                     };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
@@ -6663,6 +9555,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -6767,6 +9679,26 @@ export interface operations {
             /** @description No such product of yours */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6935,6 +9867,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -7040,6 +9992,26 @@ export interface operations {
             /** @description Not a draft or rejected (invalid_transition), store not approved, or no variants */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7166,6 +10138,26 @@ export interface operations {
             /** @description Not approved */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7314,6 +10306,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -7373,6 +10385,26 @@ export interface operations {
             /** @description Stock held by checkouts, or the last variant of a live product */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7516,6 +10548,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -7641,6 +10693,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -7722,6 +10794,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -7771,6 +10863,26 @@ export interface operations {
                     "application/json": {
                         banks: components["schemas"]["Bank"][];
                     };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Paystack is unavailable */
@@ -7847,6 +10959,26 @@ export interface operations {
             /** @description No store, or no payout account yet */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8097,6 +11229,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -8195,6 +11347,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -8256,6 +11428,26 @@ export interface operations {
             /** @description You have no store */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8366,6 +11558,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -8461,6 +11673,26 @@ export interface operations {
             /** @description Not an administrator */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8595,6 +11827,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -8706,6 +11958,26 @@ export interface operations {
             /** @description Not pending review */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8865,6 +12137,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -8976,6 +12268,26 @@ export interface operations {
             /** @description No revision pending (no_pending_revision) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9135,6 +12447,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -9198,6 +12530,26 @@ export interface operations {
                     "application/json": {
                         cart: components["schemas"]["Cart"];
                     };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
@@ -9344,6 +12696,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -9414,6 +12786,26 @@ export interface operations {
             /** @description No such line */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9538,6 +12930,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -9580,6 +12992,7 @@ export interface operations {
                         country: string;
                         postalCode?: string;
                     };
+                    deviceId?: string;
                 };
             };
         };
@@ -9677,7 +13090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A line is from your own store */
+            /** @description A line is from your own store, or the fraud screen declined it (checkout_declined) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9716,6 +13129,26 @@ export interface operations {
             /** @description Idempotency-Key reused with another body */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9869,6 +13302,110 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1CheckoutReferencePaymentStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { reference, status: creating | awaiting_payment | paid | cancelled } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reference": "ks_7f3a9c21",
+                     *       "status": "awaiting_payment"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentStatus"];
+                };
+            };
+            /** @description No such reference */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -9963,6 +13500,26 @@ export interface operations {
                         /** @description Pass as `cursor` for the next page; absent on the last page */
                         nextCursor?: string;
                     };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
@@ -10073,6 +13630,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -10137,6 +13714,26 @@ export interface operations {
             /** @description No such order you may see */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10284,6 +13881,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -10410,6 +14027,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -10442,19 +14079,52 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    reason: string;
+                    /** @enum {string} */
+                    reason: "not_received" | "not_as_described" | "damaged" | "wrong_item" | "counterfeit" | "other";
+                    description: string;
                 };
             };
         };
         responses: {
-            /** @description { order } */
-            200: {
+            /** @description { dispute, order } */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       },
                      *       "order": {
                      *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
                      *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
@@ -10502,11 +14172,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        dispute: components["schemas"]["Dispute"];
                         order: components["schemas"]["Order"];
                     };
                 };
             };
-            /** @description No reason */
+            /** @description No reason or description, or an unknown reason */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10542,9 +14213,29 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not shipped or delivered */
+            /** @description Not delivered or overdue (not_disputable), past 14 days (dispute_window_closed), or a case is open (dispute_open) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10676,6 +14367,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -10771,6 +14482,26 @@ export interface operations {
             /** @description No such order in your store */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10899,6 +14630,26 @@ export interface operations {
             /** @description Not processing */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11049,9 +14800,29 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not processing */
+            /** @description Not processing, or on hold for a fraud review (order_on_hold) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11195,6 +14966,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -11309,6 +15100,26 @@ export interface operations {
             /** @description Not shipped (order_not_shipped), too many checkpoints, or changed meanwhile */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11458,6 +15269,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -11565,6 +15396,26 @@ export interface operations {
             /** @description Not an administrator */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11718,6 +15569,26 @@ export interface operations {
             /** @description No such order */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11923,6 +15794,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12067,6 +15958,26 @@ export interface operations {
             /** @description Not disputed */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12229,6 +16140,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12317,6 +16248,26 @@ export interface operations {
             /** @description Not an administrator */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12430,6 +16381,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12528,6 +16499,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12598,6 +16589,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12624,7 +16635,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 unread?: "true" | "false";
-                type?: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat";
+                type?: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist";
                 archived?: "true" | "false";
             };
             header?: never;
@@ -12666,6 +16677,26 @@ export interface operations {
             /** @description Invalid filter or cursor */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12728,6 +16759,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12777,6 +16828,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12820,6 +16891,26 @@ export interface operations {
                     "application/json": {
                         updated: number;
                     };
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
@@ -12897,6 +16988,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
             default: {
                 headers: {
@@ -12957,6 +17068,26 @@ export interface operations {
             /** @description No such notification of yours */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13054,6 +17185,11 @@ export interface operations {
                      *           "inApp": true,
                      *           "email": true,
                      *           "mutable": true
+                     *         },
+                     *         "wishlist": {
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "mutable": true
                      *         }
                      *       }
                      *     }
@@ -13061,6 +17197,26 @@ export interface operations {
                     "application/json": {
                         preferences: components["schemas"]["NotificationPreferences"];
                     };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
@@ -13156,6 +17312,11 @@ export interface operations {
                      *           "inApp": true,
                      *           "email": true,
                      *           "mutable": true
+                     *         },
+                     *         "wishlist": {
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "mutable": true
                      *         }
                      *       }
                      *     }
@@ -13168,6 +17329,9130 @@ export interface operations {
             /** @description Unknown type or channel, or an unmutable type muted */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminFraudCases: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "open" | "cleared" | "confirmed";
+                outcome?: "allow" | "review" | "hold" | "decline";
+                buyerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "decisionId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "outcome": "review",
+                     *           "status": "open",
+                     *           "score": 0,
+                     *           "riskScore": 0,
+                     *           "reasons": [
+                     *             "string"
+                     *           ],
+                     *           "openedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["FraudCase"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminFraudCasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { case } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "decisionId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "outcome": "review",
+                     *         "status": "open",
+                     *         "score": 0,
+                     *         "riskScore": 0,
+                     *         "reasons": [
+                     *           "string"
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "decision": {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "outcome": "allow",
+                     *           "score": 40,
+                     *           "riskScore": 12,
+                     *           "riskReasons": [
+                     *             {
+                     *               "feature": "buyerOrdersHour",
+                     *               "contribution": 0
+                     *             }
+                     *           ],
+                     *           "ruleSetVersion": 1,
+                     *           "fired": [
+                     *             {
+                     *               "id": "velocity-buyer-hour",
+                     *               "reason": "More than 3 checkouts by this buyer in an hour",
+                     *               "points": 40
+                     *             }
+                     *           ],
+                     *           "snoozed": [
+                     *             "string"
+                     *           ],
+                     *           "inputs": {
+                     *             "buyerOrdersHour": 0,
+                     *             "buyerOrdersDay": 0,
+                     *             "ipOrdersHour": 0,
+                     *             "ipOrdersDay": 0,
+                     *             "cardOrdersDay": 0,
+                     *             "buyerFailedPaymentsDay": 0,
+                     *             "ipFailedPaymentsDay": 0,
+                     *             "cardFailedPaymentsDay": 0,
+                     *             "accountAgeDays": 0,
+                     *             "orderValue": 0,
+                     *             "valueToAccountAge": 0,
+                     *             "sharedIpWithSeller": 0,
+                     *             "sharedDeviceWithSeller": 0,
+                     *             "sharedPayoutAccount": 0,
+                     *             "payoutAccountStores": 0,
+                     *             "buyerPastOrders": 0,
+                     *             "buyerRefundRate": 0,
+                     *             "buyerDisputeRate": 0,
+                     *             "storeAgeDays": 0,
+                     *             "newStoreHighValue": 0,
+                     *             "priceDeviation": 0,
+                     *             "chatFlags": 0,
+                     *             "blockedIp": 0,
+                     *             "riskScore": 0
+                     *           },
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "orders": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "status": "processing",
+                     *             "total": 1,
+                     *             "storeId": "string",
+                     *             "timeline": [
+                     *               {
+                     *                 "kind": "transition",
+                     *                 "from": "pending",
+                     *                 "to": "pending",
+                     *                 "actor": "string",
+                     *                 "at": "2026-12-01T09:00:00.000Z"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "relatedAccounts": [
+                     *           {
+                     *             "userId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "via": "ip"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        case: components["schemas"]["FraudCaseEvidence"];
+                    };
+                };
+            };
+            /** @description No such case */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudCasesIdClear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { case } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "decisionId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "outcome": "review",
+                     *         "status": "open",
+                     *         "score": 0,
+                     *         "riskScore": 0,
+                     *         "reasons": [
+                     *           "string"
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        case: components["schemas"]["FraudCase"];
+                    };
+                };
+            };
+            /** @description No reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such case */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already cleared or confirmed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudCasesIdConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @default false */
+                    refund?: boolean;
+                    /** @default false */
+                    suspend?: boolean;
+                    /** @default false */
+                    blockIp?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description { case } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "decisionId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeIds": [
+                     *           "6750a1f2c3d4e5f6a7b8c9d0"
+                     *         ],
+                     *         "outcome": "review",
+                     *         "status": "open",
+                     *         "score": 0,
+                     *         "riskScore": 0,
+                     *         "reasons": [
+                     *           "string"
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        case: components["schemas"]["FraudCase"];
+                    };
+                };
+            };
+            /** @description No reason, or blockIp on a case with no recorded address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such case */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already cleared or confirmed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminFraudDecisions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                outcome?: "allow" | "review" | "hold" | "decline";
+                buyerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderGroupId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeIds": [
+                     *             "6750a1f2c3d4e5f6a7b8c9d0"
+                     *           ],
+                     *           "outcome": "allow",
+                     *           "score": 40,
+                     *           "riskScore": 12,
+                     *           "riskReasons": [
+                     *             {
+                     *               "feature": "buyerOrdersHour",
+                     *               "contribution": 0
+                     *             }
+                     *           ],
+                     *           "ruleSetVersion": 1,
+                     *           "fired": [
+                     *             {
+                     *               "id": "velocity-buyer-hour",
+                     *               "reason": "More than 3 checkouts by this buyer in an hour",
+                     *               "points": 40
+                     *             }
+                     *           ],
+                     *           "snoozed": [
+                     *             "string"
+                     *           ],
+                     *           "inputs": {
+                     *             "buyerOrdersHour": 0,
+                     *             "buyerOrdersDay": 0,
+                     *             "ipOrdersHour": 0,
+                     *             "ipOrdersDay": 0,
+                     *             "cardOrdersDay": 0,
+                     *             "buyerFailedPaymentsDay": 0,
+                     *             "ipFailedPaymentsDay": 0,
+                     *             "cardFailedPaymentsDay": 0,
+                     *             "accountAgeDays": 0,
+                     *             "orderValue": 0,
+                     *             "valueToAccountAge": 0,
+                     *             "sharedIpWithSeller": 0,
+                     *             "sharedDeviceWithSeller": 0,
+                     *             "sharedPayoutAccount": 0,
+                     *             "payoutAccountStores": 0,
+                     *             "buyerPastOrders": 0,
+                     *             "buyerRefundRate": 0,
+                     *             "buyerDisputeRate": 0,
+                     *             "storeAgeDays": 0,
+                     *             "newStoreHighValue": 0,
+                     *             "priceDeviation": 0,
+                     *             "chatFlags": 0,
+                     *             "blockedIp": 0,
+                     *             "riskScore": 0
+                     *           },
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["FraudDecision"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudSnoozes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    buyerId: string;
+                    ruleId: string;
+                    until: unknown;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { snooze } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "snooze": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "ruleId": "velocity-buyer-hour",
+                     *         "until": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        snooze: components["schemas"]["FraudSnooze"];
+                    };
+                };
+            };
+            /** @description Unknown rule, a date in the past, or no reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminFraudRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 2,
+                     *           "name": "string",
+                     *           "thresholds": {
+                     *             "review": 0,
+                     *             "hold": 0,
+                     *             "decline": 0
+                     *           },
+                     *           "rules": [
+                     *             {
+                     *               "id": "string",
+                     *               "reason": "string",
+                     *               "points": 0,
+                     *               "when": [
+                     *                 {
+                     *                   "input": "buyerOrdersHour",
+                     *                   "op": ">=",
+                     *                   "value": 0
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "mode": "live"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["FraudRuleSet"][];
+                    };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudRulesTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    /** @default 200 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { report } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "report": {
+                     *         "version": 2,
+                     *         "replayed": 200,
+                     *         "outcomes": {
+                     *           "allow": 0,
+                     *           "review": 0,
+                     *           "hold": 0,
+                     *           "decline": 0
+                     *         },
+                     *         "liveOutcomes": {
+                     *           "allow": 0,
+                     *           "review": 0,
+                     *           "hold": 0,
+                     *           "decline": 0
+                     *         },
+                     *         "changed": [
+                     *           {
+                     *             "decisionId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "live": "allow",
+                     *             "tested": "allow",
+                     *             "score": 0
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        report: components["schemas"]["FraudRuleSetTestReport"];
+                    };
+                };
+            };
+            /** @description No such rule set version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudRulesPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    /** @default false */
+                    shadow?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description { ruleSet } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ruleSet": {
+                     *         "version": 2,
+                     *         "name": "string",
+                     *         "thresholds": {
+                     *           "review": 0,
+                     *           "hold": 0,
+                     *           "decline": 0
+                     *         },
+                     *         "rules": [
+                     *           {
+                     *             "id": "string",
+                     *             "reason": "string",
+                     *             "points": 0,
+                     *             "when": [
+                     *               {
+                     *                 "input": "buyerOrdersHour",
+                     *                 "op": ">=",
+                     *                 "value": 0
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "mode": "live"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        ruleSet: components["schemas"]["FraudRuleSet"];
+                    };
+                };
+            };
+            /** @description No such rule set version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminFraudModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 1,
+                     *           "status": "candidate",
+                     *           "trainedAt": "2026-12-01T09:00:00.000Z",
+                     *           "trainedOn": {
+                     *             "samples": 1,
+                     *             "positives": 1
+                     *           },
+                     *           "weights": {
+                     *             "buyerOrdersHour": 0.812
+                     *           },
+                     *           "bias": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["RiskModel"][];
+                    };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudModelsTrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 7 */
+                    seed?: number;
+                    /** @default 60 */
+                    days?: number;
+                    /** @default 14 */
+                    holdoutDays?: number;
+                    /** @default 12 */
+                    dailyBudget?: number;
+                    /** @default 100 */
+                    epochs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { model, evaluation } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "model": {
+                     *         "version": 1,
+                     *         "status": "candidate",
+                     *         "trainedAt": "2026-12-01T09:00:00.000Z",
+                     *         "trainedOn": {
+                     *           "samples": 1,
+                     *           "positives": 1
+                     *         },
+                     *         "weights": {
+                     *           "buyerOrdersHour": 0.812
+                     *         },
+                     *         "bias": 0
+                     *       },
+                     *       "evaluation": {
+                     *         "window": {
+                     *           "from": "2026-12-01T09:00:00.000Z",
+                     *           "to": "2026-12-01T09:00:00.000Z",
+                     *           "samples": 4200,
+                     *           "fraud": 63,
+                     *           "days": 7
+                     *         },
+                     *         "dailyBudget": 20,
+                     *         "rules": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidate": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidateWins": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        model: components["schemas"]["RiskModel"];
+                        evaluation: components["schemas"]["RiskEvaluation"];
+                    };
+                };
+            };
+            /** @description Invalid options */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudModelsEvaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 7 */
+                    seed?: number;
+                    /** @default 60 */
+                    days?: number;
+                    /** @default 14 */
+                    holdoutDays?: number;
+                    /** @default 12 */
+                    dailyBudget?: number;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { evaluation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "evaluation": {
+                     *         "window": {
+                     *           "from": "2026-12-01T09:00:00.000Z",
+                     *           "to": "2026-12-01T09:00:00.000Z",
+                     *           "samples": 4200,
+                     *           "fraud": 63,
+                     *           "days": 7
+                     *         },
+                     *         "dailyBudget": 20,
+                     *         "rules": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidate": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidateWins": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        evaluation: components["schemas"]["RiskEvaluation"];
+                    };
+                };
+            };
+            /** @description No such model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminFraudModelsPromote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 7 */
+                    seed?: number;
+                    /** @default 60 */
+                    days?: number;
+                    /** @default 14 */
+                    holdoutDays?: number;
+                    /** @default 12 */
+                    dailyBudget?: number;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { model, evaluation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "model": {
+                     *         "version": 1,
+                     *         "status": "candidate",
+                     *         "trainedAt": "2026-12-01T09:00:00.000Z",
+                     *         "trainedOn": {
+                     *           "samples": 1,
+                     *           "positives": 1
+                     *         },
+                     *         "weights": {
+                     *           "buyerOrdersHour": 0.812
+                     *         },
+                     *         "bias": 0
+                     *       },
+                     *       "evaluation": {
+                     *         "window": {
+                     *           "from": "2026-12-01T09:00:00.000Z",
+                     *           "to": "2026-12-01T09:00:00.000Z",
+                     *           "samples": 4200,
+                     *           "fraud": 63,
+                     *           "days": 7
+                     *         },
+                     *         "dailyBudget": 20,
+                     *         "rules": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidate": {
+                     *           "precisionAtBudget": 0,
+                     *           "recallAtBudget": 0,
+                     *           "prAuc": 0,
+                     *           "flagged": 1,
+                     *           "caught": 1,
+                     *           "fraud": 1
+                     *         },
+                     *         "candidateWins": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        model: components["schemas"]["RiskModel"];
+                        evaluation: components["schemas"]["RiskEvaluation"];
+                    };
+                };
+            };
+            /** @description No such model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It does not win (details: the evaluation), or it is already live */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Wishlist: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "productId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "variantId": null,
+                     *           "variantOptions": {
+                     *             "size": "M"
+                     *           },
+                     *           "product": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "title": "Adire maxi dress",
+                     *             "category": "women",
+                     *             "store": {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "slug": "string",
+                     *               "name": "string"
+                     *             },
+                     *             "minPrice": 2500000,
+                     *             "maxPrice": 2500000,
+                     *             "currency": "NGN",
+                     *             "inStock": true,
+                     *             "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *           },
+                     *           "price": 2200000,
+                     *           "savedPrice": 2500000,
+                     *           "priceDropped": true,
+                     *           "availability": "in_stock",
+                     *           "alerts": {
+                     *             "backInStock": true,
+                     *             "priceDrop": true
+                     *           },
+                     *           "savedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["WishlistItem"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1WishlistItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productId: string;
+                    variantId?: string;
+                    alerts?: {
+                        backInStock?: boolean;
+                        priceDrop?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description { item }: it was saved already (the alerts given are applied) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "item": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "productId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "variantId": null,
+                     *         "variantOptions": {
+                     *           "size": "M"
+                     *         },
+                     *         "product": {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "title": "Adire maxi dress",
+                     *           "category": "women",
+                     *           "store": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "slug": "string",
+                     *             "name": "string"
+                     *           },
+                     *           "minPrice": 2500000,
+                     *           "maxPrice": 2500000,
+                     *           "currency": "NGN",
+                     *           "inStock": true,
+                     *           "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "price": 2200000,
+                     *         "savedPrice": 2500000,
+                     *         "priceDropped": true,
+                     *         "availability": "in_stock",
+                     *         "alerts": {
+                     *           "backInStock": true,
+                     *           "priceDrop": true
+                     *         },
+                     *         "savedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        item: components["schemas"]["WishlistItem"];
+                    };
+                };
+            };
+            /** @description { item } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "item": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "productId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "variantId": null,
+                     *         "variantOptions": {
+                     *           "size": "M"
+                     *         },
+                     *         "product": {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "title": "Adire maxi dress",
+                     *           "category": "women",
+                     *           "store": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "slug": "string",
+                     *             "name": "string"
+                     *           },
+                     *           "minPrice": 2500000,
+                     *           "maxPrice": 2500000,
+                     *           "currency": "NGN",
+                     *           "inStock": true,
+                     *           "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "price": 2200000,
+                     *         "savedPrice": 2500000,
+                     *         "priceDropped": true,
+                     *         "availability": "in_stock",
+                     *         "alerts": {
+                     *           "backInStock": true,
+                     *           "priceDrop": true
+                     *         },
+                     *         "savedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        item: components["schemas"]["WishlistItem"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such product on sale, or a variant not of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `wishlist_full`: the wishlist holds 500 items */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1WishlistItemsIdAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    backInStock?: boolean;
+                    priceDrop?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description { item } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "item": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "productId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "variantId": null,
+                     *         "variantOptions": {
+                     *           "size": "M"
+                     *         },
+                     *         "product": {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "title": "Adire maxi dress",
+                     *           "category": "women",
+                     *           "store": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "slug": "string",
+                     *             "name": "string"
+                     *           },
+                     *           "minPrice": 2500000,
+                     *           "maxPrice": 2500000,
+                     *           "currency": "NGN",
+                     *           "inStock": true,
+                     *           "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "price": 2200000,
+                     *         "savedPrice": 2500000,
+                     *         "priceDropped": true,
+                     *         "availability": "in_stock",
+                     *         "alerts": {
+                     *           "backInStock": true,
+                     *           "priceDrop": true
+                     *         },
+                     *         "savedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        item: components["schemas"]["WishlistItem"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item on your wishlist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1WishlistItemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { removed: true } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "removed": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        removed: true;
+                    };
+                };
+            };
+            /** @description No such item on your wishlist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ProductsIdAlsoBought: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items: [{ product, reason }] }: at most 10, at most 3 per store, all in stock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "product": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "title": "Adire maxi dress",
+                     *             "category": "women",
+                     *             "store": {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "slug": "string",
+                     *               "name": "string"
+                     *             },
+                     *             "minPrice": 2500000,
+                     *             "maxPrice": 2500000,
+                     *             "currency": "NGN",
+                     *             "inStock": true,
+                     *             "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *           },
+                     *           "reason": "12 customers bought both"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description At most 10, at most 3 per store, all in stock */
+                        items: components["schemas"]["Recommendation"][];
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product, or not on sale */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1RecommendationsForYou: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { source, items: [{ product, reason }] }: { items: [{ product, reason }] }: at most 10, at most 3 per store, all in stock; never what you bought */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "source": "personal",
+                     *       "items": [
+                     *         {
+                     *           "product": {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "title": "Adire maxi dress",
+                     *             "category": "women",
+                     *             "store": {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "slug": "string",
+                     *               "name": "string"
+                     *             },
+                     *             "minPrice": 2500000,
+                     *             "maxPrice": 2500000,
+                     *             "currency": "NGN",
+                     *             "inStock": true,
+                     *             "publishedAt": "2026-12-01T09:00:00.000Z"
+                     *           },
+                     *           "reason": "12 customers bought both"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description `personal`: from your orders, wishlist and views; `trending`: in your categories
+                         * @enum {string}
+                         */
+                        source: "personal" | "trending";
+                        /** @description At most 10, at most 3 per store, all in stock */
+                        items: components["schemas"]["Recommendation"][];
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1RecommendationsViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { recorded: true } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "recorded": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        recorded: true;
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such product on sale */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Conversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeName": "Adire House",
+                     *           "as": "buyer",
+                     *           "context": {
+                     *             "kind": "product",
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "label": "Adire wrap dress"
+                     *           },
+                     *           "lastSeq": 7,
+                     *           "lastMessage": {
+                     *             "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "senderRole": "buyer",
+                     *             "preview": "Is the medium still in stock?",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           },
+                     *           "readSeq": 5,
+                     *           "unreadCount": 2,
+                     *           "otherReadSeq": 7,
+                     *           "blocked": false,
+                     *           "blockedByYou": false,
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Conversation"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Conversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productId?: string;
+                    storeId?: string;
+                    orderId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { conversation } (it already existed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description { conversation } (new) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description Not exactly one of productId, storeId, orderId */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such live product, approved store or order of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 5 new conversations an hour (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ConversationsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { conversation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ConversationsIdMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                since?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "conversationId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "seq": 7,
+                     *           "senderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "clientMessageId": "c7f1d2e4-msg-0007",
+                     *           "body": "Is the medium still in stock?",
+                     *           "redacted": false,
+                     *           "attachments": [
+                     *             {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "url": "/media/chat/6750a1f2/photo.webp",
+                     *               "width": 1200,
+                     *               "height": 1600,
+                     *               "format": "webp",
+                     *               "bytes": 184320
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["ChatMessage"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid cursor, limit or since */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    body?: string;
+                    clientMessageId?: string;
+                    productId?: string;
+                    orderId?: string;
+                    attachmentIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description { message, replayed: true, moderation } (this clientMessageId was already stored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "conversationId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "seq": 7,
+                     *         "senderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "senderRole": "buyer",
+                     *         "clientMessageId": "c7f1d2e4-msg-0007",
+                     *         "body": "Is the medium still in stock?",
+                     *         "redacted": false,
+                     *         "attachments": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "url": "/media/chat/6750a1f2/photo.webp",
+                     *             "width": 1200,
+                     *             "height": 1600,
+                     *             "format": "webp",
+                     *             "bytes": 184320
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z"
+                     *       },
+                     *       "replayed": false,
+                     *       "moderation": {
+                     *         "action": "allow",
+                     *         "reasons": [
+                     *           "phone"
+                     *         ],
+                     *         "notices": [
+                     *           "phone numbers are hidden until you have a paid order with this store"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SendMessageResult"];
+                };
+            };
+            /** @description { message, replayed: false, moderation } (what moderation hid, and why) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "conversationId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "seq": 7,
+                     *         "senderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "senderRole": "buyer",
+                     *         "clientMessageId": "c7f1d2e4-msg-0007",
+                     *         "body": "Is the medium still in stock?",
+                     *         "redacted": false,
+                     *         "attachments": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "url": "/media/chat/6750a1f2/photo.webp",
+                     *             "width": 1200,
+                     *             "height": 1600,
+                     *             "format": "webp",
+                     *             "bytes": 184320
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z"
+                     *       },
+                     *       "replayed": false,
+                     *       "moderation": {
+                     *         "action": "allow",
+                     *         "reasons": [
+                     *           "phone"
+                     *         ],
+                     *         "notices": [
+                     *           "phone numbers are hidden until you have a paid order with this store"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SendMessageResult"];
+                };
+            };
+            /** @description Empty message (empty_message), unknown attachment, product or order of another store */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The conversation is blocked (conversation_blocked) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The same clientMessageId is being sent right now (send_in_progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 2,000 characters (message_too_long) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: moving payment off the platform (message_blocked, details.reasons) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 20 messages a minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description One file of at most 5242880 bytes */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { attachment } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachment": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "url": "/media/chat/6750a1f2/photo.webp",
+                     *         "width": 1200,
+                     *         "height": 1600,
+                     *         "format": "webp",
+                     *         "bytes": 184320
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        attachment: components["schemas"]["ChatAttachment"];
+                    };
+                };
+            };
+            /** @description No file, more than one, or a corrupt image (invalid_image) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The conversation is blocked (conversation_blocked) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 5 MB (payload_too_large) or 40 megapixels (image_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP by its bytes (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Counts as a message: 20 a minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    seq: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { conversation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description seq missing or negative */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { reported: true } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reported": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        reported: true;
+                    };
+                };
+            };
+            /** @description reason missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdBlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { conversation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The other party already blocked it (already_blocked) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsIdUnblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { conversation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeName": "Adire House",
+                     *         "as": "buyer",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "lastMessage": {
+                     *           "messageId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "senderRole": "buyer",
+                     *           "preview": "Is the medium still in stock?",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         "readSeq": 5,
+                     *         "unreadCount": 2,
+                     *         "otherReadSeq": 7,
+                     *         "blocked": false,
+                     *         "blockedByYou": false,
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description The other party blocked it (not_your_block) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conversation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminConversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                filter?: "reported" | "flagged" | "any";
+                state?: "open" | "resolved" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "context": {
+                     *             "kind": "product",
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "label": "Adire wrap dress"
+                     *           },
+                     *           "lastSeq": 7,
+                     *           "blockedBy": null,
+                     *           "review": {
+                     *             "state": "open",
+                     *             "reportedAt": "2026-12-01T09:00:00.000Z",
+                     *             "reports": [
+                     *               {
+                     *                 "by": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *                 "role": "buyer",
+                     *                 "reason": "Asked me to pay by bank transfer",
+                     *                 "at": "2026-12-01T09:00:00.000Z"
+                     *               }
+                     *             ],
+                     *             "flaggedAt": null,
+                     *             "flagCount": 0,
+                     *             "resolvedAt": null,
+                     *             "resolvedBy": null,
+                     *             "resolution": null,
+                     *             "note": null
+                     *           },
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["AdminConversation"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminConversationsId: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                since?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { conversation, messages } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "blockedBy": null,
+                     *         "review": {
+                     *           "state": "open",
+                     *           "reportedAt": "2026-12-01T09:00:00.000Z",
+                     *           "reports": [
+                     *             {
+                     *               "by": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "role": "buyer",
+                     *               "reason": "Asked me to pay by bank transfer",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "flaggedAt": null,
+                     *           "flagCount": 0,
+                     *           "resolvedAt": null,
+                     *           "resolvedBy": null,
+                     *           "resolution": null,
+                     *           "note": null
+                     *         },
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       },
+                     *       "messages": {
+                     *         "items": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "seq": 7,
+                     *             "state": "sent",
+                     *             "senderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "senderRole": "buyer",
+                     *             "body": "Call me on [hidden]",
+                     *             "original": null,
+                     *             "moderation": null,
+                     *             "attachments": [
+                     *               {
+                     *                 "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *                 "url": "/media/chat/6750a1f2/photo.webp",
+                     *                 "width": 1200,
+                     *                 "height": 1600,
+                     *                 "format": "webp",
+                     *                 "bytes": 184320
+                     *               }
+                     *             ],
+                     *             "createdAt": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["AdminConversation"];
+                        messages: {
+                            items: components["schemas"]["AdminChatMessage"][];
+                            /** @description Pass as `cursor` for the next page; absent on the last page */
+                            nextCursor?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No reported or flagged conversation with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminConversationsIdResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    resolution: "no_action" | "warned" | "suspended";
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { conversation } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "context": {
+                     *           "kind": "product",
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "label": "Adire wrap dress"
+                     *         },
+                     *         "lastSeq": 7,
+                     *         "blockedBy": null,
+                     *         "review": {
+                     *           "state": "open",
+                     *           "reportedAt": "2026-12-01T09:00:00.000Z",
+                     *           "reports": [
+                     *             {
+                     *               "by": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "role": "buyer",
+                     *               "reason": "Asked me to pay by bank transfer",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "flaggedAt": null,
+                     *           "flagCount": 0,
+                     *           "resolvedAt": null,
+                     *           "resolvedBy": null,
+                     *           "resolution": null,
+                     *           "note": null
+                     *         },
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastActivityAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        conversation: components["schemas"]["AdminConversation"];
+                    };
+                };
+            };
+            /** @description resolution or note missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No reported or flagged conversation with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already resolved (already_resolved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SellerPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { plans: [Plan] } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plans": [
+                     *         {
+                     *           "code": "pro",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null,
+                     *           "name": "Pro",
+                     *           "description": "Lower commission and the featured shelf",
+                     *           "amount": 1500000,
+                     *           "currency": "NGN",
+                     *           "interval": "hourly",
+                     *           "paystackPlanCode": "PLN_gx2wn530m0i3w3m",
+                     *           "status": "active",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        plans: components["schemas"]["Plan"][];
+                    };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SellerSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { policy, subscription } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "policy": {
+                     *         "code": "free",
+                     *         "commissionRateBps": 500,
+                     *         "productLimit": 20,
+                     *         "featured": true,
+                     *         "payoutMinimumKobo": null
+                     *       },
+                     *       "subscription": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "planCode": "pro",
+                     *         "status": "incomplete",
+                     *         "pendingPlanCode": null,
+                     *         "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *         "customerEmail": "ada@example.com",
+                     *         "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *         "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *         "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *         "remindersSent": 0,
+                     *         "history": [
+                     *           {
+                     *             "from": "incomplete",
+                     *             "to": "incomplete",
+                     *             "planCode": "pro",
+                     *             "reason": "subscription.create",
+                     *             "by": "system",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        policy: components["schemas"]["PlanPolicy"];
+                        subscription: components["schemas"]["Subscription"] | null;
+                    };
+                };
+            };
+            /** @description You have no store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    planCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { subscription } with authorizationUrl */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscription": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "planCode": "pro",
+                     *         "status": "incomplete",
+                     *         "pendingPlanCode": null,
+                     *         "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *         "customerEmail": "ada@example.com",
+                     *         "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *         "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *         "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *         "remindersSent": 0,
+                     *         "history": [
+                     *           {
+                     *             "from": "incomplete",
+                     *             "to": "incomplete",
+                     *             "planCode": "pro",
+                     *             "reason": "subscription.create",
+                     *             "by": "system",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        subscription: components["schemas"]["Subscription"];
+                    };
+                };
+            };
+            /** @description Invalid or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No store, or no such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Store not approved, already subscribed (use change), free tier or archived plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Paystack is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerSubscriptionChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    planCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { subscription } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscription": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "planCode": "pro",
+                     *         "status": "incomplete",
+                     *         "pendingPlanCode": null,
+                     *         "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *         "customerEmail": "ada@example.com",
+                     *         "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *         "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *         "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *         "remindersSent": 0,
+                     *         "history": [
+                     *           {
+                     *             "from": "incomplete",
+                     *             "to": "incomplete",
+                     *             "planCode": "pro",
+                     *             "reason": "subscription.create",
+                     *             "by": "system",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        subscription: components["schemas"]["Subscription"];
+                    };
+                };
+            };
+            /** @description Invalid or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No store, or no such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not subscribed, same plan, or archived plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Paystack is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerSubscriptionCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { subscription } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscription": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "planCode": "pro",
+                     *         "status": "incomplete",
+                     *         "pendingPlanCode": null,
+                     *         "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *         "customerEmail": "ada@example.com",
+                     *         "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *         "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *         "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *         "remindersSent": 0,
+                     *         "history": [
+                     *           {
+                     *             "from": "incomplete",
+                     *             "to": "incomplete",
+                     *             "planCode": "pro",
+                     *             "reason": "subscription.create",
+                     *             "by": "system",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        subscription: components["schemas"]["Subscription"];
+                    };
+                };
+            };
+            /** @description You have no store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not subscribed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SellerSubscriptionInvoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "code": "INV_xw3jaq7s2cde",
+                     *           "planCode": "pro",
+                     *           "amount": 1500000,
+                     *           "currency": "NGN",
+                     *           "status": "pending",
+                     *           "periodStart": "2026-12-01T09:00:00.000Z",
+                     *           "periodEnd": "2026-12-01T09:00:00.000Z",
+                     *           "paidAt": "2026-12-01T09:00:00.000Z",
+                     *           "transactionReference": "sub_6750a1f2_1733043600",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["PlanInvoice"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description You have no store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminPlans: {
+        parameters: {
+            query?: {
+                archived?: boolean | ("true" | "false");
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { plans: [Plan] } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plans": [
+                     *         {
+                     *           "code": "pro",
+                     *           "commissionRateBps": 500,
+                     *           "productLimit": 20,
+                     *           "featured": true,
+                     *           "payoutMinimumKobo": null,
+                     *           "name": "Pro",
+                     *           "description": "Lower commission and the featured shelf",
+                     *           "amount": 1500000,
+                     *           "currency": "NGN",
+                     *           "interval": "hourly",
+                     *           "paystackPlanCode": "PLN_gx2wn530m0i3w3m",
+                     *           "status": "active",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        plans: components["schemas"]["Plan"][];
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    name: string;
+                    /** @default  */
+                    description?: string;
+                    amount: number;
+                    /**
+                     * @default monthly
+                     * @enum {string}
+                     */
+                    interval?: "hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "biannually" | "annually";
+                    commissionRateBps: number;
+                    productLimit: number | null;
+                    /** @default false */
+                    featured?: boolean;
+                    /** @default null */
+                    payoutMinimumKobo?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description { plan } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "code": "pro",
+                     *         "commissionRateBps": 500,
+                     *         "productLimit": 20,
+                     *         "featured": true,
+                     *         "payoutMinimumKobo": null,
+                     *         "name": "Pro",
+                     *         "description": "Lower commission and the featured shelf",
+                     *         "amount": 1500000,
+                     *         "currency": "NGN",
+                     *         "interval": "hourly",
+                     *         "paystackPlanCode": "PLN_gx2wn530m0i3w3m",
+                     *         "status": "active",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        plan: components["schemas"]["Plan"];
+                    };
+                };
+            };
+            /** @description Invalid or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A plan with that code exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Paystack is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1AdminPlansCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string;
+                    commissionRateBps?: number;
+                    productLimit?: number | null;
+                    featured?: boolean;
+                    payoutMinimumKobo?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description { plan } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "code": "pro",
+                     *         "commissionRateBps": 500,
+                     *         "productLimit": 20,
+                     *         "featured": true,
+                     *         "payoutMinimumKobo": null,
+                     *         "name": "Pro",
+                     *         "description": "Lower commission and the featured shelf",
+                     *         "amount": 1500000,
+                     *         "currency": "NGN",
+                     *         "interval": "hourly",
+                     *         "paystackPlanCode": "PLN_gx2wn530m0i3w3m",
+                     *         "status": "active",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        plan: components["schemas"]["Plan"];
+                    };
+                };
+            };
+            /** @description Invalid or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Archived plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminPlansCodeArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { plan } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "plan": {
+                     *         "code": "pro",
+                     *         "commissionRateBps": 500,
+                     *         "productLimit": 20,
+                     *         "featured": true,
+                     *         "payoutMinimumKobo": null,
+                     *         "name": "Pro",
+                     *         "description": "Lower commission and the featured shelf",
+                     *         "amount": 1500000,
+                     *         "currency": "NGN",
+                     *         "interval": "hourly",
+                     *         "paystackPlanCode": "PLN_gx2wn530m0i3w3m",
+                     *         "status": "active",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        plan: components["schemas"]["Plan"];
+                    };
+                };
+            };
+            /** @description No such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Free tier, or already archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminSubscriptions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "incomplete" | "active" | "attention" | "non_renewing" | "expired";
+                planCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "planCode": "pro",
+                     *           "status": "incomplete",
+                     *           "pendingPlanCode": null,
+                     *           "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *           "customerEmail": "ada@example.com",
+                     *           "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *           "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *           "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *           "remindersSent": 0,
+                     *           "history": [
+                     *             {
+                     *               "from": "incomplete",
+                     *               "to": "incomplete",
+                     *               "planCode": "pro",
+                     *               "reason": "subscription.create",
+                     *               "by": "system",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Subscription"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminSubscriptionsStoreId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { subscription, invoices } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscription": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "planCode": "pro",
+                     *         "status": "incomplete",
+                     *         "pendingPlanCode": null,
+                     *         "authorizationUrl": "https://checkout.paystack.com/0peioxfhpn",
+                     *         "customerEmail": "ada@example.com",
+                     *         "paystackSubscriptionCode": "SUB_vsyqdmlzble3uii",
+                     *         "currentPeriodEnd": "2026-12-01T09:00:00.000Z",
+                     *         "graceUntil": "2026-12-01T09:00:00.000Z",
+                     *         "remindersSent": 0,
+                     *         "history": [
+                     *           {
+                     *             "from": "incomplete",
+                     *             "to": "incomplete",
+                     *             "planCode": "pro",
+                     *             "reason": "subscription.create",
+                     *             "by": "system",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       },
+                     *       "invoices": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "code": "INV_xw3jaq7s2cde",
+                     *           "planCode": "pro",
+                     *           "amount": 1500000,
+                     *           "currency": "NGN",
+                     *           "status": "pending",
+                     *           "periodStart": "2026-12-01T09:00:00.000Z",
+                     *           "periodEnd": "2026-12-01T09:00:00.000Z",
+                     *           "paidAt": "2026-12-01T09:00:00.000Z",
+                     *           "transactionReference": "sub_6750a1f2_1733043600",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        subscription: components["schemas"]["Subscription"];
+                        invoices: components["schemas"]["PlanInvoice"][];
+                    };
+                };
+            };
+            /** @description No subscription for that store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminIpBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "cidr": "203.0.113.0/24",
+                     *           "reason": "Credential stuffing from this range",
+                     *           "createdBy": "admin:6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["IpBlock"][];
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminIpBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cidr: string;
+                    reason: string;
+                    expiresInMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description { block } */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "block": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "cidr": "203.0.113.0/24",
+                     *         "reason": "Credential stuffing from this range",
+                     *         "createdBy": "admin:6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        block: components["schemas"]["IpBlock"];
+                    };
+                };
+            };
+            /** @description Not an address or range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ip_already_blocked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1AdminIpBlocksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { block } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "block": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "cidr": "203.0.113.0/24",
+                     *         "reason": "Credential stuffing from this range",
+                     *         "createdBy": "admin:6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        block: components["schemas"]["IpBlock"];
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ip_block_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminMailOutbox: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "failed" | "pending" | "sending";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "to": "ada@example.com",
+                     *           "subject": "Your order has shipped",
+                     *           "status": "pending",
+                     *           "attempts": 5,
+                     *           "nextAttemptAt": "2026-12-01T09:00:00.000Z",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["OutboxMail"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminMailOutboxIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { mail } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "mail": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "to": "ada@example.com",
+                     *         "subject": "Your order has shipped",
+                     *         "status": "pending",
+                     *         "attempts": 5,
+                     *         "nextAttemptAt": "2026-12-01T09:00:00.000Z",
+                     *         "createdAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        mail: components["schemas"]["OutboxMail"];
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description mail_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description mail_not_failed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminDashboard: {
+        parameters: {
+            query: {
+                from: unknown;
+                to: unknown;
+                currency?: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dashboard */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "NGN",
+                     *       "period": {
+                     *         "from": "2026-12-01T09:00:00.000Z",
+                     *         "to": "2026-12-01T09:00:00.000Z",
+                     *         "revenue": {
+                     *           "grossSales": 2500000,
+                     *           "commission": 125000,
+                     *           "refunds": 0,
+                     *           "payouts": 2000000
+                     *         },
+                     *         "takeRateBps": 500,
+                     *         "ordersByStatus": {
+                     *           "completed": 12,
+                     *           "processing": 3
+                     *         }
+                     *       },
+                     *       "previous": {
+                     *         "from": "2026-12-01T09:00:00.000Z",
+                     *         "to": "2026-12-01T09:00:00.000Z",
+                     *         "revenue": {
+                     *           "grossSales": 2500000,
+                     *           "commission": 125000,
+                     *           "refunds": 0,
+                     *           "payouts": 2000000
+                     *         },
+                     *         "takeRateBps": 500,
+                     *         "ordersByStatus": {
+                     *           "completed": 12,
+                     *           "processing": 3
+                     *         }
+                     *       },
+                     *       "payoutsDue": {
+                     *         "stores": 4,
+                     *         "amount": 2500000
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Invalid period */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminReportsRevenue: {
+        parameters: {
+            query: {
+                from: unknown;
+                to: unknown;
+                currency?: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
+                granularity?: "day" | "week" | "month";
+                store?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { currency, from, to, granularity, store?, totals, buckets }, or text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "NGN",
+                     *       "from": "2026-12-01T09:00:00.000Z",
+                     *       "to": "2026-12-01T09:00:00.000Z",
+                     *       "granularity": "day",
+                     *       "totals": {
+                     *         "grossSales": 2500000,
+                     *         "commission": 125000,
+                     *         "refunds": 0,
+                     *         "payouts": 2000000
+                     *       },
+                     *       "buckets": [
+                     *         {
+                     *           "start": "2026-12-01T09:00:00.000Z",
+                     *           "end": "2026-12-01T09:00:00.000Z",
+                     *           "grossSales": 2500000,
+                     *           "commission": 125000,
+                     *           "refunds": 0,
+                     *           "payouts": 2000000
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RevenueReport"];
+                    /**
+                     * @example start,end,currency,gross_sales,commission,refunds,payouts
+                     *     2026-12-01T00:00:00.000Z,2026-12-02T00:00:00.000Z,NGN,2500000,125000,0,2000000
+                     *     total,,NGN,2500000,125000,0,2000000
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid period or too many buckets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Disputes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+                source?: "platform" | "chargeback";
+                overdue?: boolean | ("true" | "false");
+                store?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "source": "platform",
+                     *           "status": "awaiting_seller",
+                     *           "reason": "not_received",
+                     *           "description": "The parcel never arrived.",
+                     *           "amount": 2500000,
+                     *           "currency": "NGN",
+                     *           "deadlines": {},
+                     *           "overdue": false,
+                     *           "evidence": [
+                     *             {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "by": "buyer",
+                     *               "kind": "note",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "history": [
+                     *             {
+                     *               "to": "awaiting_seller",
+                     *               "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "openedAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Dispute"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DisputesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DisputesIdEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved (dispute_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DisputesIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description One file of at most 5242880 bytes */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute }, the photo last in its evidence */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description No file, or a corrupt image (invalid_image) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved (dispute_closed), or 10 photos already (too_many_photos) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 5 MB or 40 megapixels */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP by its bytes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1DisputesIdEscalate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not your move in this state (transition_not_allowed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not answered yet, or resolved (invalid_transition, dispute_changed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SellerDisputes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+                source?: "platform" | "chargeback";
+                overdue?: boolean | ("true" | "false");
+                store?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "source": "platform",
+                     *           "status": "awaiting_seller",
+                     *           "reason": "not_received",
+                     *           "description": "The parcel never arrived.",
+                     *           "amount": 2500000,
+                     *           "currency": "NGN",
+                     *           "deadlines": {},
+                     *           "overdue": false,
+                     *           "evidence": [
+                     *             {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "by": "buyer",
+                     *               "kind": "note",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "history": [
+                     *             {
+                     *               "to": "awaiting_seller",
+                     *               "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "openedAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Dispute"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description You have no store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1SellerDisputesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description No such dispute of your store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerDisputesIdAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    message: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not your move in this state (transition_not_allowed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already answered, escalated or resolved (invalid_transition, dispute_changed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerDisputesIdAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    refund: "full" | "partial";
+                    amount?: number;
+                    message?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not your move in this state (transition_not_allowed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Escalated or resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerDisputesIdEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of your store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved (dispute_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1SellerDisputesIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description One file of at most 5242880 bytes */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute }, the photo last in its evidence */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description No file, or a corrupt image (invalid_image) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved (dispute_closed), or 10 photos already (too_many_photos) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over 5 MB or 40 megapixels */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP by its bytes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminDisputes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "awaiting_seller" | "seller_answered" | "escalated" | "resolved";
+                source?: "platform" | "chargeback";
+                overdue?: boolean | ("true" | "false");
+                store?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "source": "platform",
+                     *           "status": "awaiting_seller",
+                     *           "reason": "not_received",
+                     *           "description": "The parcel never arrived.",
+                     *           "amount": 2500000,
+                     *           "currency": "NGN",
+                     *           "deadlines": {},
+                     *           "overdue": false,
+                     *           "evidence": [
+                     *             {
+                     *               "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "by": "buyer",
+                     *               "kind": "note",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "history": [
+                     *             {
+                     *               "to": "awaiting_seller",
+                     *               "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *               "at": "2026-12-01T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "openedAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Dispute"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminDisputesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description No such dispute */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminDisputesIdEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminDisputesIdResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "refund" | "release";
+                    /** @enum {string} */
+                    refund?: "full" | "partial";
+                    amount?: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { dispute } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dispute": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "orderId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "storeId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "buyerId": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "source": "platform",
+                     *         "status": "awaiting_seller",
+                     *         "reason": "not_received",
+                     *         "description": "The parcel never arrived.",
+                     *         "amount": 2500000,
+                     *         "currency": "NGN",
+                     *         "deadlines": {},
+                     *         "overdue": false,
+                     *         "evidence": [
+                     *           {
+                     *             "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "by": "buyer",
+                     *             "kind": "note",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "history": [
+                     *           {
+                     *             "to": "awaiting_seller",
+                     *             "actor": "buyer:6750a1f2c3d4e5f6a7b8c9d0",
+                     *             "at": "2026-12-01T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "openedAt": "2026-12-01T09:00:00.000Z",
+                     *         "updatedAt": "2026-12-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        dispute: components["schemas"]["Dispute"];
+                    };
+                };
+            };
+            /** @description Invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such dispute */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

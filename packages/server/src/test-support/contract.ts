@@ -76,9 +76,11 @@ export class ContractChecker {
       return
     }
     if (!route) {
-      // Outside the route table (the document itself, the reference page): errors still use
-      // the envelope.
-      if (status >= 400) this.validate(where, { $ref: '#/components/schemas/Error' }, body)
+      // Outside the route table (the document itself, the reference page): JSON errors still
+      // use the envelope. The HTML pages the links land on (pages/) answer their errors as
+      // pages, for people, not as API bodies.
+      if (status >= 400 && media === 'application/json')
+        this.validate(where, { $ref: '#/components/schemas/Error' }, body)
       return
     }
     if (!schema) {

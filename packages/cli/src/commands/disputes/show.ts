@@ -5,6 +5,10 @@ import { renderRecord, renderTable, statusColour } from '../../table.js'
 
 export default class DisputesShow extends KlosetCommand {
   static override summary = 'Show a dispute case: deadlines, evidence bundle, history, resolution'
+  static override examples = [
+    '<%= config.bin %> disputes show 6751f3b0c1d2e3f4a5b6c7e1',
+    '<%= config.bin %> disputes show 6751f3b0c1d2e3f4a5b6c7e1 --json',
+  ]
   static override args = { id: Args.string({ required: true, description: 'dispute id' }) }
 
   async run(): Promise<{ dispute: DisputeDTO }> {

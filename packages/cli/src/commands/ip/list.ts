@@ -4,6 +4,7 @@ import { renderTable } from '../../table.js'
 
 export default class IpList extends KlosetCommand {
   static override summary = 'The address and range blocks in force, newest first'
+  static override examples = ['<%= config.bin %> ip list', '<%= config.bin %> ip list --json']
 
   async run(): Promise<{ items: IpBlockDTO[] }> {
     await this.parse(IpList)
