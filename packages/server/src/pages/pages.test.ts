@@ -33,6 +33,19 @@ describe('with no APP_URL', () => {
     expect(String(res.body)).toContain('<input type="hidden" name="token" value="abc">')
   })
 
+  it('answers the plan and chat links with pages that say where to go, and nothing private', async () => {
+    const returned = await t.call('GET', '/seller/plan?reference=sub_123&trxref=sub_123')
+    expect(returned.status).toBe(200)
+    expect(returned.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(String(returned.body)).toContain('Paystack is confirming your payment')
+    const plan = await t.call('GET', '/seller/plan')
+    expect(String(plan.body)).toContain('See your plan, change it, cancel it')
+    const chat = await t.call('GET', '/conversations/6751f3b0c1d2e3f4a5b6c7e1')
+    expect(chat.status).toBe(200)
+    expect(String(chat.body)).toContain('Open the KlosetStore app to read this conversation')
+    expect(String(chat.body)).not.toContain('6751f3b0c1d2e3f4a5b6c7e1')
+  })
+
   it('escapes what comes from the address bar', async () => {
     const res = await t.call('GET', '/reset-password?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E')
     expect(String(res.body)).not.toContain('<script>alert(1)')

@@ -1,6 +1,7 @@
 import type { Core } from '@kloset/core'
 import { Router } from '../http/router.js'
 import { accountPages } from './account.pages.js'
+import { appPages } from './app.pages.js'
 import { shopPages } from './shop.pages.js'
 
 /**
@@ -9,5 +10,5 @@ import { shopPages } from './shop.pages.js'
  */
 export function createPages(core: Core): Router | undefined {
   if (core.config.appUrl) return undefined
-  return new Router([...accountPages, ...shopPages])
+  return new Router([...accountPages, ...shopPages, ...appPages])
 }
