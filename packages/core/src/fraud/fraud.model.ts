@@ -2,34 +2,14 @@ import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import type {
   CaseStatus,
   FraudCaseDTO,
-  FraudOutcome,
+  FraudDecisionDTO,
   FraudRule,
   FraudThresholds,
-  RiskReason,
-  RuleInputs,
-  RuleSetVerdict,
 } from './fraud.types.js'
 
 /** One checkout's fraud decision: what it read, what fired, what it decided. Never changed. */
-export interface FraudDecisionDoc {
+export type FraudDecisionDoc = Omit<FraudDecisionDTO, 'id' | 'at'> & {
   _id: Types.ObjectId
-  orderGroupId: string
-  orderIds: string[]
-  buyerId: string
-  storeIds: string[]
-  ip?: string
-  deviceId?: string
-  outcome: FraudOutcome
-  score: number
-  riskScore: number
-  riskReasons: RiskReason[]
-  modelVersion?: number
-  ruleSetVersion: number
-  fired: RuleSetVerdict['fired']
-  snoozed: string[]
-  inputs: RuleInputs
-  shadow?: RuleSetVerdict
-  caseId?: string
   at: Date
 }
 

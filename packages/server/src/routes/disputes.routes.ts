@@ -11,7 +11,7 @@ import { disputeBody, disputesPage } from '../contract/disputes.schemas.js'
 import { readMultipartFile } from '../http/multipart.js'
 import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
-import { route } from '../http/route.js'
+import { type Handler, route } from '../http/route.js'
 
 const shoppers = ['buyer', 'seller'] as const
 const seller = ['seller'] as const
@@ -37,6 +37,21 @@ const moveResponses = (extra: string) => ({
   409: `${extra} (invalid_transition, dispute_changed)`,
 })
 
+/*
+ * The same verbs for every party: core decides from the caller who may do what on which case
+ * (a buyer's own cases, a seller's store's, any for an administrator).
+ */
+const showDispute: Handler = async (_req, { core, ctx, params }) =>
+  json({ dispute: await core.disputes.get(ctx, params.id!) })
+const addNote: Handler = async (req, { core, ctx, params }) =>
+  json({
+    dispute: await core.disputes.addNote(ctx, params.id!, await parseBody(req, disputeNoteBody)),
+  })
+const addPhoto: Handler = async (req, { core, ctx, params }) => {
+  const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
+  return json({ dispute: await core.disputes.addPhoto(ctx, params.id!, file) }, 201)
+}
+
 /** The buyer's side of a dispute case (opening it is `POST /api/v1/orders/:id/dispute`). */
 const buyerRoutes = [
   route({
@@ -59,8 +74,7 @@ const buyerRoutes = [
     summary: 'One case with its deadlines, evidence and history (its buyer or its store’s seller)',
     response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute of yours' },
-    handler: async (_req, { core, ctx, params }) =>
-      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+    handler: showDispute,
   }),
   route({
     method: 'POST',
@@ -76,14 +90,7 @@ const buyerRoutes = [
       404: 'No such dispute of yours',
       409: 'Resolved (dispute_closed)',
     },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        dispute: await core.disputes.addNote(
-          ctx,
-          params.id!,
-          await parseBody(req, disputeNoteBody),
-        ),
-      }),
+    handler: addNote,
   }),
   route({
     method: 'POST',
@@ -94,10 +101,7 @@ const buyerRoutes = [
     upload: photoUpload,
     response: disputeBody,
     responses: photoResponses,
-    handler: async (req, { core, ctx, params }) => {
-      const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
-      return json({ dispute: await core.disputes.addPhoto(ctx, params.id!, file) }, 201)
-    },
+    handler: addPhoto,
   }),
   route({
     method: 'POST',
@@ -141,8 +145,7 @@ const sellerRoutes = [
     summary: 'One case of your store',
     response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute of your store' },
-    handler: async (_req, { core, ctx, params }) =>
-      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+    handler: showDispute,
   }),
   route({
     method: 'POST',
@@ -198,14 +201,7 @@ const sellerRoutes = [
       404: 'No such dispute of your store',
       409: 'Resolved (dispute_closed)',
     },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        dispute: await core.disputes.addNote(
-          ctx,
-          params.id!,
-          await parseBody(req, disputeNoteBody),
-        ),
-      }),
+    handler: addNote,
   }),
   route({
     method: 'POST',
@@ -216,10 +212,7 @@ const sellerRoutes = [
     upload: photoUpload,
     response: disputeBody,
     responses: photoResponses,
-    handler: async (req, { core, ctx, params }) => {
-      const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
-      return json({ dispute: await core.disputes.addPhoto(ctx, params.id!, file) }, 201)
-    },
+    handler: addPhoto,
   }),
 ]
 
@@ -245,8 +238,7 @@ const adminRoutes = [
     summary: 'One case with its evidence, history, deadlines and Paystack side',
     response: disputeBody,
     responses: { 200: '{ dispute }', 404: 'No such dispute' },
-    handler: async (_req, { core, ctx, params }) =>
-      json({ dispute: await core.disputes.get(ctx, params.id!) }),
+    handler: showDispute,
   }),
   route({
     method: 'POST',
@@ -257,14 +249,7 @@ const adminRoutes = [
     body: disputeNoteBody,
     response: disputeBody,
     responses: { 200: '{ dispute }', 400: 'Invalid body', 404: 'No such dispute', 409: 'Resolved' },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        dispute: await core.disputes.addNote(
-          ctx,
-          params.id!,
-          await parseBody(req, disputeNoteBody),
-        ),
-      }),
+    handler: addNote,
   }),
   route({
     method: 'POST',
