@@ -127,7 +127,8 @@ export function registerNotificationSubscribers(
         userId: shop.ownerId,
         type: 'store_decision',
         title: `Your store ${shop.name} ${outcome}`,
-        body: 'The email we sent has the details.',
+        // The item stands on its own: the user may have muted this type by email.
+        body: event.reason ? `Reason: ${event.reason}` : 'No reason was given.',
         link: { storeId: event.storeId },
       })
     })

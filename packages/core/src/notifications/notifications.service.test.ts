@@ -236,6 +236,11 @@ describe('preferences', () => {
       expect.stringMatching(/is suspended$/),
       expect.stringMatching(/is approved/),
     ])
+    // Each item stands on its own (the email was muted): the reason given, or that none was.
+    expect(decisions.items.map((i) => i.body)).toEqual([
+      'Reason: Counterfeit goods',
+      'No reason was given.',
+    ])
   })
 
   it('refuses to mute security or payment, naming the type', async () => {

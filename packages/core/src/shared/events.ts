@@ -16,11 +16,12 @@ export interface DomainEvents {
   'user.password_reset': { userId: string }
   'store.registered': { storeId: string }
   'store.updated': { storeId: string }
-  'store.approved': { storeId: string }
-  'store.rejected': { storeId: string }
-  'store.suspended': { storeId: string }
-  'store.reinstated': { storeId: string }
-  'store.closed': { storeId: string }
+  /** An administrator's decision on a store; `reason` is the one given, when one was. */
+  'store.approved': { storeId: string; reason?: string }
+  'store.rejected': { storeId: string; reason?: string }
+  'store.suspended': { storeId: string; reason?: string }
+  'store.reinstated': { storeId: string; reason?: string }
+  'store.closed': { storeId: string; reason?: string }
   /**
    * A Paystack webhook event was verified and stored for the first time (payments). Its name is
    * `paystackEvent`: the bus adds its own `event` field to every payload.

@@ -531,7 +531,7 @@ export class StoresService implements StoreLookup {
       },
     )
     await this.notifyOwner(ctx, updated, decision, reason)
-    await this.deps.events.emit(`store.${decision}`, { storeId })
+    await this.deps.events.emit(`store.${decision}`, { storeId, ...(reason ? { reason } : {}) })
     return toStoreDTO(updated)
   }
 
