@@ -14,7 +14,7 @@ export interface JobDefinition {
   /** The longest a run may take; the lock lease lasts this long. */
   maxRunMs?: number
   /** The job pays or refunds: run by hand (`kloset jobs run`), it needs `--yes`. */
-  movesMoney?: true
+  movesMoney?: boolean
   run(ctx: Ctx): Promise<Record<string, unknown>>
 }
 
