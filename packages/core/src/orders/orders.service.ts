@@ -1,33 +1,20 @@
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { type Ctx, describeActor, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
-import { AppError, InvalidStateError, ValidationError } from '../shared/errors.js'
+import { type Ctx, requireRole } from '../shared/ctx.js'
+import { InvalidStateError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
-import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
-import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
+import type { Page } from '../shared/paging.js'
 import type { StoreLookup } from '../stores/store.types.js'
-import { type ResealReport, resealAddresses } from './address.cipher.js'
+import type { ResealReport } from './address.cipher.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import type { FraudPort } from './fraud.port.js'
-import {
-  toAdminOrderDTO,
-  toCheckpointDTO,
-  toOrderDTO,
-  toOrderGroupDTO,
-  toOrderTrackingDTO,
-  toRefundDTO,
-  toSellerOrderDTO,
-} from './order.dto.js'
-import type { OrderDoc, TrackingCheckpointDoc } from './order.model.js'
-import {
-  type MoveExtras,
-  type MoveTarget,
-  type OrderRecords,
-  orderEventPayload,
-  orderNotFound,
-} from './order.records.js'
+import { actorOf, OrderAccess } from './order.access.js'
+import { toAdminOrderDTO, toOrderDTO, toOrderTrackingDTO, toSellerOrderDTO } from './order.dto.js'
+import type { OrderDoc } from './order.model.js'
+import { OrderQueries } from './order.queries.js'
+import type { OrderRecords } from './order.records.js'
 import type {
   AdminOrdersQuery,
   CancelOrderBody,
@@ -37,10 +24,11 @@ import type {
   ShipOrderBody,
   TrackingCheckpointBody,
 } from './order.schemas.js'
-import { assertOrderMove, nextMoves, orderActorOf } from './order.transitions.js'
+import { OrderSteps, skipChanged } from './order.steps.js'
+import { OrderTracking } from './order.tracking.js'
+import { assertOrderMove, orderActorOf } from './order.transitions.js'
 import type {
   AdminOrderDTO,
-  OrderActor,
   OrderDTO,
   OrderExplanation,
   OrderStatus,
@@ -49,6 +37,8 @@ import type {
 } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
 import type { RefundsService } from './refunds.service.js'
+
+export { CHECKPOINT_CLOCK_SKEW_MS, MAX_TRACKING_CHECKPOINTS } from './order.tracking.js'
 
 export interface OrdersDeps {
   records: OrderRecords
@@ -67,13 +57,6 @@ export interface OrdersDeps {
 
 const DAY_MS = 24 * 3600 * 1000
 const TIMER_BATCH = 200
-/** Checkpoints one order may carry (the array lives in the order document). */
-export const MAX_TRACKING_CHECKPOINTS = 100
-/** How far ahead of the server's clock a checkpoint's `at` may be (a phone's clock drifts). */
-export const CHECKPOINT_CLOCK_SKEW_MS = 60_000
-
-/** Who sees an order: its buyer, its store's seller, administrators; others get 404. */
-type Viewer = { as: 'buyer' | 'seller'; id: string } | { as: 'admin' }
 
 /**
  * Store orders after checkout: lists and views scoped to who asks, and every status change,
@@ -81,19 +64,31 @@ type Viewer = { as: 'buyer' | 'seller'; id: string } | { as: 'admin' }
  * with its timeline entry, announced as `order.<status>` and mailed to the people concerned.
  */
 export class OrdersService {
-  constructor(private deps: OrdersDeps) {}
+  private access: OrderAccess
+  private steps: OrderSteps
+  private queries: OrderQueries
+  private trackingOf: OrderTracking
+
+  constructor(private deps: OrdersDeps) {
+    this.access = new OrderAccess(deps)
+    this.steps = new OrderSteps(deps)
+    this.queries = new OrderQueries(deps, this.access)
+    this.trackingOf = new OrderTracking(deps, this.access, this.steps)
+  }
 
   // ---- reading ------------------------------------------------------------------------------
 
   /** The signed-in buyer's orders, newest first. */
   async listOwn(ctx: Ctx, query: ListOrdersQuery): Promise<Page<OrderDTO>> {
     const buyerId = requireRole(ctx, 'buyer', 'seller')
-    return this.page({ buyerId }, query, toOrderDTO)
+    return this.access.page({ buyerId }, query, toOrderDTO)
   }
 
   /** One of the buyer's orders, with its timeline. @throws NotFoundError for anyone else's. */
   async getOwn(ctx: Ctx, orderId: string): Promise<OrderDTO> {
-    return toOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'buyer')))
+    return toOrderDTO(
+      await this.access.visible(ctx, orderId, await this.access.viewer(ctx, 'buyer')),
+    )
   }
 
   /**
@@ -121,148 +116,54 @@ export class OrdersService {
   async listForSeller(ctx: Ctx, query: ListOrdersQuery): Promise<Page<SellerOrderDTO>> {
     requireRole(ctx, 'seller')
     const store = await this.deps.stores.requireOwnStore(ctx)
-    return this.page({ storeId: store.id }, query, toSellerOrderDTO)
+    return this.access.page({ storeId: store.id }, query, toSellerOrderDTO)
   }
 
   /** One order of the seller's store. @throws NotFoundError for other stores' orders. */
   async getForSeller(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
-    return toSellerOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'seller')))
-  }
-
-  /** Every order, by status and store; administrators. */
-  async list(ctx: Ctx, query: AdminOrdersQuery): Promise<Page<AdminOrderDTO>> {
-    requireRole(ctx, 'admin')
-    const filter: Record<string, unknown> = {}
-    if (query.store) filter.storeId = query.store
-    const page = await this.page(filter, query, (doc) => doc)
-    const groups = await this.deps.records.groups
-      .find({ _id: op({ $in: [...new Set(page.items.map((o) => o.groupId))] }) })
-      .lean()
-    const reference = new Map(groups.map((g) => [String(g._id), g.reference]))
-    return {
-      ...page,
-      items: page.items.map((o) =>
-        toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
-      ),
-    }
-  }
-
-  /**
-   * Seals every order's and order group's shipping address under the current encryption key
-   * (`kloset keys rotate`), in batches, beside a live server. Administrators only.
-   */
-  async resealAddresses(
-    ctx: Ctx,
-    options: { batchSize?: number; dryRun?: boolean } = {},
-  ): Promise<ResealReport> {
-    requireRole(ctx, 'admin')
-    const { orders, groups } = this.deps.records
-    return resealAddresses(
-      [orders as never, groups as never],
-      options.batchSize ?? 200,
-      options.dryRun ?? false,
+    return toSellerOrderDTO(
+      await this.access.visible(ctx, orderId, await this.access.viewer(ctx, 'seller')),
     )
   }
 
-  /** How many store orders placed in `[from, to)` are in each status now; administrators. */
-  async countByStatus(ctx: Ctx, range: { from: Date; to: Date }): Promise<Record<string, number>> {
-    requireRole(ctx, 'admin')
-    const rows = await this.deps.records.orders.aggregate<{ _id: string; count: number }>([
-      { $match: { createdAt: { $gte: range.from, $lt: range.to } } },
-      { $group: { _id: '$status', count: { $sum: 1 } } },
-    ])
-    return Object.fromEntries(rows.map((row) => [row._id, row.count]))
+  // ---- administrators' reads (order.queries.ts) ---------------------------------------------
+
+  /** Every order, by status and store; administrators. */
+  list(ctx: Ctx, query: AdminOrdersQuery): Promise<Page<AdminOrderDTO>> {
+    return this.queries.list(ctx, query)
   }
 
-  /**
-   * Order groups marked paid in `[from, to)`, or the one with this payment reference, for
-   * reconciliation against Paystack; administrators and jobs.
-   */
-  async paidGroups(
+  /** Seals every shipping address under the current key (`kloset keys rotate`); administrators. */
+  resealAddresses(
     ctx: Ctx,
-    range: { from: Date; to: Date } | { reference: string },
-  ): Promise<
-    {
-      reference: string
-      status: string
-      total: number
-      currency: string
-      orderIds: string[]
-      paidAt?: string
-    }[]
-  > {
-    requireRole(ctx, 'admin')
-    const filter: Record<string, unknown> =
-      'reference' in range
-        ? { reference: range.reference }
-        : { status: 'paid', paidAt: op({ $gte: range.from, $lt: range.to }) }
-    const groups = await this.deps.records.groups.find(filter).lean()
-    return groups.map((g) => ({
-      reference: g.reference,
-      total: g.total,
-      currency: g.currency,
-      orderIds: g.orderIds,
-      ...(g.paidAt ? { paidAt: g.paidAt.toISOString() } : {}),
-      status: g.status,
-    }))
+    options: { batchSize?: number; dryRun?: boolean } = {},
+  ): Promise<ResealReport> {
+    return this.queries.resealAddresses(ctx, options)
+  }
+
+  /** How many store orders placed in `[from, to)` are in each status now; administrators. */
+  countByStatus(ctx: Ctx, range: { from: Date; to: Date }): Promise<Record<string, number>> {
+    return this.queries.countByStatus(ctx, range)
+  }
+
+  /** Order groups paid in `[from, to)`, or the one with this reference, for reconciliation. */
+  paidGroups(ctx: Ctx, range: { from: Date; to: Date } | { reference: string }) {
+    return this.queries.paidGroups(ctx, range)
   }
 
   /** One order with its payment side; administrators. @throws NotFoundError */
-  async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
-    requireRole(ctx, 'admin')
-    const order = await this.deps.records.get(orderId)
-    return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
+  get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
+    return this.queries.get(ctx, orderId)
   }
 
   /** The store orders paid by one Paystack transaction (a chargeback names only that). */
-  async forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
-    requireRole(ctx, 'admin')
-    const group = await this.deps.records.groups.findOne({ reference }).lean()
-    if (!group) return []
-    const orders = await this.deps.records.orders.find({ groupId: String(group._id) }).lean()
-    return orders.map((o) => toAdminOrderDTO(o, group))
+  forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
+    return this.queries.forPaymentReference(ctx, reference)
   }
 
-  /**
-   * `kloset orders explain`: the order, its group, who may move it where next (from the
-   * transition table), its pending timers and its refunds. Administrators.
-   */
-  async explain(ctx: Ctx, orderId: string): Promise<OrderExplanation> {
-    requireRole(ctx, 'admin')
-    const order = await this.deps.records.get(orderId)
-    const group = await this.deps.records.groupOf(order)
-    const { timers } = this.deps
-    const at: OrderExplanation['timers'] = []
-    if (order.status === 'pending' && group.status !== 'cancelled') {
-      at.push({
-        name: 'payment expiry',
-        at: group.expiresAt.toISOString(),
-        note: 'unpaid: cancelled and the stock released (expire-unpaid-orders)',
-      })
-    }
-    if (order.status === 'shipped' && order.shipment) {
-      at.push({
-        name: 'auto-deliver',
-        at: new Date(
-          order.shipment.shippedAt.getTime() + timers.autoDeliverAfterDays * DAY_MS,
-        ).toISOString(),
-        note: 'counted as delivered unless disputed (auto-deliver-shipped-orders)',
-      })
-    }
-    if (order.status === 'delivered' && order.deliveredAt) {
-      at.push({
-        name: 'completion',
-        at: new Date(order.deliveredAt.getTime() + timers.returnWindowDays * DAY_MS).toISOString(),
-        note: 'return window ends: completed and the seller share released (complete-delivered-orders)',
-      })
-    }
-    return {
-      order: toAdminOrderDTO(order, group),
-      orderGroup: toOrderGroupDTO(group),
-      next: nextMoves(order.status),
-      timers: at,
-      refunds: (await this.deps.refunds.forOrder(String(order._id))).map(toRefundDTO),
-    }
+  /** `kloset orders explain`: next moves, pending timers and refunds. Administrators. */
+  explain(ctx: Ctx, orderId: string): Promise<OrderExplanation> {
+    return this.queries.explain(ctx, orderId)
   }
 
   // ---- moves ----------------------------------------------------------------------------------
@@ -292,8 +193,8 @@ export class OrdersService {
     input: CancelOrderBody,
     as: 'buyer' | 'seller',
   ): Promise<OrderDoc> {
-    const viewer = await this.viewer(ctx, as)
-    const order = await this.visible(ctx, orderId, viewer)
+    const viewer = await this.access.viewer(ctx, as)
+    const order = await this.access.visible(ctx, orderId, viewer)
     const actor = actorOf(viewer)
     assertOrderMove(actor, order.status, 'cancelled')
     const reason = input.reason ?? `cancelled by the ${actor}`
@@ -301,7 +202,7 @@ export class OrdersService {
       await this.deps.checkout.cancelUnpaid(ctx, await this.deps.records.groupOf(order), reason)
       return this.deps.records.get(orderId)
     }
-    const cancelled = await this.moveOrThrow(ctx, actor, order, 'cancelled', {
+    const cancelled = await this.steps.moveOrThrow(ctx, actor, order, 'cancelled', {
       reason,
       set: { cancelledAt: ctx.now, cancelReason: reason },
     })
@@ -317,7 +218,7 @@ export class OrdersService {
 
   /** The seller acknowledges a paid order (a timeline note; the status stays processing). */
   async accept(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
-    const order = await this.visible(ctx, orderId, await this.viewer(ctx, 'seller'))
+    const order = await this.access.visible(ctx, orderId, await this.access.viewer(ctx, 'seller'))
     if (order.status !== 'processing') {
       throw new InvalidStateError(
         `Only a processing order can be accepted; this one is ${order.status}`,
@@ -341,15 +242,15 @@ export class OrdersService {
 
   /** The seller ships with a carrier and tracking number. */
   async ship(ctx: Ctx, orderId: string, input: ShipOrderBody): Promise<SellerOrderDTO> {
-    const viewer = await this.viewer(ctx, 'seller')
-    const order = await this.visible(ctx, orderId, viewer)
+    const viewer = await this.access.viewer(ctx, 'seller')
+    const order = await this.access.visible(ctx, orderId, viewer)
     if (await this.deps.holds?.shippingHeld(orderId)) {
       throw new InvalidStateError(
         'This order is on hold for a review and cannot ship yet',
         'order_on_hold',
       )
     }
-    const shipped = await this.moveOrThrow(ctx, actorOf(viewer), order, 'shipped', {
+    const shipped = await this.steps.moveOrThrow(ctx, actorOf(viewer), order, 'shipped', {
       reason: `${input.carrier} ${input.trackingNumber}`,
       set: {
         shipment: {
@@ -370,19 +271,19 @@ export class OrdersService {
 
   /** The seller marks a shipped order delivered. */
   async markDelivered(ctx: Ctx, orderId: string): Promise<SellerOrderDTO> {
-    const viewer = await this.viewer(ctx, 'seller')
-    const order = await this.visible(ctx, orderId, viewer)
+    const viewer = await this.access.viewer(ctx, 'seller')
+    const order = await this.access.visible(ctx, orderId, viewer)
     return toSellerOrderDTO(
-      await this.deliver(ctx, actorOf(viewer), order, 'delivered, per the seller'),
+      await this.steps.deliver(ctx, actorOf(viewer), order, 'delivered, per the seller'),
     )
   }
 
   /** The buyer confirms a shipped order arrived. */
   async confirmDelivery(ctx: Ctx, orderId: string): Promise<OrderDTO> {
-    const viewer = await this.viewer(ctx, 'buyer')
-    const order = await this.visible(ctx, orderId, viewer)
+    const viewer = await this.access.viewer(ctx, 'buyer')
+    const order = await this.access.visible(ctx, orderId, viewer)
     return toOrderDTO(
-      await this.deliver(ctx, actorOf(viewer), order, 'delivery confirmed by the buyer'),
+      await this.steps.deliver(ctx, actorOf(viewer), order, 'delivery confirmed by the buyer'),
     )
   }
 
@@ -391,91 +292,16 @@ export class OrdersService {
    * administrators; anyone else gets NotFoundError, as for the order itself.
    */
   async tracking(ctx: Ctx, orderId: string): Promise<OrderTrackingDTO> {
-    return toOrderTrackingDTO(await this.visibleToAnyViewer(ctx, orderId))
+    return toOrderTrackingDTO(await this.access.visibleToAnyViewer(ctx, orderId))
   }
 
-  /**
-   * The store's seller (or an administrator) posts a tracking checkpoint on a shipped order. It
-   * is pushed onto the order with its `order.tracking_updated` event in one single-document
-   * update. A `delivered` checkpoint also moves the order shipped -> delivered, as the transition
-   * table allows (the seller may, an administrator may not), in the same update.
-   * @throws NotFoundError, InvalidStateError `order_not_shipped` / `too_many_checkpoints` /
-   * `order_changed`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
-   */
-  async addTrackingCheckpoint(
+  /** A seller's tracking checkpoint on a shipped order (`order.tracking.ts`). */
+  addTrackingCheckpoint(
     ctx: Ctx,
     orderId: string,
     input: TrackingCheckpointBody,
   ): Promise<OrderTrackingDTO> {
-    const viewer = await this.viewer(ctx, 'seller')
-    const order = await this.visible(ctx, orderId, viewer)
-    if (order.status !== 'shipped' || !order.shipment) {
-      throw new InvalidStateError(
-        `Tracking checkpoints are for shipped orders; this one is ${order.status}`,
-        'order_not_shipped',
-      )
-    }
-    if ((order.tracking?.length ?? 0) >= MAX_TRACKING_CHECKPOINTS) {
-      throw new InvalidStateError(
-        `An order carries at most ${MAX_TRACKING_CHECKPOINTS} tracking checkpoints`,
-        'too_many_checkpoints',
-      )
-    }
-    const at = input.at ? new Date(input.at) : ctx.now
-    if (at.getTime() > ctx.now.getTime() + CHECKPOINT_CLOCK_SKEW_MS) {
-      throw new ValidationError(
-        'A checkpoint cannot be in the future',
-        undefined,
-        'checkpoint_in_future',
-      )
-    }
-    const actor = actorOf(viewer)
-    const checkpoint: TrackingCheckpointDoc = {
-      id: newId(),
-      status: input.status,
-      ...(input.location ? { location: input.location } : {}),
-      ...(input.note ? { note: input.note } : {}),
-      at,
-      carrier: input.carrier ?? order.shipment.carrier,
-      trackingNumber: input.trackingNumber ?? order.shipment.trackingNumber,
-      ...(input.estimatedDeliveryDate
-        ? { estimatedDeliveryDate: input.estimatedDeliveryDate }
-        : {}),
-      postedBy: actor === 'admin' ? 'admin' : 'seller',
-      actor: describeActor(ctx.actor),
-      postedAt: ctx.now,
-    }
-    const set: Record<string, unknown> = {}
-    if (input.carrier) set['shipment.carrier'] = input.carrier
-    if (input.trackingNumber) set['shipment.trackingNumber'] = input.trackingNumber
-    if (input.estimatedDeliveryDate)
-      set['shipment.estimatedDeliveryDate'] = input.estimatedDeliveryDate
-    const event = this.deps.events.outboxEntry('order.tracking_updated', {
-      ...orderEventPayload(order),
-      checkpoint: toCheckpointDTO(checkpoint),
-    })
-    let updated: OrderDoc | null
-    if (input.status === 'delivered') {
-      const where = input.location ? ` at ${input.location}` : ''
-      updated = await this.deliver(ctx, actor, order, `delivered${where}, per tracking`, {
-        checkpoint,
-        eventsBefore: [event],
-        set,
-      })
-    } else {
-      updated = await this.deps.records.track(order, checkpoint, event, set)
-      if (!updated)
-        throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
-    }
-    if (actor === 'admin') {
-      await this.deps.audit.record(
-        ctx,
-        'order.tracking_added',
-        { type: 'order', id: orderId },
-        { details: { status: input.status, checkpointId: checkpoint.id } },
-      )
-    }
-    return toOrderTrackingDTO(updated)
+    return this.trackingOf.addTrackingCheckpoint(ctx, orderId, input)
   }
 
   /**
@@ -483,9 +309,9 @@ export class OrdersService {
    * (DisputesService.open) checks the window and tells both parties; this is the order's move.
    */
   async dispute(ctx: Ctx, orderId: string, input: DisputeOrderBody): Promise<OrderDTO> {
-    const viewer = await this.viewer(ctx, 'buyer')
-    const order = await this.visible(ctx, orderId, viewer)
-    const disputed = await this.moveOrThrow(ctx, actorOf(viewer), order, 'disputed', {
+    const viewer = await this.access.viewer(ctx, 'buyer')
+    const order = await this.access.visible(ctx, orderId, viewer)
+    const disputed = await this.steps.moveOrThrow(ctx, actorOf(viewer), order, 'disputed', {
       reason: input.reason,
       set: { dispute: { reason: input.reason, openedAt: ctx.now } },
     })
@@ -507,7 +333,7 @@ export class OrdersService {
     const actor = orderActorOf(ctx)
     if (actor !== 'system') requireRole(ctx, 'admin')
     const order = await this.deps.records.get(orderId)
-    const resolved = await this.moveOrThrow(ctx, actor, order, 'resolved', {
+    const resolved = await this.steps.moveOrThrow(ctx, actor, order, 'resolved', {
       reason: `${input.resolution}: ${input.reason}`,
       set: { 'dispute.resolution': input.resolution },
     })
@@ -517,9 +343,9 @@ export class OrdersService {
         input.amount === undefined
           ? await this.deps.refunds.refundRemainder(ctx, resolved, reason)
           : await this.deps.refunds.refundPart(ctx, resolved, input.amount, reason)
-      if (refund?.status === 'processed') await this.releaseFunds(ctx, resolved)
+      if (refund?.status === 'processed') await this.steps.releaseFunds(ctx, resolved)
     } else {
-      await this.releaseFunds(ctx, resolved)
+      await this.steps.releaseFunds(ctx, resolved)
     }
     const group = await this.deps.records.groupOf(resolved)
     return toAdminOrderDTO(await this.deps.records.get(orderId), group)
@@ -531,7 +357,7 @@ export class OrdersService {
    */
   async onRefundProcessed(ctx: Ctx, orderId: string): Promise<void> {
     const order = await this.deps.records.get(orderId)
-    if (order.status === 'resolved') await this.releaseFunds(ctx, order)
+    if (order.status === 'resolved') await this.steps.releaseFunds(ctx, order)
   }
 
   // ---- timers (jobs) ----------------------------------------------------------------------
@@ -547,12 +373,9 @@ export class OrdersService {
       .lean()
     let delivered = 0
     for (const order of due) {
-      const moved = await this.deliver(
-        ctx,
-        orderActorOf(ctx),
-        order,
-        'no dispute within the delivery window',
-      ).catch(skipChanged)
+      const moved = await this.steps
+        .deliver(ctx, orderActorOf(ctx), order, 'no dispute within the delivery window')
+        .catch(skipChanged)
       if (moved) delivered++
     }
     return { delivered }
@@ -579,7 +402,7 @@ export class OrdersService {
       })
       if (!done) continue
       completed++
-      await this.releaseFunds(ctx, done)
+      await this.steps.releaseFunds(ctx, done)
       await this.deps.mail.updated(
         done,
         { buyer: false, seller: true },
@@ -597,128 +420,6 @@ export class OrdersService {
   async releaseHeldFunds(ctx: Ctx, orderId: string): Promise<void> {
     requireRole(ctx, 'admin')
     const order = await this.deps.records.get(orderId)
-    if (order.status === 'completed') await this.releaseFunds(ctx, order)
+    if (order.status === 'completed') await this.steps.releaseFunds(ctx, order)
   }
-
-  // ---- internals ----------------------------------------------------------------------------
-
-  private async deliver(
-    ctx: Ctx,
-    actor: OrderActor | undefined,
-    order: OrderDoc,
-    reason: string,
-    extras: MoveExtras & { set?: Record<string, unknown> } = {},
-  ): Promise<OrderDoc> {
-    const delivered = await this.moveOrThrow(ctx, actor, order, 'delivered', {
-      ...extras,
-      reason,
-      set: { ...extras.set, deliveredAt: ctx.now },
-    })
-    await this.deps.mail.updated(
-      delivered,
-      { buyer: true, seller: true },
-      'delivered',
-      `Returns are open for ${this.deps.timers.returnWindowDays} days.`,
-    )
-    return delivered
-  }
-
-  /** The seller's share to available, once (the ledger's key makes a replay harmless). */
-  private async releaseFunds(ctx: Ctx, order: OrderDoc): Promise<void> {
-    if (!order.saleRecorded || order.fundsReleased) return
-    // A fraud case holds the share until it is cleared (then `releaseHeldFunds`).
-    if (await this.deps.holds?.payoutHeld(String(order._id))) return
-    try {
-      await this.deps.ledger.releaseToAvailable(ctx, {
-        orderId: String(order._id),
-        storeId: order.storeId,
-        currency: order.currency,
-      })
-    } catch (error) {
-      // A fully refunded order has nothing left to release.
-      if (!(error instanceof AppError && error.code === 'nothing_to_release')) throw error
-    }
-    await this.deps.records.orders.updateOne(
-      { _id: order._id, fundsReleased: false },
-      { $set: { fundsReleased: true } },
-    )
-  }
-
-  private async moveOrThrow(
-    ctx: Ctx,
-    actor: OrderActor | undefined,
-    order: OrderDoc,
-    to: MoveTarget,
-    options: { reason?: string; set?: Record<string, unknown> } & MoveExtras,
-  ): Promise<OrderDoc> {
-    assertOrderMove(actor, order.status, to)
-    const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
-    if (!moved)
-      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
-    return moved
-  }
-
-  private async viewer(ctx: Ctx, as: 'buyer' | 'seller'): Promise<Viewer> {
-    if (isAdmin(ctx)) return { as: 'admin' }
-    if (as === 'seller') {
-      requireRole(ctx, 'seller')
-      return { as, id: (await this.deps.stores.requireOwnStore(ctx)).id }
-    }
-    return { as, id: requireUser(ctx) }
-  }
-
-  /** The order if the viewer may see it; everyone else gets NotFoundError, never Forbidden. */
-  private async visible(ctx: Ctx, orderId: string, viewer: Viewer): Promise<OrderDoc> {
-    const order = await this.deps.records.get(orderId)
-    if (viewer.as === 'buyer' && order.buyerId !== viewer.id) throw orderNotFound()
-    if (viewer.as === 'seller' && order.storeId !== viewer.id) throw orderNotFound()
-    if (viewer.as === 'admin' && !isAdmin(ctx)) throw orderNotFound()
-    return order
-  }
-
-  /** The order if the caller is its buyer, its store's seller or an administrator. */
-  private async visibleToAnyViewer(ctx: Ctx, orderId: string): Promise<OrderDoc> {
-    if (isAdmin(ctx)) return this.deps.records.get(orderId)
-    const userId = requireUser(ctx)
-    const order = await this.deps.records.get(orderId)
-    if (order.buyerId === userId) return order
-    if (ctx.actor.kind === 'user' && ctx.actor.role === 'seller') {
-      // A seller without a store is simply not this order's seller; other failures propagate.
-      const store = await this.deps.stores.requireOwnStore(ctx).catch((error: unknown) => {
-        if (error instanceof AppError && error.kind === 'not_found') return undefined
-        throw error
-      })
-      if (store?.id === order.storeId) return order
-    }
-    throw orderNotFound()
-  }
-
-  private async page<T>(
-    scope: Record<string, unknown>,
-    query: ListOrdersQuery,
-    map: (doc: OrderDoc) => T,
-  ): Promise<Page<T>> {
-    const filter: Record<string, unknown> = { ...scope }
-    if (query.status) filter.status = query.status
-    Object.assign(filter, afterIdCursor(query.cursor))
-    const rows = await this.deps.records.orders
-      .find(filter)
-      .sort({ _id: -1 })
-      .limit(query.limit + 1)
-      .lean()
-    return toPage(rows, query.limit, map, idCursorOf)
-  }
-}
-
-/** The column of the transition table the viewer is. */
-const actorOf = (viewer: Viewer): OrderActor => viewer.as
-
-/** A timer that lost a race to a person (a dispute, a confirmation) just skips the order. */
-function skipChanged(error: unknown): undefined {
-  if (
-    error instanceof AppError &&
-    (error.code === 'order_changed' || error.code === 'invalid_transition')
-  )
-    return undefined
-  throw error
 }
