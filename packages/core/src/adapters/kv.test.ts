@@ -146,6 +146,36 @@ describe.each(['memory', 'redis'] as const)('the %s key-value store', (kind) => 
     })
   })
 
+  describe('hitOnce', () => {
+    it('counts a retried hit with the same once-key once', async () => {
+      expect(await store.hitOnce('once:count', 60, 'once:event-1')).toBe(true)
+      expect(await store.hitOnce('once:count', 60, 'once:event-1')).toBe(false)
+      expect(await store.hitOnce('once:count', 60, 'once:event-2')).toBe(true)
+      expect(await store.get('once:count')).toBe('2')
+    })
+  })
+
+  describe('sets', () => {
+    it('keeps every member of concurrent adds', async () => {
+      const members = Array.from({ length: 20 }, (_, i) => `user-${i}`)
+      await Promise.all(members.map((m) => store.addToSet('set:race', m, 60, 50)))
+      expect((await store.setMembers('set:race')).sort()).toEqual([...members].sort())
+    })
+
+    it('keeps the most recently added members beyond its cap, and no duplicates', async () => {
+      for (const m of ['a', 'b', 'c', 'a', 'd']) await store.addToSet('set:cap', m, 60, 3)
+      expect((await store.setMembers('set:cap')).sort()).toEqual(['a', 'c', 'd'])
+    })
+
+    it('removes one member and leaves the others', async () => {
+      await store.addToSet('set:rm', 'a', 60, 10)
+      await store.addToSet('set:rm', 'b', 60, 10)
+      await store.removeFromSet('set:rm', 'a')
+      expect(await store.setMembers('set:rm')).toEqual(['b'])
+      expect(await store.setMembers('set:missing')).toEqual([])
+    })
+  })
+
   describe('RateLimiter', () => {
     it('allows attempts up to the limit', async () => {
       const limiter = new RateLimiter(store)

@@ -17,6 +17,20 @@ export interface KeyValueStore {
   deleteIfEquals(key: string, value: string): Promise<boolean>
   /** Resets the key's expiry only if it still holds `value` (renewing a lock we own). */
   renewIfEquals(key: string, value: string, ttlSeconds: number): Promise<boolean>
+  /**
+   * Counts one hit like `hit`, but only the first time `onceKey` is seen (it lives as long as
+   * the window): a retried caller counts once. Atomic: true when this call counted.
+   */
+  hitOnce(key: string, windowSeconds: number, onceKey: string): Promise<boolean>
+  /**
+   * Adds a member to a set in one atomic step (concurrent adds all land), keeping the `max` most
+   * recently added, and resets the set's expiry.
+   */
+  addToSet(key: string, member: string, ttlSeconds: number, max: number): Promise<void>
+  /** Removes one member from a set (atomic). */
+  removeFromSet(key: string, member: string): Promise<void>
+  /** A set's members, oldest added first. */
+  setMembers(key: string): Promise<string[]>
   del(...keys: string[]): Promise<void>
   ping(): Promise<void>
   close(): Promise<void>
@@ -68,6 +82,34 @@ export class MemoryStore implements KeyValueStore {
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 })
   }
 
+  // No await between a read and its write below: in one process each call is atomic.
+  async hitOnce(key: string, windowSeconds: number, onceKey: string) {
+    if (this.live(onceKey)) return false
+    this.entries.set(onceKey, { value: '1', expiresAt: this.now() + windowSeconds * 1000 })
+    await this.hit(key, windowSeconds)
+    return true
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds: number, max: number) {
+    const members = this.membersOf(key).filter((m) => m !== member)
+    members.push(member)
+    await this.set(key, JSON.stringify(members.slice(-max)), ttlSeconds)
+  }
+
+  async removeFromSet(key: string, member: string) {
+    const entry = this.live(key)
+    if (entry) entry.value = JSON.stringify(this.membersOf(key).filter((m) => m !== member))
+  }
+
+  async setMembers(key: string) {
+    return this.membersOf(key)
+  }
+
+  private membersOf(key: string): string[] {
+    const raw = this.live(key)?.value
+    return raw ? (JSON.parse(raw) as string[]) : []
+  }
+
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
     if (this.live(key)) return false
     await this.set(key, value, ttlSeconds)
@@ -103,6 +145,23 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('TTL', KEYS[1])
 return {count, ttl}`
+
+const HIT_ONCE_SCRIPT = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return 1`
+
+/**
+ * A sorted set scored by Redis's own clock (microseconds) at the add, so that every instance
+ * agrees on what is oldest: those beyond ARGV[2] members are trimmed.
+ */
+const ADD_TO_SET_SCRIPT = `
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], t[1] * 1000000 + t[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[2]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`
 
 const RENEW_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
@@ -200,6 +259,27 @@ export class RedisStore implements KeyValueStore, PubSub {
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
     await this.ready()
     return (await this.client.set(this.prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK'
+  }
+
+  async hitOnce(key: string, windowSeconds: number, onceKey: string) {
+    await this.ready()
+    const keys = [this.prefix + key, this.prefix + onceKey]
+    return (await this.client.eval(HIT_ONCE_SCRIPT, 2, ...keys, windowSeconds)) === 1
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds: number, max: number) {
+    await this.ready()
+    await this.client.eval(ADD_TO_SET_SCRIPT, 1, this.prefix + key, member, max, ttlSeconds)
+  }
+
+  async removeFromSet(key: string, member: string) {
+    await this.ready()
+    await this.client.zrem(this.prefix + key, member)
+  }
+
+  async setMembers(key: string) {
+    await this.ready()
+    return this.client.zrange(this.prefix + key, 0, -1)
   }
 
   async deleteIfEquals(key: string, value: string) {
@@ -357,6 +437,18 @@ export class FallbackStore implements KeyValueStore {
   }
   renewIfEquals(key: string, value: string, ttlSeconds: number) {
     return this.call((store) => store.renewIfEquals(key, value, ttlSeconds))
+  }
+  hitOnce(key: string, windowSeconds: number, onceKey: string) {
+    return this.call((store) => store.hitOnce(key, windowSeconds, onceKey))
+  }
+  addToSet(key: string, member: string, ttlSeconds: number, max: number) {
+    return this.call((store) => store.addToSet(key, member, ttlSeconds, max))
+  }
+  removeFromSet(key: string, member: string) {
+    return this.call((store) => store.removeFromSet(key, member))
+  }
+  setMembers(key: string) {
+    return this.call((store) => store.setMembers(key))
   }
   del(...keys: string[]) {
     return this.call((store) => store.del(...keys))

@@ -4,7 +4,7 @@ import type { CheckoutScreening, FraudPort } from '../orders/fraud.port.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
-import type { DomainEvents, EventBus } from '../shared/events.js'
+import type { Delivered, DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
@@ -349,11 +349,8 @@ export class FraudService implements FraudPort {
     const { signals } = this.deps
     const now = () => this.deps.clock.now()
     const guarded =
-      <E extends keyof DomainEvents>(
-        name: string,
-        run: (event: DomainEvents[E]) => Promise<void>,
-      ) =>
-      async (event: DomainEvents[E]) => {
+      <E extends keyof DomainEvents>(name: string, run: (event: Delivered<E>) => Promise<void>) =>
+      async (event: Delivered<E>) => {
         try {
           await run(event)
         } catch (error) {
@@ -369,17 +366,18 @@ export class FraudService implements FraudPort {
           .findOne({ orderGroupId: event.orderGroupId })
           .lean()
         if (!decision) return
-        await signals.count('failed', 'buyer', decision.buyerId, now())
-        if (decision.ip) await signals.count('failed', 'ip', decision.ip, now())
+        const once = event.eventId
+        await signals.count('failed', 'buyer', decision.buyerId, now(), once)
+        if (decision.ip) await signals.count('failed', 'ip', decision.ip, now(), once)
         const card = await signals.cardOf(decision.buyerId)
-        if (card) await signals.count('failed', 'card', card, now())
+        if (card) await signals.count('failed', 'card', card, now(), once)
       }),
     )
     events.subscribe(
       'order.processing',
       'fraud.paid-order',
       guarded<'order.processing'>('paid-order', async (event) => {
-        await signals.addHistory(event.buyerId, 'paid')
+        await signals.addHistory(event.buyerId, 'paid', event.eventId)
         // One payment per group: the card is counted once, by its first order.
         if (!(await signals.firstOf(`group:${event.orderGroupId}`))) return
         const ctx = systemCtx('fraud.signals', now())
@@ -387,7 +385,7 @@ export class FraudService implements FraudPort {
         const card = await this.deps.cardOf(order.paymentReference)
         if (!card) return
         await signals.rememberCard(event.buyerId, card)
-        await signals.count('orders', 'card', card, now())
+        await signals.count('orders', 'card', card, now(), event.eventId)
       }),
     )
     events.subscribe(
@@ -395,14 +393,14 @@ export class FraudService implements FraudPort {
       'fraud.refund',
       guarded<'refund.processed'>('refund', async (event) => {
         const order = await this.deps.money.order(systemCtx('fraud.signals', now()), event.orderId)
-        await signals.addHistory(order.buyerId, 'refunded')
+        await signals.addHistory(order.buyerId, 'refunded', event.eventId)
       }),
     )
     events.subscribe(
       'order.disputed',
       'fraud.dispute',
       guarded<'order.disputed'>('dispute', (event) =>
-        signals.addHistory(event.buyerId, 'disputed'),
+        signals.addHistory(event.buyerId, 'disputed', event.eventId),
       ),
     )
     events.subscribe(
@@ -425,7 +423,7 @@ export class FraudService implements FraudPort {
       'chat.message_flagged',
       'fraud.chat-flag',
       guarded<'chat.message_flagged'>('chat-flag', (event) =>
-        signals.chatFlagged(event.buyerId, event.storeId),
+        signals.chatFlagged(event.buyerId, event.storeId, event.eventId),
       ),
     )
   }

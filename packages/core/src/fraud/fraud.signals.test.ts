@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import type { EventBus } from '../shared/events.js'
+import { adminCliCtx, type TestWorld, testKv } from '../test-support/harness.js'
 import {
   aBuyer,
   anIdempotencyKey,
@@ -12,7 +13,7 @@ import {
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
 import { anAccountNumber, aSellerWithPayoutAccount } from '../test-support/payout-builders.js'
-import { payoutAccountHash } from './fraud.signals.js'
+import { FraudSignals, payoutAccountHash } from './fraud.signals.js'
 
 // The in-process key-value store (no REDIS_URL): the same counters as on Redis, per process.
 let pw: PaystackWorld
@@ -149,5 +150,64 @@ describe('fraud signals', () => {
     ).rejects.toMatchObject({ code: 'validation_failed' })
     const decisions = await world.core.fraud.listDecisions(admin(), { buyerId: buyer.user.id })
     expect(decisions.items).toHaveLength(0)
+  })
+})
+
+describe('fraud signals on Redis', () => {
+  const kv = testKv('redis')
+  const signals = new FraudSignals(kv)
+  const now = new Date('2026-03-02T10:00:00Z')
+  afterAll(() => kv.close())
+
+  it('keeps every user of concurrent checkouts from one address', async () => {
+    const users = Array.from({ length: 30 }, (_, i) => `user-${i}`)
+    await Promise.all(users.map((u) => signals.sawUser(u, { ip: '198.51.100.7' })))
+    expect((await signals.usersOn('ip', '198.51.100.7')).sort()).toEqual([...users].sort())
+  })
+
+  it('keeps every store of concurrent payout-account links, and moves a store that changes', async () => {
+    const stores = Array.from({ length: 10 }, (_, i) => `store-${i}`)
+    await Promise.all(stores.map((s) => signals.linkPayoutAccount(s, 'hash-shared')))
+    expect((await signals.payoutAccountOf('store-3')).stores.sort()).toEqual([...stores].sort())
+    await signals.linkPayoutAccount('store-3', 'hash-own')
+    expect((await signals.payoutAccountOf('store-0')).stores).not.toContain('store-3')
+    expect((await signals.payoutAccountOf('store-3')).stores).toEqual(['store-3'])
+  })
+
+  it('counts an event delivered twice once, and another event again', async () => {
+    await signals.count('failed', 'buyer', 'buyer-r', now, 'event-1')
+    await signals.count('failed', 'buyer', 'buyer-r', now, 'event-1')
+    expect(await signals.read('failed', 'buyer', 'buyer-r', 'day', now)).toBe(1)
+    expect(await signals.read('failed', 'buyer', 'buyer-r', 'hour', now)).toBe(1)
+    await signals.count('failed', 'buyer', 'buyer-r', now, 'event-2')
+    expect(await signals.read('failed', 'buyer', 'buyer-r', 'day', now)).toBe(2)
+  })
+})
+
+describe('fraud signal subscribers', () => {
+  it('count a retried delivery of the same event once', async () => {
+    // The relay retries a subscriber with the same event id: capture the subscriber and run it
+    // twice, as the relay would after a crash between the count and the `done` mark.
+    const handlers = new Map<string, (event: unknown) => Promise<void>>()
+    const bus = {
+      subscribe: (name: string, _subscriber: string, handler: (event: unknown) => Promise<void>) =>
+        handlers.set(name, handler),
+    } as unknown as EventBus
+    world.core.fraud.subscribe(bus)
+    const store = await aStoreSelling(world)
+    const buyer = await aBuyer(world)
+    const flagged = {
+      event: 'chat.message_flagged',
+      eventId: `evt-${store.store.id}`,
+      conversationId: 'c1',
+      storeId: store.store.id,
+      buyerId: buyer.user.id,
+      senderId: buyer.user.id,
+      reasons: ['off_platform_payment'],
+    }
+    await handlers.get('chat.message_flagged')!(flagged)
+    await handlers.get('chat.message_flagged')!(flagged)
+    const { decision } = await decisionOf(buyer.ctx, store.variant.id)
+    expect(decision.inputs.chatFlags).toBe(2) // one against the buyer, one against the store
   })
 })

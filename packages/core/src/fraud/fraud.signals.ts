@@ -28,8 +28,10 @@ export interface BuyerHistory {
  * The fraud signals' memory: counters with expiry and small link sets, in the key-value store
  * (Redis when `REDIS_URL` is set, shared by every instance; in-process otherwise, like the rate
  * limiter). Counters are calendar windows (the hour or the day of `now`, UTC) so that a read
- * and a write agree on the bucket without a clock of their own. Link sets are best effort
- * (read-modify-write): a lost update forgets one link, which only weakens one signal.
+ * and a write agree on the bucket without a clock of their own. Link sets are atomic set adds
+ * (Redis sorted sets, SADD-like), so concurrent checkouts never drop each other's links.
+ * Counters fed by events take the event id: a retried subscriber counts each event once (a
+ * SET NX on the id, living as long as the counter, in the same atomic step as the count).
  */
 export class FraudSignals {
   constructor(private kv: KeyValueStore) {}
@@ -49,16 +51,31 @@ export class FraudSignals {
     return `fraud:c:${kind}:${subject}:${id}:${this.bucket(period, now)}`
   }
 
-  /** Counts one event for the subject in the hour and the day of `now`. */
-  async count(kind: CounterKind, subject: CounterSubject, id: string, now: Date): Promise<void> {
+  /**
+   * Counts one event for the subject in the hour and the day of `now`; with `eventId`, only
+   * the first time that event is counted there (a retried subscriber counts once).
+   */
+  async count(
+    kind: CounterKind,
+    subject: CounterSubject,
+    id: string,
+    now: Date,
+    eventId?: string,
+  ): Promise<void> {
     await Promise.all(
       (['hour', 'day'] as const).map((period) =>
-        this.kv.hit(
+        this.hit(
           this.counterKey(kind, subject, id, period, now),
           period === 'hour' ? HOUR : DAY,
+          eventId,
         ),
       ),
     )
+  }
+
+  private async hit(key: string, ttl: number, eventId: string | undefined): Promise<void> {
+    if (eventId) await this.kv.hitOnce(key, ttl, `fraud:once:${eventId}:${key}`)
+    else await this.kv.hit(key, ttl)
   }
 
   async read(
@@ -72,46 +89,45 @@ export class FraudSignals {
     return Number((await this.kv.get(this.counterKey(kind, subject, id, period, now))) ?? 0)
   }
 
-  private async addToSet(key: string, member: string, ttl: number): Promise<string[]> {
-    const members = await this.members(key)
-    if (!members.includes(member)) {
-      members.push(member)
-      await this.kv.set(key, JSON.stringify(members.slice(-MAX_LINKED)), ttl)
-    }
-    return members
-  }
-
   async members(key: string): Promise<string[]> {
     const raw = await this.kv.get(key)
     return raw ? (JSON.parse(raw) as string[]) : []
   }
 
+  // Link sets live under `fraud:ls:` (sets); `fraud:l:` held the JSON arrays of before.
+
   /** Remembers that the user acted from this address (sign-in, checkout) and device. */
   async sawUser(userId: string, where: { ip?: string; deviceId?: string }): Promise<void> {
-    if (where.ip) await this.addToSet(`fraud:l:ip:${where.ip}`, userId, LINK_TTL)
-    if (where.deviceId) await this.addToSet(`fraud:l:dev:${where.deviceId}`, userId, LINK_TTL)
+    await Promise.all([
+      where.ip ? this.kv.addToSet(`fraud:ls:ip:${where.ip}`, userId, LINK_TTL, MAX_LINKED) : null,
+      where.deviceId
+        ? this.kv.addToSet(`fraud:ls:dev:${where.deviceId}`, userId, LINK_TTL, MAX_LINKED)
+        : null,
+    ])
   }
 
   /** The users seen on the address / device. */
   usersOn(via: 'ip' | 'dev', value: string | undefined): Promise<string[]> {
-    return value ? this.members(`fraud:l:${via}:${value}`) : Promise.resolve([])
+    return value ? this.kv.setMembers(`fraud:ls:${via}:${value}`) : Promise.resolve([])
   }
 
   /** Records a store's payout account by its keyed hash; returns the stores on that account. */
   async linkPayoutAccount(storeId: string, accountHash: string): Promise<string[]> {
     const previous = await this.kv.get(`fraud:pay:${storeId}`)
     if (previous && previous !== accountHash) {
-      const left = (await this.members(`fraud:l:pay:${previous}`)).filter((s) => s !== storeId)
-      await this.kv.set(`fraud:l:pay:${previous}`, JSON.stringify(left), PAYOUT_LINK_TTL)
+      await this.kv.removeFromSet(`fraud:ls:pay:${previous}`, storeId)
     }
     await this.kv.set(`fraud:pay:${storeId}`, accountHash, PAYOUT_LINK_TTL)
-    return this.addToSet(`fraud:l:pay:${accountHash}`, storeId, PAYOUT_LINK_TTL)
+    await this.kv.addToSet(`fraud:ls:pay:${accountHash}`, storeId, PAYOUT_LINK_TTL, MAX_LINKED)
+    return this.kv.setMembers(`fraud:ls:pay:${accountHash}`)
   }
 
   /** The keyed hash of the store's payout account, and the stores paid into it. */
   async payoutAccountOf(storeId: string): Promise<{ hash?: string; stores: string[] }> {
     const hash = await this.kv.get(`fraud:pay:${storeId}`)
-    return hash ? { hash, stores: await this.members(`fraud:l:pay:${hash}`) } : { stores: [] }
+    return hash
+      ? { hash, stores: await this.kv.setMembers(`fraud:ls:pay:${hash}`) }
+      : { stores: [] }
   }
 
   /** True the first time `key` is seen (within a day): counts one thing once. */
@@ -128,9 +144,12 @@ export class FraudSignals {
     return this.kv.get(`fraud:card:${buyerId}`)
   }
 
-  /** Counts one paid order, refund or dispute of the buyer (90-day window from the first). */
-  async addHistory(buyerId: string, what: keyof BuyerHistory): Promise<void> {
-    await this.kv.hit(`fraud:h:${what}:${buyerId}`, HISTORY_TTL)
+  /**
+   * Counts one paid order, refund or dispute of the buyer (90-day window from the first); with
+   * `eventId`, once per event.
+   */
+  async addHistory(buyerId: string, what: keyof BuyerHistory, eventId?: string): Promise<void> {
+    await this.hit(`fraud:h:${what}:${buyerId}`, HISTORY_TTL, eventId)
   }
 
   async history(buyerId: string): Promise<BuyerHistory> {
@@ -143,9 +162,9 @@ export class FraudSignals {
   }
 
   /** One chat message flagged for payment diversion, against the buyer and the store. */
-  async chatFlagged(buyerId: string, storeId: string): Promise<void> {
-    await this.kv.hit(`fraud:chat:user:${buyerId}`, CHAT_WINDOW)
-    await this.kv.hit(`fraud:chat:store:${storeId}`, CHAT_WINDOW)
+  async chatFlagged(buyerId: string, storeId: string, eventId?: string): Promise<void> {
+    await this.hit(`fraud:chat:user:${buyerId}`, CHAT_WINDOW, eventId)
+    await this.hit(`fraud:chat:store:${storeId}`, CHAT_WINDOW, eventId)
   }
 
   async chatFlags(buyerId: string, storeIds: string[]): Promise<number> {

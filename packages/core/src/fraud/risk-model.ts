@@ -20,14 +20,111 @@ const LOG_SCALED: ReadonlySet<SignalName> = new Set([
   'chatFlags',
 ])
 
+/** Youth as a number in (0, 1]: 1 on the first day, 1/2 at `half` days, towards 0 after. */
+const young = (days: number, half: number) => 1 / (1 + Math.max(0, days) / half)
+/** log(1 + x) of a count above its usual floor (one order this hour, one store per account). */
+const above = (value: number, floor: number) => Math.log1p(Math.max(0, value - floor))
+/** The order value as log-distance above a typical basket (25,000 NGN). */
+const dearer = (s: Signals) => Math.log1p(Math.max(0, s.orderValue)) - Math.log(25_000)
+const deviation = (s: Signals) => Math.log1p(Math.max(0, s.priceDeviation))
+const youngAccount = (s: Signals) => young(s.accountAgeDays, 7)
+const youngStore = (s: Signals) => young(s.storeAgeDays, 14)
+
+/**
+ * Features computed from several signals: youth curves and pairwise interactions. Each fraud
+ * pattern is a conjunction of tells (a young store AND a dear basket AND an odd price); a
+ * linear model over the signals alone adds those up and cannot tell "two tells of one pattern"
+ * from "two unrelated bits of noise". `of` names the signals a feature is built from: its
+ * contribution to a score is credited to them in the reasons (split evenly).
+ */
+export const DERIVED_FEATURES = {
+  youngAccount: { of: ['accountAgeDays'], value: youngAccount },
+  youngStore: { of: ['storeAgeDays'], value: youngStore },
+  youngAccountDearOrder: {
+    of: ['accountAgeDays', 'orderValue'],
+    value: (s) => youngAccount(s) * dearer(s),
+  },
+  youngStoreDearOrder: {
+    of: ['storeAgeDays', 'orderValue'],
+    value: (s) => youngStore(s) * dearer(s),
+  },
+  youngStoreOddPrice: {
+    of: ['storeAgeDays', 'priceDeviation'],
+    value: (s) => youngStore(s) * deviation(s),
+  },
+  dearOrderOddPrice: {
+    of: ['orderValue', 'priceDeviation'],
+    value: (s) => dearer(s) * deviation(s),
+  },
+  youngStoreSharedIp: {
+    of: ['storeAgeDays', 'sharedIpWithSeller'],
+    value: (s) => youngStore(s) * s.sharedIpWithSeller,
+  },
+  youngStoreSharedDevice: {
+    of: ['storeAgeDays', 'sharedDeviceWithSeller'],
+    value: (s) => youngStore(s) * s.sharedDeviceWithSeller,
+  },
+  youngStoreSharedPayout: {
+    of: ['storeAgeDays', 'payoutAccountStores'],
+    value: (s) => youngStore(s) * above(s.payoutAccountStores, 1),
+  },
+  sharedPayoutManyStores: {
+    of: ['sharedPayoutAccount', 'payoutAccountStores'],
+    value: (s) => s.sharedPayoutAccount * above(s.payoutAccountStores, 1),
+  },
+  refundsOverHistory: {
+    of: ['buyerRefundRate', 'buyerPastOrders'],
+    value: (s) => s.buyerRefundRate * Math.log1p(Math.max(0, s.buyerPastOrders)),
+  },
+  disputesOverHistory: {
+    of: ['buyerDisputeRate', 'buyerPastOrders'],
+    value: (s) => s.buyerDisputeRate * Math.log1p(Math.max(0, s.buyerPastOrders)),
+  },
+  youngAccountBurst: {
+    of: ['accountAgeDays', 'buyerOrdersHour'],
+    value: (s) => youngAccount(s) * above(s.buyerOrdersHour, 1),
+  },
+  youngAccountCardReuse: {
+    of: ['accountAgeDays', 'cardOrdersDay'],
+    value: (s) => youngAccount(s) * above(s.cardOrdersDay, 0),
+  },
+  youngAccountFailures: {
+    of: ['accountAgeDays', 'buyerFailedPaymentsDay'],
+    value: (s) => youngAccount(s) * above(s.buyerFailedPaymentsDay, 0),
+  },
+  cardReuseFailures: {
+    of: ['cardOrdersDay', 'buyerFailedPaymentsDay'],
+    value: (s) => above(s.cardOrdersDay, 0) * above(s.buyerFailedPaymentsDay, 0),
+  },
+  burstBusyAddress: {
+    of: ['buyerOrdersHour', 'ipOrdersDay'],
+    value: (s) => above(s.buyerOrdersHour, 1) * above(s.ipOrdersDay, 0),
+  },
+  youngAccountChatFlags: {
+    of: ['accountAgeDays', 'chatFlags'],
+    value: (s) => youngAccount(s) * above(s.chatFlags, 0),
+  },
+  youngAccountBusyAddress: {
+    of: ['accountAgeDays', 'ipOrdersHour'],
+    value: (s) => youngAccount(s) * above(s.ipOrdersHour, 1),
+  },
+} satisfies Record<string, { of: SignalName[]; value: (s: Signals) => number }>
+export type DerivedFeature = keyof typeof DERIVED_FEATURES
+export type FeatureName = SignalName | DerivedFeature
+const DERIVED_NAMES = Object.keys(DERIVED_FEATURES) as DerivedFeature[]
+/** What a new model trains on: every signal, then every derived feature. */
+export const MODEL_FEATURES: readonly FeatureName[] = [...SIGNAL_NAMES, ...DERIVED_NAMES]
+const isDerived = (f: FeatureName): f is DerivedFeature => f in DERIVED_FEATURES
+
 /**
  * A trained model as stored (versioned JSON): logistic regression over the standardized
- * signals. Small enough to read: one weight per signal says which way and how hard it pushes.
+ * signals and derived features. Small enough to read: one weight per feature says which way
+ * and how hard it pushes. Models stored before the derived features existed still score.
  */
 export interface RiskModelJson {
   kind: 'logistic-regression'
   version: number
-  features: SignalName[]
+  features: FeatureName[]
   /** Per feature: mean and standard deviation after the log transform (for standardizing). */
   means: number[]
   scales: number[]
@@ -63,9 +160,12 @@ export interface RiskScore {
 }
 
 function transformed(model: Pick<RiskModelJson, 'features'>, signals: Signals): number[] {
+  const clean = Object.fromEntries(
+    SIGNAL_NAMES.map((f) => [f, Number.isFinite(signals[f]) ? Math.max(0, signals[f]) : 0]),
+  ) as Signals
   return model.features.map((f) => {
-    const raw = Number.isFinite(signals[f]) ? Math.max(0, signals[f]) : 0
-    return LOG_SCALED.has(f) ? Math.log1p(raw) : raw
+    if (isDerived(f)) return DERIVED_FEATURES[f].value(clean)
+    return LOG_SCALED.has(f) ? Math.log1p(clean[f]) : clean[f]
   })
 }
 
@@ -85,7 +185,7 @@ export async function trainRiskModel(
   const epochs = options.epochs ?? 100
   const learningRate = options.learningRate ?? 1
   const l2 = options.l2 ?? 0.001
-  const features = [...SIGNAL_NAMES]
+  const features = [...MODEL_FEATURES]
   const positives = samples.filter((s) => s.fraud).length
   if (positives === 0 || positives === samples.length) {
     throw new Error('Training needs both fraudulent and legitimate checkouts')
@@ -164,18 +264,27 @@ export async function trainRiskModel(
 export function scoreRisk(model: RiskModelJson, signals: Signals): RiskScore {
   const row = transformed(model, signals)
   let z = model.bias
-  const contributions: RiskReason[] = []
+  const bySignal = new Map<SignalName, number>()
   for (let j = 0; j < row.length; j++) {
     const standardized =
       ((row[j] as number) - (model.means[j] as number)) / (model.scales[j] as number)
     const contribution = (model.weights[j] as number) * standardized
     z += contribution
-    if (contribution > 0) {
-      contributions.push({ feature: model.features[j] as SignalName, contribution })
+    // Reasons speak in signals an administrator can check, so a derived feature's push is
+    // credited to the signals it is built from.
+    const feature = model.features[j] as FeatureName
+    const sources: readonly SignalName[] = isDerived(feature)
+      ? DERIVED_FEATURES[feature].of
+      : [feature]
+    for (const source of sources) {
+      bySignal.set(source, (bySignal.get(source) ?? 0) + contribution / sources.length)
     }
   }
   const probability = sigmoid(z)
-  contributions.sort((a, b) => b.contribution - a.contribution)
+  const contributions: RiskReason[] = [...bySignal]
+    .filter(([, contribution]) => contribution > 0)
+    .map(([feature, contribution]) => ({ feature, contribution }))
+    .sort((a, b) => b.contribution - a.contribution)
   return {
     score: Math.min(99, Math.floor(probability * 100)),
     probability,
@@ -192,7 +301,7 @@ export function parseRiskModel(json: unknown): RiskModelJson {
   if (
     model?.kind !== 'logistic-regression' ||
     !n ||
-    model.features?.some((f) => !(SIGNAL_NAMES as readonly string[]).includes(f)) ||
+    model.features?.some((f) => !(MODEL_FEATURES as readonly string[]).includes(f)) ||
     model.weights?.length !== n ||
     model.means?.length !== n ||
     model.scales?.length !== n ||
