@@ -1,25 +1,30 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { ResealReport } from '@kloset/core'
+import { AccountNumberCipher, type SealedValue } from '@kloset/core'
 import {
   adminCliCtx,
+  anAccountNumber,
   aPaidOrder,
+  aSellerWithPayoutAccount,
   aShippingAddress,
   createPaystackWorld,
   type PaystackWorld,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
-import KeysRotate from './keys/rotate.js'
+import KeysRotate, { type KeysRotateResult } from './keys/rotate.js'
 
 let pw: PaystackWorld
 let orderId: string
 let groupId: string
+let storeId: string
+const accountNumber = anAccountNumber()
 const phone = aShippingAddress().phone
 beforeAll(async () => {
   pw = await createPaystackWorld()
   const paid = await aPaidOrder(pw)
   orderId = paid.order.id
   groupId = paid.order.orderGroupId
+  storeId = (await aSellerWithPayoutAccount(pw.world, accountNumber)).store.id
 })
 afterAll(() => pw.close())
 
@@ -30,6 +35,10 @@ const raw = async (collection: 'orders' | 'order_groups', _id: string) => {
   return doc!.shippingAddress as Record<string, string>
 }
 const keyIdOf = (value: string) => value.slice('enc1:'.length).split('.')[0]
+/** The stored payout account number, sealed. */
+const sealedAccountNumber = async () =>
+  (await pw.world.core.connection.collection('payout_accounts').findOne({ storeId }))!
+    .accountNumber as SealedValue
 
 describe('buyers’ addresses at rest', () => {
   it('stores phone and street sealed, and shows them to people in clear', async () => {
@@ -51,10 +60,14 @@ describe('buyers’ addresses at rest', () => {
 describe('kloset keys rotate', () => {
   it('counts under --dry-run and changes nothing', async () => {
     const before = await raw('orders', orderId)
+    const sealedBefore = await sealedAccountNumber()
     const run = await runCommand(pw.world, KeysRotate, ['--dry-run', '--json'])
     expect(run.exitCode).toBe(0)
-    expect((run.json!.result as ResealReport).resealed).toBe(0)
+    const result = run.json!.result as KeysRotateResult
+    expect(result.addresses.resealed).toBe(0)
+    expect(result.payoutAccounts).toMatchObject({ checked: 1, resealed: 0 })
     expect(await raw('orders', orderId)).toEqual(before)
+    expect(await sealedAccountNumber()).toEqual(sealedBefore)
   })
 
   it('re-encrypts every address under a new key, plain legacy ones included, and they still read', async () => {
@@ -80,7 +93,7 @@ describe('kloset keys rotate', () => {
     }
     expect(run.json).toMatchObject({ status: 'ok' })
     expect(run.exitCode).toBe(0)
-    const report = run.json!.result as ResealReport
+    const report = (run.json!.result as KeysRotateResult).addresses
     expect(report.resealed).toBeGreaterThanOrEqual(2)
     expect(report.keyId).not.toBe(oldKeyId)
     for (const [collection, id] of [
@@ -93,6 +106,14 @@ describe('kloset keys rotate', () => {
     }
     const order = await pw.world.core.orders.get(adminCliCtx(), orderId)
     expect(order.shippingAddress.phone).toBe(phone)
-    expect((again.json!.result as ResealReport).resealed).toBe(0)
+    expect((again.json!.result as KeysRotateResult).addresses.resealed).toBe(0)
+    // The payout account number, sealed with the same key ring, moved to the new key and
+    // opens with it alone; the second pass left it.
+    const accounts = (run.json!.result as KeysRotateResult).payoutAccounts
+    expect(accounts).toMatchObject({ checked: 1, resealed: 1, skipped: 0, keyId: report.keyId })
+    const sealed = await sealedAccountNumber()
+    expect(sealed.keyId).toBe(report.keyId)
+    expect(new AccountNumberCipher(newKey).open(sealed, storeId)).toBe(accountNumber)
+    expect((again.json!.result as KeysRotateResult).payoutAccounts.resealed).toBe(0)
   })
 })

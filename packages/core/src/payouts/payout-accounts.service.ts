@@ -1,7 +1,10 @@
+import type { Types } from 'mongoose'
 import type { KeyValueStore } from '../adapters/kv.js'
 import type { AuditService } from '../audit/audit.service.js'
+import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
+import type { ResealReport } from '../orders/address.cipher.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import { PaystackRejectedError } from '../payments/paystack/paystack.errors.js'
 import type { PayoutSettings } from '../shared/config.js'
@@ -157,6 +160,50 @@ export class PayoutAccountsService {
       })
     }
     return toPayoutAccountDTO(saved, ctx.now)
+  }
+
+  /**
+   * Re-seals every payout account number not sealed under the current key (`kloset keys
+   * rotate`), `batchSize` accounts at a time. Each write is a compare-and-set on the sealed value
+   * it read, so it runs beside a live server: an account changed meanwhile is skipped (a re-run
+   * takes it). Administrators only.
+   */
+  async resealAccountNumbers(
+    ctx: Ctx,
+    options: { batchSize?: number; dryRun?: boolean } = {},
+  ): Promise<ResealReport> {
+    requireRole(ctx, 'admin')
+    const { cipher, accounts } = this.deps
+    const batchSize = options.batchSize ?? 200
+    const report: ResealReport = { keyId: cipher.currentKeyId, checked: 0, resealed: 0, skipped: 0 }
+    let after: Types.ObjectId | undefined
+    for (;;) {
+      const batch = await accounts
+        .find(after ? { _id: op({ $gt: after }) } : {})
+        .sort({ _id: 1 })
+        .limit(batchSize)
+        .lean()
+      if (batch.length === 0) break
+      after = batch.at(-1)!._id
+      for (const doc of batch) {
+        report.checked++
+        if (doc.accountNumber.keyId === cipher.currentKeyId) continue
+        if (options.dryRun) {
+          report.resealed++
+          continue
+        }
+        const plain = cipher.open(doc.accountNumber, doc.storeId)
+        const { modifiedCount } = await accounts.updateOne(
+          // The IV is new for every seal: equal IV, same sealed value as read.
+          { _id: doc._id, 'accountNumber.iv': doc.accountNumber.iv },
+          { $set: { accountNumber: cipher.seal(plain, doc.storeId) } },
+          { timestamps: false },
+        )
+        if (modifiedCount === 1) report.resealed++
+        else report.skipped++
+      }
+    }
+    return report
   }
 
   // ---- for the payouts service ------------------------------------------------------------
