@@ -94,6 +94,8 @@ import {
 } from './recommendations/recommendation.model.js'
 import { RecommendationsService } from './recommendations/recommendations.service.js'
 import { ReconcileService } from './reconcile/reconcile.service.js'
+import { createReconcileItemModel } from './reconcile/reconcile-item.model.js'
+import { ReconcileItems } from './reconcile/reconcile-items.js'
 import { SeedService } from './seed/seed.service.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import { type Config, linkBaseOf } from './shared/config.js'
@@ -750,6 +752,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       stores,
       buyerOf: async (orderId) =>
         (await orders.get(systemCtx('notifications', clock.now()), orderId)).buyerId,
+      adminIds: async () =>
+        (
+          await models.users.find({ role: 'admin', status: 'active' }).select({ _id: 1 }).lean()
+        ).map((user) => String(user._id)),
     },
     clock,
   )
@@ -813,7 +819,15 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   addressKeyring.configure(config.payouts.encryptionKey, config.payouts.previousEncryptionKeys)
   const ipBlockModel = createIpBlockModel(connection)
   await ipBlockModel.init()
-  const reconcile = new ReconcileService({ paystack, orders, ledger, payouts })
+  const reconcileItemModel = createReconcileItemModel(connection)
+  await reconcileItemModel.init()
+  const reconcile = new ReconcileService({
+    paystack,
+    orders,
+    ledger,
+    payouts,
+    items: new ReconcileItems({ items: reconcileItemModel, events, audit }),
+  })
   jobs.register({
     name: 'reconcile',
     schedule: '30 2 * * *',
@@ -823,7 +837,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       const report = await reconcile.reconcileDay(ctx, day)
       if (!report.ok)
         logger.error({ day, mismatches: report.mismatches }, 'reconciliation mismatches')
-      return { date: day, mismatches: report.mismatches.length }
+      return {
+        date: day,
+        mismatches: report.mismatches.length,
+        opened: report.items.opened.length,
+        autoCleared: report.items.autoCleared,
+      }
     },
   })
 
