@@ -49,6 +49,7 @@ import type { SubscriptionsService } from './plans/subscriptions.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
 import type { RecommendationsService } from './recommendations/recommendations.service.js'
 import { ReconcileService } from './reconcile/reconcile.service.js'
+import { ReconcileItems } from './reconcile/reconcile-items.js'
 import { SeedService } from './seed/seed.service.js'
 import type { Clock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
@@ -221,6 +222,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orders: o.orders,
     ledger,
     payouts: payouts.services.payouts,
+    items: new ReconcileItems({ items: p.models.reconcileItems, events, audit }),
   })
 
   // Subscribers (once per event for the whole marketplace, retried by the relay; their names
@@ -234,6 +236,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       stores,
       buyerOf: async (orderId) =>
         (await o.orders.get(systemCtx('notifications', clock.now()), orderId)).buyerId,
+      adminIds: async () =>
+        (
+          await p.models.users.find({ role: 'admin', status: 'active' }).select({ _id: 1 }).lean()
+        ).map((user) => String(user._id)),
     },
     clock,
   )

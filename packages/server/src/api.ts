@@ -27,6 +27,7 @@ import { adminPaymentRoutes } from './routes/admin-payments.routes.js'
 import { adminPayoutRoutes } from './routes/admin-payouts.routes.js'
 import { adminPlanRoutes } from './routes/admin-plans.routes.js'
 import { adminProductRoutes } from './routes/admin-products.routes.js'
+import { adminReconcileRoutes } from './routes/admin-reconcile.routes.js'
 import { adminStoreRoutes } from './routes/admin-stores.routes.js'
 import { adminUserRoutes } from './routes/admin-users.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
@@ -88,6 +89,7 @@ export const allRoutes: RouteDef[] = [
   ...adminMailRoutes,
   ...adminInsightRoutes,
   ...disputeRoutes,
+  ...adminReconcileRoutes,
 ]
 
 /** What the host knows about the connection that the web `Request` does not carry. */

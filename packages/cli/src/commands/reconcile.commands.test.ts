@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { ReconcileReport } from '@kloset/core'
+import type { Page, ReconcileItemDTO, ReconcileReport } from '@kloset/core'
 import {
   adminCliCtx,
   anAccountNumber,
   aPaidOrder,
   aReleasedSale,
   aSellerWithPayoutAccount,
+  aStrayCharge,
   createPaystackWorld,
   type PaystackWorld,
-  payOnCheckoutPage,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
+import ReconcileList from './reconcile/list.js'
+import ReconcileResolve from './reconcile/resolve.js'
+import ReconcileShow from './reconcile/show.js'
 import Reconcile, { MISMATCH_EXIT_CODE } from './reconcile.js'
 
 let pw: PaystackWorld
@@ -39,14 +42,7 @@ describe('kloset reconcile', () => {
 
   it('reports a Paystack charge that paid no order, and exits non-zero', async () => {
     const reference = 'kg-0123456789abcdef01234567'
-    const checkout = await pw.world.core.paystack.initializeTransaction({
-      email: 'stray@example.test',
-      amount: 990_000,
-      currency: 'NGN',
-      reference,
-    })
-    await payOnCheckoutPage(checkout.authorizationUrl)
-    await pw.settle()
+    await aStrayCharge(pw, reference)
     const { run, report } = await reconcile()
     expect(run.exitCode).toBe(MISMATCH_EXIT_CODE)
     expect(report.ok).toBe(false)
@@ -103,6 +99,30 @@ describe('kloset reconcile', () => {
     expect(run.exitCode).toBe(MISMATCH_EXIT_CODE)
     expect(report.mismatches).toContainEqual(
       expect.objectContaining({ kind: 'transfer_without_payout', subject: reference }),
+    )
+  })
+
+  it('lists, shows and resolves the items a run stored', async () => {
+    const reference = 'kg-0123456789abcdef0123eeee'
+    await aStrayCharge(pw, reference, 770_000)
+    const { report } = await reconcile()
+    expect(report.items.opened.length).toBeGreaterThanOrEqual(1)
+    const list = await runCommand(pw.world, ReconcileList, ['--status', 'open', '--json'])
+    const items = (list.json!.result as Page<ReconcileItemDTO>).items
+    const item = items.find((i) => i.subject === reference)!
+    expect(item).toMatchObject({ kind: 'charge_without_paid_order', status: 'open' })
+    const shown = await runCommand(pw.world, ReconcileShow, [item.id])
+    expect(shown.stdout).toContain(`charge_without_paid_order on ${reference}, open`)
+    const resolved = await runCommand(pw.world, ReconcileResolve, [
+      item.id,
+      '--reason',
+      'Refunded by hand',
+      '--json',
+    ])
+    expect(resolved.json?.result).toMatchObject({ item: { status: 'resolved' } })
+    const open = await runCommand(pw.world, ReconcileList, ['--status', 'open', '--json'])
+    expect((open.json!.result as Page<ReconcileItemDTO>).items.map((i) => i.id)).not.toContain(
+      item.id,
     )
   })
 

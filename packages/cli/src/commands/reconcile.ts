@@ -10,7 +10,7 @@ export default class Reconcile extends KlosetCommand {
   static override summary =
     'Reconcile one UTC day: Paystack charges against paid orders against the ledger'
   static override description =
-    `Lists every mismatch; exits ${MISMATCH_EXIT_CODE} when there is one (0 when the day reconciles). Nothing is changed.`
+    `Lists every mismatch and stores each as a reconcile item (once per kind and subject; items the run no longer finds are auto-cleared); exits ${MISMATCH_EXIT_CODE} when there is a mismatch (0 when the day reconciles). No money or stock is changed.`
   static override examples = [
     '<%= config.bin %> reconcile',
     '<%= config.bin %> reconcile --date 2026-12-06 --json',
@@ -29,6 +29,10 @@ export default class Reconcile extends KlosetCommand {
     const { checked } = report
     this.say(
       `${report.date}: ${checked.charges} Paystack charges, ${checked.paidGroups} paid order groups, ${checked.orders} store orders, trial balance in ${checked.currencies} currencies`,
+    )
+    const { opened, autoCleared } = report.items
+    this.say(
+      `Reconcile items: ${opened.length} opened, ${autoCleared} auto-cleared (kloset reconcile list --status open)`,
     )
     if (report.ok) this.say('Reconciled: no mismatches.')
     else {

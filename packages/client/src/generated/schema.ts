@@ -2585,6 +2585,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reconcile/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconcile items (mismatches with Paystack and the ledger), newest first, by status */
+        get: operations["getApiV1AdminReconcileItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconcile/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reconcile item */
+        get: operations["getApiV1AdminReconcileItemsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconcile/items/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an open item with what was done about it (audit-logged) */
+        post: operations["postApiV1AdminReconcileItemsIdResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -4165,7 +4216,7 @@ export interface components {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
             /** @enum {string} */
-            type: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist";
+            type: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist" | "reconcile";
             title: string;
             body: string;
             link: {
@@ -4231,6 +4282,11 @@ export interface components {
                 mutable: boolean;
             };
             wishlist: {
+                inApp: boolean;
+                email: boolean;
+                mutable: boolean;
+            };
+            reconcile: {
                 inApp: boolean;
                 email: boolean;
                 mutable: boolean;
@@ -5187,6 +5243,59 @@ export interface components {
                  */
                 payouts: number;
             }[];
+        };
+        ReconcileItem: {
+            /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
+            id: string;
+            /**
+             * @description What disagrees (docs/operations.md, "Reconcile items")
+             * @example charge_without_paid_order
+             */
+            kind: string;
+            /**
+             * @description A payment reference, order id, refund id, transfer reference or currency
+             * @example kg-6750a1f2c3d4e5f6a7b8c9d0
+             */
+            subject: string;
+            /** @example Paystack charged 990000 NGN but no order group is paid for it */
+            message: string;
+            /** @description Minor units (kobo); may be negative */
+            expected?: number;
+            /** @description Minor units (kobo); may be negative */
+            actual?: number;
+            /** @enum {string} */
+            status: "open" | "resolved" | "auto_cleared";
+            /**
+             * @description The UTC day of the run that last saw it
+             * @example 2026-12-06
+             */
+            date: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            firstSeenAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            lastSeenAt: string;
+            /** @example 1 */
+            timesSeen: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            clearedAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:00:00.000Z
+             */
+            resolvedAt?: string;
+            /** @example admin:6750a1f2c3d4e5f6a7b8c9d0 */
+            resolvedBy?: string;
+            /** @example Refunded in the Paystack dashboard */
+            resolution?: string;
         };
     };
     responses: never;
@@ -16635,7 +16744,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 unread?: "true" | "false";
-                type?: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist";
+                type?: "order_update" | "payment" | "refund" | "payout" | "store_decision" | "product_decision" | "dispute" | "security" | "chat" | "wishlist" | "reconcile";
                 archived?: "true" | "false";
             };
             header?: never;
@@ -17190,6 +17299,11 @@ export interface operations {
                      *           "inApp": true,
                      *           "email": true,
                      *           "mutable": true
+                     *         },
+                     *         "reconcile": {
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "mutable": true
                      *         }
                      *       }
                      *     }
@@ -17314,6 +17428,11 @@ export interface operations {
                      *           "mutable": true
                      *         },
                      *         "wishlist": {
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "mutable": true
+                     *         },
+                     *         "reconcile": {
                      *           "inApp": true,
                      *           "email": true,
                      *           "mutable": true
@@ -26431,6 +26550,393 @@ export interface operations {
                 };
             };
             /** @description Already resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the write rate limit (RATE_LIMIT_WRITE) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminReconcileItems: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "open" | "resolved" | "auto_cleared";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "kind": "charge_without_paid_order",
+                     *           "subject": "kg-6750a1f2c3d4e5f6a7b8c9d0",
+                     *           "message": "Paystack charged 990000 NGN but no order group is paid for it",
+                     *           "status": "open",
+                     *           "date": "2026-12-06",
+                     *           "firstSeenAt": "2026-12-01T09:00:00.000Z",
+                     *           "lastSeenAt": "2026-12-01T09:00:00.000Z",
+                     *           "timesSeen": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["ReconcileItem"][];
+                        /** @description Pass as `cursor` for the next page; absent on the last page */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminReconcileItemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { item } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "item": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "kind": "charge_without_paid_order",
+                     *         "subject": "kg-6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "message": "Paystack charged 990000 NGN but no order group is paid for it",
+                     *         "status": "open",
+                     *         "date": "2026-12-06",
+                     *         "firstSeenAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastSeenAt": "2026-12-01T09:00:00.000Z",
+                     *         "timesSeen": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        item: components["schemas"]["ReconcileItem"];
+                    };
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the read rate limit (RATE_LIMIT_READ) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the one error envelope (docs/api.md, "Errors") */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AdminReconcileItemsIdResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { item } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "item": {
+                     *         "id": "6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "kind": "charge_without_paid_order",
+                     *         "subject": "kg-6750a1f2c3d4e5f6a7b8c9d0",
+                     *         "message": "Paystack charged 990000 NGN but no order group is paid for it",
+                     *         "status": "open",
+                     *         "date": "2026-12-06",
+                     *         "firstSeenAt": "2026-12-01T09:00:00.000Z",
+                     *         "lastSeenAt": "2026-12-01T09:00:00.000Z",
+                     *         "timesSeen": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        item: components["schemas"]["ReconcileItem"];
+                    };
+                };
+            };
+            /** @description No reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such order",
+                     *         "requestId": "req_3f9a1c7e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The item is not open (resolved or auto-cleared) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -186,7 +186,12 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
         const report = await s.reconcile.reconcileDay(ctx, day)
         if (!report.ok)
           logger.error({ day, mismatches: report.mismatches }, 'reconciliation mismatches')
-        return { date: day, mismatches: report.mismatches.length }
+        return {
+          date: day,
+          mismatches: report.mismatches.length,
+          opened: report.items.opened.length,
+          autoCleared: report.items.autoCleared,
+        }
       },
     },
   ]

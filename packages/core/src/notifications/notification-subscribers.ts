@@ -9,6 +9,8 @@ export interface NotificationLookups {
   stores: Pick<StoreLookup, 'getStore'>
   /** The buyer of an order (refund events carry only the order id). */
   buyerOf(orderId: string): Promise<string>
+  /** The ids of the active administrators (reconcile items reach each of them). */
+  adminIds(): Promise<string[]>
 }
 
 type OrderStatusEvent =
@@ -170,4 +172,14 @@ export function registerNotificationSubscribers(
       body: `Reason: ${event.reason}`,
     }),
   )
+
+  events.subscribe('reconcile.item_opened', 'notifications.reconcile', async (event) => {
+    for (const userId of await lookups.adminIds())
+      await deliver(event, {
+        userId,
+        type: 'reconcile',
+        title: `Reconciliation: ${event.kind.replaceAll('_', ' ')}`,
+        body: `${event.subject}: ${event.message}. Resolve it with kloset reconcile resolve ${event.itemId} --reason "...".`,
+      })
+  })
 }

@@ -13,6 +13,8 @@ export const NOTIFICATION_TYPES = [
   'security',
   'chat',
   'wishlist',
+  /** Administrators: a reconciliation mismatch to resolve (docs/operations.md). */
+  'reconcile',
 ] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 

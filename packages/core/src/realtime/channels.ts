@@ -67,6 +67,7 @@ export const realtimeRoutes: { [E in keyof NamedEvents]?: (payload: NamedEvents[
     'chat.blocked': (p) => [`conversation:${p.conversationId}`],
     'chat.conversation_reported': () => ['admin'],
     'chat.message_flagged': () => ['admin'],
+    'reconcile.item_opened': () => ['admin'],
   }
 
 /** The channels {@link realtimeRoutes} pushes a delivered event on (none when it is not routed). */

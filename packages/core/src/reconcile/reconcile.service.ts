@@ -6,6 +6,9 @@ import type { PayoutsService } from '../payouts/payouts.service.js'
 import { type Ctx, requireRole } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
 import { CURRENCIES } from '../shared/money.js'
+import type { Page } from '../shared/paging.js'
+import type { ListReconcileItemsQuery, ResolveReconcileItemBody } from './reconcile.schemas.js'
+import type { ReconcileItemDTO, ReconcileItems, RecordedRun } from './reconcile-items.js'
 
 /** What can disagree between Paystack, our order groups and the ledger. */
 export type MismatchKind =
@@ -41,7 +44,12 @@ export interface ReconcileReport {
   }
   mismatches: Mismatch[]
   ok: boolean
+  /** What the run did to the stored reconcile items. */
+  items: RecordedRun
 }
+
+/** Checks not tied to the day reconciled: any run clears their items once they agree. */
+export const EVERY_RUN_KINDS: readonly MismatchKind[] = ['trial_balance_unbalanced']
 
 const DAY_MS = 86_400_000
 const PAGE = 100
@@ -52,7 +60,8 @@ const CREATED_BEFORE_MS = DAY_MS
  * Reconciliation of one UTC day: every successful Paystack charge paid that day against our
  * paid order groups (both ways, amounts included), every paid group's store orders against
  * their sale journals in the ledger, and the trial balance of every currency. A mismatch is
- * reported, never repaired: fixing money is a person's decision (docs/operations.md).
+ * never repaired: fixing money is a person's decision. Every mismatch is stored as a reconcile
+ * item (reconcile-items.ts) that an administrator resolves (docs/operations.md).
  */
 export class ReconcileService {
   constructor(
@@ -61,6 +70,7 @@ export class ReconcileService {
       orders: OrdersService
       ledger: LedgerService
       payouts: Pick<PayoutsService, 'get'>
+      items: ReconcileItems
     },
   ) {}
 
@@ -188,6 +198,7 @@ export class ReconcileService {
       }
     }
 
+    const items = await this.deps.items.record(ctx, date, mismatches, EVERY_RUN_KINDS)
     return {
       date,
       from: from.toISOString(),
@@ -201,7 +212,26 @@ export class ReconcileService {
       },
       mismatches,
       ok: mismatches.length === 0,
+      items,
     }
+  }
+
+  /** The stored reconcile items, newest first, by status. Administrators only. */
+  listItems(ctx: Ctx, query: ListReconcileItemsQuery): Promise<Page<ReconcileItemDTO>> {
+    return this.deps.items.list(ctx, query)
+  }
+
+  /** One reconcile item. @throws NotFoundError */
+  getItem(ctx: Ctx, id: string): Promise<ReconcileItemDTO> {
+    return this.deps.items.get(ctx, id)
+  }
+
+  /**
+   * Resolves an open item with what was done about it; audit-logged.
+   * @throws NotFoundError, InvalidStateError `item_not_open`.
+   */
+  resolveItem(ctx: Ctx, id: string, input: ResolveReconcileItemBody): Promise<ReconcileItemDTO> {
+    return this.deps.items.resolve(ctx, id, input)
   }
 
   private async groupByReference(ctx: Ctx, reference: string) {

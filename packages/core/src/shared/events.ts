@@ -194,6 +194,17 @@ export interface DomainEvents {
     senderId: string
     reasons: string[]
   }
+  /**
+   * Reconciliation found a mismatch not seen before, or seen again after it had cleared
+   * (reconcile): pushed to the `admin` channel, and an inbox item for every administrator.
+   */
+  'reconcile.item_opened': {
+    itemId: string
+    kind: string
+    subject: string
+    message: string
+    date: string
+  }
 }
 
 /** What every `order.<status>` event carries. */

@@ -188,6 +188,25 @@ export async function aPaidOrder(
 }
 
 /**
+ * A successful Paystack charge under `reference` (a `kg-` one looks like ours) that no order
+ * group was made for: what reconciliation reports as `charge_without_paid_order`.
+ */
+export async function aStrayCharge(
+  pw: PaystackWorld,
+  reference: string,
+  amount = 990_000,
+): Promise<void> {
+  const checkout = await pw.world.core.paystack.initializeTransaction({
+    email: 'stray@example.test',
+    amount,
+    currency: 'NGN',
+    reference,
+  })
+  await payOnCheckoutPage(checkout.authorizationUrl)
+  await pw.settle()
+}
+
+/**
  * Pays on the sandbox's hosted checkout page over HTTP, as a buyer's browser would: loads
  * `authorizationUrl` and submits its form with the "Pay" button. Returns the final response.
  */

@@ -37,6 +37,7 @@ import {
   createProductViewModel,
   createRecommendationListModel,
 } from '../recommendations/recommendation.model.js'
+import { createReconcileItemModel } from '../reconcile/reconcile-item.model.js'
 import { createStoreModel } from '../stores/store.model.js'
 import { createWishlistItemModel } from '../wishlists/wishlist.model.js'
 
@@ -78,6 +79,8 @@ export function createModels(connection: Connection) {
     wishlistItems: createWishlistItemModel(connection),
     recommendationLists: createRecommendationListModel(connection),
     productViews: createProductViewModel(connection),
+    // reconciliation
+    reconcileItems: createReconcileItemModel(connection),
     // plans
     plans: createPlanModel(connection),
     subscriptions: createSubscriptionModel(connection),
