@@ -341,9 +341,15 @@ export class OrdersService {
 
   /** The seller ships with a carrier and tracking number. */
   async ship(ctx: Ctx, orderId: string, input: ShipOrderBody): Promise<SellerOrderDTO> {
-    const viewer = await this.viewer(ctx, 'seller')
-    const order = await this.visible(ctx, orderId, viewer)
-    if (await this.deps.holds?.shippingHeld(orderId)) {
+    // The seller's store, the order and its fraud hold are independent reads: made together (the
+    // ship's latency is the order's push latency), their errors reported in this order.
+    const [viewer, order, held] = await inOrder(
+      this.viewer(ctx, 'seller'),
+      this.deps.records.get(orderId),
+      this.deps.holds?.shippingHeld(orderId),
+    )
+    this.assertVisible(ctx, order, viewer)
+    if (held) {
       throw new InvalidStateError(
         'This order is on hold for a review and cannot ship yet',
         'order_on_hold',
@@ -670,10 +676,14 @@ export class OrdersService {
   /** The order if the viewer may see it; everyone else gets NotFoundError, never Forbidden. */
   private async visible(ctx: Ctx, orderId: string, viewer: Viewer): Promise<OrderDoc> {
     const order = await this.deps.records.get(orderId)
+    this.assertVisible(ctx, order, viewer)
+    return order
+  }
+
+  private assertVisible(ctx: Ctx, order: OrderDoc, viewer: Viewer): void {
     if (viewer.as === 'buyer' && order.buyerId !== viewer.id) throw orderNotFound()
     if (viewer.as === 'seller' && order.storeId !== viewer.id) throw orderNotFound()
     if (viewer.as === 'admin' && !isAdmin(ctx)) throw orderNotFound()
-    return order
   }
 
   /** The order if the caller is its buyer, its store's seller or an administrator. */
@@ -708,6 +718,18 @@ export class OrdersService {
       .lean()
     return toPage(rows, query.limit, map, idCursorOf)
   }
+}
+
+/**
+ * Awaits independent work started together; the first failure in argument order is thrown (as
+ * if each had been awaited in turn), whichever failed first in time.
+ */
+async function inOrder<T extends unknown[]>(
+  ...work: { [K in keyof T]: Promise<T[K]> | T[K] }
+): Promise<T> {
+  const settled = await Promise.allSettled(work)
+  for (const result of settled) if (result.status === 'rejected') throw result.reason
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T
 }
 
 /** The column of the transition table the viewer is. */
