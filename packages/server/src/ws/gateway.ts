@@ -368,6 +368,24 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     }
   }
 
+  /**
+   * Core's decision on a subscription. The same user asking for the same channel from several
+   * sockets at once (a reconnect storm after a restart: every tab resubscribes) shares one
+   * check in flight; nothing is kept once it settles.
+   */
+  const checks = new Map<string, Promise<void>>()
+  function authorize(actor: Client['actor'], channel: string): Promise<void> {
+    const key = `${actor.id} ${actor.role} ${channel}`
+    let check = checks.get(key)
+    if (!check) {
+      check = core.realtime.authorizeSubscription(makeCtx(actor, core.clock.now()), channel)
+      checks.set(key, check)
+      const forget = () => checks.delete(key)
+      check.then(forget, forget)
+    }
+    return check
+  }
+
   async function subscribe(client: Client, message: Extract<Command, { type: 'subscribe' }>) {
     const { id, channel, since } = message
     const full = () =>
@@ -381,7 +399,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       )
     if (full()) return tooMany()
     try {
-      await core.realtime.authorizeSubscription(makeCtx(client.actor, core.clock.now()), channel)
+      await authorize(client.actor, channel)
     } catch (error) {
       if (isAppError(error)) return replyError(client, id, error.code, error.message)
       core.logger.error({ err: error, channel }, 'websocket subscribe failed')
