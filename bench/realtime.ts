@@ -62,13 +62,17 @@ interface Listener {
   lastFrame?: string
 }
 
-function listen(socket: WebSocket, needles: () => string[]): Listener {
+/**
+ * The needles are fixed per side, and both sides do the same work per frame (the marketplace's
+ * list used to be rebuilt per frame: 40 strings per socket per push, timed as fan-out).
+ */
+function listen(socket: WebSocket, needles: readonly string[]): Listener {
   const listener: Listener = { socket, arrived: new Map() }
   socket.on('message', (data) => {
     const at = performance.now()
     const text = data.toString()
     if (!text.includes('"order.shipped"')) return
-    for (const needle of needles()) {
+    for (const needle of needles) {
       if (text.includes(needle)) {
         listener.arrived.set(needle, at)
         listener.lastFrame = text
@@ -309,14 +313,12 @@ async function main(): Promise<void> {
       ),
     )
   }
-  const klosetListeners = klosetSockets.map((s) =>
-    listen(s, () => [...local, ...remote].map((id) => `"order:${id}"`)),
-  )
+  const localNeedles = local.map((id) => `"order:${id}"`)
+  const remoteNeedles = remote.map((id) => `"order:${id}"`)
+  const klosetListeners = klosetSockets.map((s) => listen(s, localNeedles))
   await subscribe(klosetSockets, local)
-  const kloset = await timeDeliveries(
-    klosetListeners,
-    local.map((id) => `"order:${id}"`),
-    (needle) => ship(a.server.url)(needle.slice(7, -1)),
+  const kloset = await timeDeliveries(klosetListeners, localNeedles, (needle) =>
+    ship(a.server.url)(needle.slice(7, -1)),
   )
 
   // -- the same push across instances: sockets on B, the ship on A -------------------------------
@@ -324,14 +326,10 @@ async function main(): Promise<void> {
     SOCKETS,
     () => new WebSocket(b.ws, ['bearer', adminToken], { perMessageDeflate: false }),
   )
-  const remoteListeners = remoteSockets.map((s) =>
-    listen(s, () => remote.map((id) => `"order:${id}"`)),
-  )
+  const remoteListeners = remoteSockets.map((s) => listen(s, remoteNeedles))
   await subscribe(remoteSockets, remote)
-  const acrossRedis = await timeDeliveries(
-    remoteListeners,
-    remote.map((id) => `"order:${id}"`),
-    (needle) => ship(a.server.url)(needle.slice(7, -1)),
+  const acrossRedis = await timeDeliveries(remoteListeners, remoteNeedles, (needle) =>
+    ship(a.server.url)(needle.slice(7, -1)),
   )
   const sampleFrame = klosetListeners[0]!.lastFrame ?? '{}'
   await closeAll([...klosetSockets, ...remoteSockets])
@@ -345,7 +343,7 @@ async function main(): Promise<void> {
   )
   const needles = Array.from({ length: SHIPS }, (_, i) => `"order:bare${i}"`)
   const bare = await timeDeliveries(
-    bareSockets.map((s) => listen(s, () => needles)),
+    bareSockets.map((s) => listen(s, needles)),
     needles,
     async (needle) => {
       await fetch(`${bareServer.trigger}/${encodeURIComponent(needle)}`)

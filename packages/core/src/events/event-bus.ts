@@ -119,7 +119,7 @@ export class DurableEventBus implements EventBus, EventRelay {
   async emit<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<string> {
     const row = this.newRow(new Types.ObjectId(), name, withoutUndefined(payload))
     await this.log.insertOne(row)
-    this.deliver(row, true)
+    this.deliver(row)
     return row._id.toHexString()
   }
 
@@ -146,16 +146,20 @@ export class DurableEventBus implements EventBus, EventRelay {
   }
 
   private async copyOutbox(source: OutboxSource, id: unknown, entries: OutboxEntry[]) {
-    for (const entry of entries) {
-      const row = this.newRow(entry._id, entry.name, entry.payload, entry.at)
+    const rows = entries.map((e) => this.newRow(e._id, e.name, e.payload, e.at))
+    // The entries are already durable (the aggregate's update wrote them), so listeners and other
+    // instances hear of them now, not one log write later: that write was on the WebSocket push's
+    // path. A second announcement (a sweep's, after a crash) is deduped by event id.
+    for (const row of rows) this.announce(row)
+    for (const row of rows) {
       try {
         await this.log.insertOne(row)
       } catch (error) {
-        // Already copied (by the relay's sweep, or by the emitter before a crash): theirs to deliver.
+        // Already copied (by the relay's sweep, or by the emitter before a crash): theirs to run.
         if ((error as { code?: number }).code === DUPLICATE_KEY) continue
         throw error
       }
-      this.deliver(row, true)
+      if (row.status === 'pending') this.track(this.runSubscribers(row))
     }
     // The exact stored values: `$pull` by condition is a no-op on the embedded engine.
     const _id = id as Types.ObjectId
@@ -271,7 +275,7 @@ export class DurableEventBus implements EventBus, EventRelay {
         },
         { returnDocument: 'after' },
       )
-      if (claimed) this.deliver(claimed, true)
+      if (claimed) this.deliver(claimed)
     }
   }
 
@@ -310,7 +314,13 @@ export class DurableEventBus implements EventBus, EventRelay {
   }
 
   /** Delivers an event this process recorded or claimed: listeners, other instances, subscribers. */
-  private deliver(row: EventLogDoc, claimed: boolean): void {
+  private deliver(row: EventLogDoc): void {
+    this.announce(row)
+    if (row.status === 'pending') this.track(this.runSubscribers(row))
+  }
+
+  /** Tells this process's listeners and, through Redis, every other instance's. */
+  private announce(row: EventLogDoc): void {
     this.notify(row)
     if (this.deps.pubsub) {
       const message = JSON.stringify({
@@ -322,7 +332,6 @@ export class DurableEventBus implements EventBus, EventRelay {
         .publish(PUBSUB_CHANNEL, message)
         .catch((error) => this.deps.logger.warn({ err: error }, 'event fan-out to Redis failed'))
     }
-    if (claimed && row.status === 'pending') this.track(this.runSubscribers(row))
   }
 
   private onPubSub(message: string): void {

@@ -29,10 +29,15 @@ export class OrderAccess {
   /** The order if the viewer may see it; everyone else gets NotFoundError, never Forbidden. */
   async visible(ctx: Ctx, orderId: string, viewer: Viewer): Promise<OrderDoc> {
     const order = await this.deps.records.get(orderId)
+    this.assertVisible(ctx, order, viewer)
+    return order
+  }
+
+  /** Throws NotFoundError unless the viewer may see the order (already read). */
+  assertVisible(ctx: Ctx, order: OrderDoc, viewer: Viewer): void {
     if (viewer.as === 'buyer' && order.buyerId !== viewer.id) throw orderNotFound()
     if (viewer.as === 'seller' && order.storeId !== viewer.id) throw orderNotFound()
     if (viewer.as === 'admin' && !isAdmin(ctx)) throw orderNotFound()
-    return order
   }
 
   /** The order if the caller is its buyer, its store's seller or an administrator. */

@@ -242,9 +242,15 @@ export class OrdersService {
 
   /** The seller ships with a carrier and tracking number. */
   async ship(ctx: Ctx, orderId: string, input: ShipOrderBody): Promise<SellerOrderDTO> {
-    const viewer = await this.access.viewer(ctx, 'seller')
-    const order = await this.access.visible(ctx, orderId, viewer)
-    if (await this.deps.holds?.shippingHeld(orderId)) {
+    // The seller's store, the order and its fraud hold are independent reads: made together (the
+    // ship's latency is the order's push latency), their errors reported in this order.
+    const [viewer, order, held] = await inOrder(
+      this.access.viewer(ctx, 'seller'),
+      this.deps.records.get(orderId),
+      this.deps.holds?.shippingHeld(orderId),
+    )
+    this.access.assertVisible(ctx, order, viewer)
+    if (held) {
       throw new InvalidStateError(
         'This order is on hold for a review and cannot ship yet',
         'order_on_hold',
@@ -422,4 +428,16 @@ export class OrdersService {
     const order = await this.deps.records.get(orderId)
     if (order.status === 'completed') await this.steps.releaseFunds(ctx, order)
   }
+}
+
+/**
+ * Awaits independent work started together; the first failure in argument order is thrown (as
+ * if each had been awaited in turn), whichever failed first in time.
+ */
+async function inOrder<T extends unknown[]>(
+  ...work: { [K in keyof T]: Promise<T[K]> | T[K] }
+): Promise<T> {
+  const settled = await Promise.allSettled(work)
+  for (const result of settled) if (result.status === 'rejected') throw result.reason
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import {
@@ -14,6 +13,8 @@ import {
 } from '@kloset/core'
 import proxyaddr from 'proxy-addr'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
+import { Channels } from './channels.js'
+import { expirySweep } from './expiry.js'
 
 /** The protocol version the welcome frame announces (docs/realtime.md). */
 export const PROTOCOL_VERSION = 1
@@ -68,37 +69,26 @@ const defaults: Required<GatewayOptions> = {
   trustProxy: ['loopback'],
 }
 
-/** A server push: one publication on one channel. */
-interface Publication {
-  type: 'event'
-  channel: string
-  seq: number
-  epoch: string
-  event: string
-  data: unknown
-  at: string
-}
-
-/** A channel's position and recent history, for recovery on resubscribe. */
-interface ChannelState {
-  /** Changes whenever the sequence restarts (a new gateway process, a forgotten channel). */
-  epoch: string
-  seq: number
-  history: Publication[]
-  subscribers: Set<Client>
-}
-
+/**
+ * One open socket. Kept small (1,000 idle sockets are measured against bare `ws` ones,
+ * docs/benchmarks.md): the actor rather than the whole principal, no timer or closure of its own
+ * (the socket's listeners and the expiry sweep are shared by all sockets).
+ */
 interface Client {
   socket: WebSocket
-  principal: Principal
+  actor: Principal['actor']
+  /** When the credential it was opened with expires, in this process's `Date.now()` time. */
+  expiresAt: number
   /** The channels it is subscribed to, each with the channel's `seq` when it joined. */
   channels: Map<string, number>
   missedPongs: number
   /** Token bucket of the message rate limit. */
   tokens: number
   refilledAt: number
-  expiry?: NodeJS.Timeout
 }
+
+/** `send` options for a frame serialised once to a Buffer and sent as text to every socket. */
+const TEXT = { binary: false } as const
 
 type Command = RealtimeCommand
 
@@ -128,8 +118,6 @@ function subprotocolToken(request: IncomingMessage): string | undefined {
   return protocols[0] === 'bearer' ? protocols[1] : undefined
 }
 
-const newEpoch = () => randomBytes(6).toString('base64url')
-
 /**
  * The WebSocket endpoint (`/ws`), protocol version 1 (docs/realtime.md). Clients authenticate on
  * upgrade with a single-use ticket or the `bearer` subprotocol, subscribe to channels core allows
@@ -148,17 +136,20 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     maxPayload: limits.maxPayloadBytes,
     // Off: small JSON frames gain little, and zlib per socket costs memory (the ws README).
     perMessageDeflate: false,
+    // The gateway keeps its own map of clients.
+    clientTracking: false,
     handleProtocols: (protocols) => (protocols.has('bearer') ? 'bearer' : false),
   })
-  const clients = new Set<Client>()
-  const channels = new Map<string, ChannelState>()
+  const clients = new Map<WebSocket, Client>()
+  /** Open sockets per user here, for the connection cap and presence. */
+  const perUser = new Map<string, number>()
+  const channels = new Channels<Client>(limits)
+  const expiry = expirySweep(clients, (client) =>
+    client.socket.close(CLOSE.tokenExpired, 'token expired'),
+  )
   let closing = false
 
-  const connectionsOf = (userId: string) => {
-    let count = 0
-    for (const client of clients) if (client.principal.actor.id === userId) count++
-    return count
-  }
+  const connectionsOf = (userId: string) => perUser.get(userId) ?? 0
 
   function authenticate(request: IncomingMessage): Promise<Principal> | undefined {
     const ticket = new URL(request.url ?? '/', 'http://localhost').searchParams.get('ticket')
@@ -209,55 +200,70 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
   }
 
   function accept(socket: WebSocket, principal: Principal) {
+    const userId = principal.actor.id
+    // The socket lives as long as the credential it was opened with (server clock, which
+    // issued it), counted from now on this process's clock.
+    const lifetime = principal.expiresAt.getTime() - core.clock.now().getTime()
     const client: Client = {
       socket,
-      principal,
+      actor: principal.actor,
+      expiresAt: Date.now() + Math.max(lifetime, 0),
       channels: new Map(),
       missedPongs: 0,
       tokens: limits.messageBurst,
       refilledAt: Date.now(),
     }
-    clients.add(client)
-    // Oversized or malformed frames (RangeError: Max payload size exceeded, invalid UTF-8,
-    // bad opcodes) arrive here after `ws` has already sent the close code (1009, 1002,
-    // 1007) and is closing; without a listener the 'error' event would crash the process.
-    socket.on('error', (error) => core.logger.debug({ err: error }, 'websocket error'))
-    socket.on('pong', () => {
-      client.missedPongs = 0
-    })
-    socket.on('close', () => {
-      clients.delete(client)
-      clearTimeout(client.expiry)
-      for (const channel of client.channels.keys())
-        channels.get(channel)?.subscribers.delete(client)
-      if (connectionsOf(principal.actor.id) === 0) void presence('clear', principal.actor.id)
-    })
-    socket.on('message', (data, isBinary) => {
-      if (socket.readyState !== socket.OPEN) return
-      if (!takeToken(client)) {
-        socket.close(CLOSE.rateLimited, 'rate limit exceeded')
-        return
-      }
-      void onMessage(client, data, isBinary)
-    })
-    // The socket lives as long as the credential it was opened with (server clock, which
-    // issued it); setTimeout cannot wait longer than about 24.8 days.
-    const lifetime = principal.expiresAt.getTime() - core.clock.now().getTime()
-    client.expiry = setTimeout(
-      () => socket.close(CLOSE.tokenExpired, 'token expired'),
-      Math.min(Math.max(lifetime, 0), 2 ** 31 - 1),
-    )
-    client.expiry.unref()
-    const own = `user:${principal.actor.id}`
-    void presence('mark', principal.actor.id)
-    join(client, own)
+    clients.set(socket, client)
+    const count = connectionsOf(userId) + 1
+    perUser.set(userId, count)
+    socket.on('error', onSocketError)
+    socket.on('pong', onPong)
+    socket.on('close', onClose)
+    socket.on('message', onSocketMessage)
+    expiry.add(client.expiresAt)
+    // Marked on the user's first socket here; the heartbeat keeps the mark fresh.
+    if (count === 1) void presence('mark', userId)
+    const own = `user:${userId}`
+    channels.join(client, own)
     send(client, {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
-      userId: principal.actor.id,
+      userId,
       channels: [own],
       expiresAt: principal.expiresAt.toISOString(),
     })
+  }
+
+  // The socket's listeners, shared by every socket (`this` is the socket).
+  // Oversized or malformed frames (RangeError: Max payload size exceeded, invalid UTF-8,
+  // bad opcodes) arrive at 'error' after `ws` has already sent the close code (1009, 1002,
+  // 1007) and is closing; without a listener the 'error' event would crash the process.
+  function onSocketError(error: Error) {
+    core.logger.debug({ err: error }, 'websocket error')
+  }
+  function onPong(this: WebSocket) {
+    const client = clients.get(this)
+    if (client) client.missedPongs = 0
+  }
+  function onClose(this: WebSocket) {
+    const client = clients.get(this)
+    if (!client) return
+    clients.delete(this)
+    channels.leaveAll(client)
+    const userId = client.actor.id
+    const left = connectionsOf(userId) - 1
+    if (left > 0) return void perUser.set(userId, left)
+    perUser.delete(userId)
+    void presence('clear', userId)
+  }
+  function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean) {
+    const client = clients.get(this)
+    if (!client || this.readyState !== this.OPEN) return
+    if (!takeToken(client)) {
+      this.close(CLOSE.rateLimited, 'rate limit exceeded')
+      return
+    }
+    void onMessage(client, data, isBinary)
   }
 
   /** Refills the socket's bucket for the time since the last message and takes one token. */
@@ -273,19 +279,20 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     return true
   }
 
-  function send(client: Client, frame: unknown) {
+  function send(client: Client, frame: object | Buffer) {
     const { socket } = client
     if (socket.readyState !== socket.OPEN) return
     if (socket.bufferedAmount > limits.maxBufferedBytes) {
       // A slow consumer: its close frame would queue behind the backlog, so cut it off.
       core.logger.warn(
-        { userId: client.principal.actor.id, buffered: socket.bufferedAmount },
+        { userId: client.actor.id, buffered: socket.bufferedAmount },
         'websocket slow consumer terminated',
       )
       socket.terminate()
       return
     }
-    socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+    if (Buffer.isBuffer(frame)) socket.send(frame, TEXT)
+    else socket.send(JSON.stringify(frame))
   }
 
   function reply(client: Client, id: Command['id'] | undefined, body: Record<string, unknown>) {
@@ -314,7 +321,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
   /** Runs a chat command as the socket's user and answers `chat.ack` or an error reply. */
   async function chat(client: Client, id: Command['id'], work: (ctx: Ctx) => Promise<object>) {
     try {
-      const result = await work(makeCtx(client.principal.actor, core.clock.now()))
+      const result = await work(makeCtx(client.actor, core.clock.now()))
       reply(client, id, { type: 'chat.ack', ...result })
     } catch (error) {
       if (isAppError(error)) return replyError(client, id, error.code, error.message, error.details)
@@ -346,7 +353,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       case 'ping':
         return reply(client, message.id, { type: 'pong' })
       case 'unsubscribe':
-        leave(client, message.channel)
+        channels.leave(client, message.channel)
         return reply(client, message.id, { type: 'unsubscribed', channel: message.channel })
       case 'subscribe':
         return subscribe(client, message)
@@ -359,6 +366,24 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
           conversation: await core.chat.markRead(ctx, message.conversationId, { seq: message.seq }),
         }))
     }
+  }
+
+  /**
+   * Core's decision on a subscription. The same user asking for the same channel from several
+   * sockets at once (a reconnect storm after a restart: every tab resubscribes) shares one
+   * check in flight; nothing is kept once it settles.
+   */
+  const checks = new Map<string, Promise<void>>()
+  function authorize(actor: Client['actor'], channel: string): Promise<void> {
+    const key = `${actor.id} ${actor.role} ${channel}`
+    let check = checks.get(key)
+    if (!check) {
+      check = core.realtime.authorizeSubscription(makeCtx(actor, core.clock.now()), channel)
+      checks.set(key, check)
+      const forget = () => checks.delete(key)
+      check.then(forget, forget)
+    }
+    return check
   }
 
   async function subscribe(client: Client, message: Extract<Command, { type: 'subscribe' }>) {
@@ -374,10 +399,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       )
     if (full()) return tooMany()
     try {
-      await core.realtime.authorizeSubscription(
-        makeCtx(client.principal.actor, core.clock.now()),
-        channel,
-      )
+      await authorize(client.actor, channel)
     } catch (error) {
       if (isAppError(error)) return replyError(client, id, error.code, error.message)
       core.logger.error({ err: error, channel }, 'websocket subscribe failed')
@@ -386,77 +408,32 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
     if (full()) return tooMany()
     // From here to the reply nothing awaits: no publication can fall between the replayed
     // history and live delivery, so the client sees each seq exactly once.
-    const state = join(client, channel)
-    const position = { channel, seq: state.seq, epoch: state.epoch }
+    const position = { channel, ...channels.join(client, channel) }
     if (!since) return reply(client, id, { type: 'subscribed', ...position })
     // Publications after the socket joined the channel were sent live (a resubscribe to a
     // channel it already had, like its user: channel): the replay stops where live began.
-    const liveAfter = client.channels.get(channel) ?? state.seq
-    const oldest = state.history[0]?.seq ?? state.seq + 1
-    const recovered =
-      since.epoch === state.epoch &&
-      since.seq <= state.seq &&
-      (since.seq >= liveAfter || since.seq + 1 >= oldest)
     reply(client, id, {
       type: 'subscribed',
       ...position,
-      recovered,
-      publications: recovered
-        ? state.history.filter((p) => p.seq > since.seq && p.seq <= liveAfter)
-        : [],
+      ...channels.recover(client, channel, since),
     })
   }
 
-  /** The channel's state, created on first use; the least recently used is forgotten first. */
-  function stateOf(channel: string): ChannelState {
-    let state = channels.get(channel)
-    if (state) {
-      channels.delete(channel)
-    } else {
-      state = { epoch: newEpoch(), seq: 0, history: [], subscribers: new Set() }
-      for (const [name, old] of channels) {
-        if (channels.size < limits.maxChannels) break
-        if (old.subscribers.size === 0) channels.delete(name)
-      }
-    }
-    channels.set(channel, state)
-    return state
-  }
-
-  function join(client: Client, channel: string): ChannelState {
-    const state = stateOf(channel)
-    if (!client.channels.has(channel)) client.channels.set(channel, state.seq)
-    state.subscribers.add(client)
-    return state
-  }
-
-  function leave(client: Client, channel: string) {
-    client.channels.delete(channel)
-    channels.get(channel)?.subscribers.delete(client)
-  }
-
-  /** Publishes an event on a channel: numbered, kept in the channel's history, pushed live. */
-  function publish(channel: string, event: string, data: unknown): Publication {
-    const state = stateOf(channel)
-    const publication: Publication = {
-      type: 'event',
-      channel,
-      seq: ++state.seq,
-      epoch: state.epoch,
-      event,
-      data,
-      at: core.clock.now().toISOString(),
-    }
-    state.history.push(publication)
-    if (state.history.length > limits.historySize) state.history.shift()
-    const frame = JSON.stringify(publication)
-    for (const client of state.subscribers) send(client, frame)
+  /**
+   * Publishes an event on a channel: numbered, kept in the channel's history, serialised once
+   * and the same bytes pushed to every subscriber.
+   */
+  function publish(channel: string, event: string, data: unknown) {
+    const at = core.clock.now().toISOString()
+    const { publication, frame, subscribers } = channels.publish(channel, event, data, at)
+    for (const client of subscribers) send(client, frame)
     return publication
   }
 
   const closeSocketsOf = (userId: string, code: number, reason: string) => {
-    for (const client of clients)
-      if (client.principal.actor.id === userId) client.socket.close(code, reason)
+    if (!perUser.has(userId)) return
+    for (const client of clients.values())
+      if (client.actor.id === userId) client.socket.close(code, reason)
   }
   const unsubscribe = [
     onRealtimeEvents(core.events, ({ channel, event, data }) => publish(channel, event, data)),
@@ -470,7 +447,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
   ]
 
   const heartbeat = setInterval(() => {
-    for (const client of clients) {
+    for (const client of clients.values()) {
       if (client.missedPongs >= 2) {
         client.socket.terminate()
         continue
@@ -478,8 +455,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       client.missedPongs++
       client.socket.ping()
     }
-    for (const userId of new Set([...clients].map((c) => c.principal.actor.id)))
-      void presence('mark', userId)
+    for (const userId of perUser.keys()) void presence('mark', userId)
   }, limits.heartbeatMs)
   heartbeat.unref()
 
@@ -498,8 +474,10 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       if (closing) return
       closing = true
       clearInterval(heartbeat)
+      expiry.stop()
       for (const off of unsubscribe) off()
-      for (const client of clients) client.socket.close(CLOSE.serviceRestart, 'service restart')
+      for (const client of clients.values())
+        client.socket.close(CLOSE.serviceRestart, 'service restart')
       wss.close()
     },
   }
