@@ -12,6 +12,7 @@ import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { CheckoutService, OrderTimers } from './checkout.service.js'
 import type { FraudPort } from './fraud.port.js'
 import {
+  paymentReferenceOf,
   toAdminOrderDTO,
   toCheckpointDTO,
   toOrderDTO,
@@ -48,6 +49,7 @@ import type {
   SellerOrderDTO,
 } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
+import { PAID_ORDER_STATUSES } from './purchase-log.js'
 import type { RefundsService } from './refunds.service.js'
 
 export interface OrdersDeps {
@@ -101,18 +103,10 @@ export class OrdersService {
    * chat stops hiding contact details then.
    */
   async hasPaidOrderWith(buyerId: string, storeId: string): Promise<boolean> {
-    const paid: OrderStatus[] = [
-      'processing',
-      'shipped',
-      'delivered',
-      'completed',
-      'disputed',
-      'resolved',
-    ]
     const found = await this.deps.records.orders.exists({
       buyerId,
       storeId,
-      status: op({ $in: paid }),
+      status: op({ $in: PAID_ORDER_STATUSES }),
     })
     return found !== null
   }
@@ -129,22 +123,17 @@ export class OrdersService {
     return toSellerOrderDTO(await this.visible(ctx, orderId, await this.viewer(ctx, 'seller')))
   }
 
-  /** Every order, by status and store; administrators. */
+  /**
+   * Every order, by status and store; administrators. The payment reference is derived from the
+   * group id (what checkout names it), so a page reads no order groups.
+   */
   async list(ctx: Ctx, query: AdminOrdersQuery): Promise<Page<AdminOrderDTO>> {
     requireRole(ctx, 'admin')
     const filter: Record<string, unknown> = {}
     if (query.store) filter.storeId = query.store
-    const page = await this.page(filter, query, (doc) => doc)
-    const groups = await this.deps.records.groups
-      .find({ _id: op({ $in: [...new Set(page.items.map((o) => o.groupId))] }) })
-      .lean()
-    const reference = new Map(groups.map((g) => [String(g._id), g.reference]))
-    return {
-      ...page,
-      items: page.items.map((o) =>
-        toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
-      ),
-    }
+    return this.page(filter, query, (o) =>
+      toAdminOrderDTO(o, { reference: paymentReferenceOf(o.groupId) }),
+    )
   }
 
   /**
@@ -703,12 +692,19 @@ export class OrdersService {
     Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.records.orders
       .find(filter)
+      .select(NOT_LISTED)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
     return toPage(rows, query.limit, map, idCursorOf)
   }
 }
+
+/**
+ * What no order list shows, left in the engine: the tracking checkpoints (a list shows the
+ * shipment, the tracking route the checkpoints) and the events waiting in the outbox.
+ */
+const NOT_LISTED = { tracking: 0, outbox: 0 } as const
 
 /** The column of the transition table the viewer is. */
 const actorOf = (viewer: Viewer): OrderActor => viewer.as
