@@ -71,6 +71,11 @@ import { isUnpaidGroup } from './orders/order-group.transitions.js'
 import { OrderMail } from './orders/order-mail.js'
 import { OrdersService } from './orders/orders.service.js'
 import { PurchaseHistory } from './orders/purchase-history.js'
+import {
+  createPurchaseLineModel,
+  createPurchaseLogStateModel,
+  PurchaseLog,
+} from './orders/purchase-log.js'
 import { createRefundModel } from './orders/refund.model.js'
 import { RefundsService } from './orders/refunds.service.js'
 import { createPaymentEventModel } from './payments/payment-event.model.js'
@@ -641,8 +646,16 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     wishlistItems: createWishlistItemModel(connection),
     recommendationLists: createRecommendationListModel(connection),
     productViews: createProductViewModel(connection),
+    purchaseLines: createPurchaseLineModel(connection),
+    purchaseLogState: createPurchaseLogStateModel(connection),
   }
   await Promise.all(Object.values(shelfModels).map((model) => model.init()))
+  const purchaseLog = new PurchaseLog({
+    lines: shelfModels.purchaseLines,
+    state: shelfModels.purchaseLogState,
+    orders: models.orders,
+  })
+  await purchaseLog.markCompleteIfNoOrders(clock.now())
   const catalogFacts = new CatalogFacts({
     products: models.products,
     variants: models.variants,
@@ -660,7 +673,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     lists: shelfModels.recommendationLists,
     views: shelfModels.productViews,
     catalog: catalogFacts,
-    history: new PurchaseHistory({ orders: models.orders }),
+    history: new PurchaseHistory({ orders: models.orders, log: purchaseLog }),
     wishlists,
     cache: catalogCache,
     events,
@@ -681,6 +694,13 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   })
   // A buyer's purchase leaves their cached "for you" at once (never recommend what was bought).
   events.on('order.processing', (event) => recommendations.forget(event.buyerId))
+  // The purchase log the recommendations job reads instead of whole orders (purchase-log.ts).
+  events.subscribe('order.processing', 'orders.purchase-log', (event) =>
+    purchaseLog.recordPaid(event.orderId),
+  )
+  events.subscribe('order.cancelled', 'orders.purchase-log-cancel', (event) =>
+    purchaseLog.removeOrder(event.orderId),
+  )
 
   // Subscribers: what must happen once per event for the whole marketplace, run by the process
   // holding the event's claim and retried by the relay. The names are recorded in the event
