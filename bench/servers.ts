@@ -19,7 +19,7 @@ import {
 import { type EngineVariant, startEngine } from '@kloset/embedded-db'
 import { startServer } from '@kloset/server'
 import express from 'express'
-import { benchBuyer, demoProduct, staffTokens } from './accounts.js'
+import { benchBuyer, demoProduct, freshToken, staffTokens } from './accounts.js'
 import { DbTimer } from './db-time.js'
 import { answerFlowCalls, prepareFlows } from './flow-fixtures.js'
 import { flowSettings, SANDBOX_ENV, selectTargets } from './flow-protocol.js'
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   flows?.resetSettled()
   const recommendationJob = await timeRecommendationJob(core, orders)
   const fixtures: Fixtures = {
-    buyerToken: buyer.token,
+    buyerToken: await freshToken(core, buyer.email),
     productId,
     ...(await staffTokens(core, seed)),
   }
