@@ -201,7 +201,9 @@ export async function preloadOrders(
       const swap = new Map<string, string>(
         [...minted].map((hex) => [hex, new ObjectId().toHexString()]),
       )
-      swap.set(reference, `${reference}c${clone}`)
+      // A reference is `kg-<group id>` (the admin list derives it): the clone's names its group.
+      const group = swap.get(reference.replace(/^kg-/, ''))
+      swap.set(reference, group ? `kg-${group}` : `${reference}c${clone}`)
       swap.set(key, `${key}c${clone}`)
       swap.set(options.buyerId, buyers[clone % buyers.length]!)
       for (const [name, docs] of template) {

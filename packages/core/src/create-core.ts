@@ -215,6 +215,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     payments,
   })
   const shelves = wireShelves(p, catalog.services)
+  await shelves.services.purchaseLog.markCompleteIfNoOrders(clock.now())
   const plans = wirePlans(p, { stores, products, users, payments, ledger })
   const chat = wireChat(p, { stores, orders: o.orders, catalog: catalog.services.catalog, users })
   const reconcile = new ReconcileService({

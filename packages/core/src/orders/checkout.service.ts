@@ -17,7 +17,7 @@ import type { CartService, PricedCartLine } from './cart.service.js'
 import { draftCheckout, type OrderDraft } from './checkout.drafts.js'
 import type { FraudPort } from './fraud.port.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
-import { toOrderDTO, toOrderGroupDTO } from './order.dto.js'
+import { paymentReferenceOf, toOrderDTO, toOrderGroupDTO } from './order.dto.js'
 import type { OrderGroupDoc } from './order.model.js'
 import type { OrderRecords } from './order.records.js'
 import { type CheckoutBody, checkoutBody } from './order.schemas.js'
@@ -174,7 +174,7 @@ export class CheckoutService {
     const buyer = await this.deps.people.get(systemCtx('checkout', ctx.now), buyerId)
     const { drafts, total } = draftCheckout(priced)
     const groupId = new Types.ObjectId()
-    const reference = `kg-${groupId}`
+    const reference = paymentReferenceOf(String(groupId))
     // Before anything is written: a declined checkout leaves no group, no hold, no payment.
     await this.deps.fraud?.screen(ctx, {
       orderGroupId: String(groupId),

@@ -67,9 +67,16 @@ export class OrderAccess {
     Object.assign(filter, afterIdCursor(query.cursor))
     const rows = await this.deps.records.orders
       .find(filter)
+      .select(NOT_LISTED)
       .sort({ _id: -1 })
       .limit(query.limit + 1)
       .lean()
     return toPage(rows, query.limit, map, idCursorOf)
   }
 }
+
+/**
+ * What no order list shows, left in the engine: the tracking checkpoints (a list shows the
+ * shipment, the tracking route the checkpoints) and the events waiting in the outbox.
+ */
+const NOT_LISTED = { tracking: 0, outbox: 0 } as const

@@ -21,6 +21,9 @@ import type { RefundDoc } from './refund.model.js'
 
 const iso = (date: Date | undefined) => date?.toISOString()
 
+/** An order group's Paystack transaction reference: checkout names it after the group. */
+export const paymentReferenceOf = (groupId: string): string => `kg-${groupId}`
+
 function toTimelineDTO(entry: TimelineEntryDoc): TimelineEntryDTO {
   return {
     kind: entry.kind,

@@ -3,7 +3,7 @@ import { type Ctx, requireRole } from '../shared/ctx.js'
 import type { Page } from '../shared/paging.js'
 import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { OrderAccess } from './order.access.js'
-import { toAdminOrderDTO, toOrderGroupDTO, toRefundDTO } from './order.dto.js'
+import { paymentReferenceOf, toAdminOrderDTO, toOrderGroupDTO, toRefundDTO } from './order.dto.js'
 import type { AdminOrdersQuery } from './order.schemas.js'
 import { nextMoves } from './order.transitions.js'
 import type { AdminOrderDTO, OrderExplanation } from './order.types.js'
@@ -21,22 +21,17 @@ export class OrderQueries {
     private access: OrderAccess,
   ) {}
 
-  /** Every order, by status and store; administrators. */
+  /**
+   * Every order, by status and store; administrators. The payment reference is derived from the
+   * group id (what checkout names it), so a page reads no order groups.
+   */
   async list(ctx: Ctx, query: AdminOrdersQuery): Promise<Page<AdminOrderDTO>> {
     requireRole(ctx, 'admin')
     const filter: Record<string, unknown> = {}
     if (query.store) filter.storeId = query.store
-    const page = await this.access.page(filter, query, (doc) => doc)
-    const groups = await this.deps.records.groups
-      .find({ _id: op({ $in: [...new Set(page.items.map((o) => o.groupId))] }) })
-      .lean()
-    const reference = new Map(groups.map((g) => [String(g._id), g.reference]))
-    return {
-      ...page,
-      items: page.items.map((o) =>
-        toAdminOrderDTO(o, { reference: reference.get(o.groupId) ?? '' }),
-      ),
-    }
+    return this.access.page(filter, query, (o) =>
+      toAdminOrderDTO(o, { reference: paymentReferenceOf(o.groupId) }),
+    )
   }
 
   /**

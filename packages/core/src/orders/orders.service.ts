@@ -36,6 +36,7 @@ import type {
   SellerOrderDTO,
 } from './order.types.js'
 import type { OrderMail } from './order-mail.js'
+import { PAID_ORDER_STATUSES } from './purchase-log.js'
 import type { RefundsService } from './refunds.service.js'
 
 export { CHECKPOINT_CLOCK_SKEW_MS, MAX_TRACKING_CHECKPOINTS } from './order.tracking.js'
@@ -96,18 +97,10 @@ export class OrdersService {
    * chat stops hiding contact details then.
    */
   async hasPaidOrderWith(buyerId: string, storeId: string): Promise<boolean> {
-    const paid: OrderStatus[] = [
-      'processing',
-      'shipped',
-      'delivered',
-      'completed',
-      'disputed',
-      'resolved',
-    ]
     const found = await this.deps.records.orders.exists({
       buyerId,
       storeId,
-      status: op({ $in: paid }),
+      status: op({ $in: PAID_ORDER_STATUSES }),
     })
     return found !== null
   }

@@ -1,6 +1,8 @@
 import { op } from '../db/query.js'
 import type { OrderModel } from './order.model.js'
-import type { OrderStatus } from './order.types.js'
+import { PAID_ORDER_STATUSES, type PurchaseLog } from './purchase-log.js'
+
+export { PAID_ORDER_STATUSES }
 
 /** One product line of a paid order, as recommendations read it. */
 export interface PaidLine {
@@ -11,43 +13,33 @@ export interface PaidLine {
   paidAt: Date
 }
 
-/** Statuses of an order that was paid and not cancelled (refunded cancellations are no sale). */
-export const PAID_ORDER_STATUSES: OrderStatus[] = [
-  'processing',
-  'shipped',
-  'delivered',
-  'completed',
-  'disputed',
-  'resolved',
-]
-
 /**
  * The orders feature's read port for recommendations: what was bought, by whom, when. Reads
- * only the fields it needs; never writes.
+ * only the fields it needs; never writes (except the purchase log's one-time backfill).
  */
 export class PurchaseHistory {
-  constructor(private deps: { orders: OrderModel }) {}
+  constructor(private deps: { orders: OrderModel; log: PurchaseLog }) {}
 
-  /** Every line of orders paid at or after `since` (the job's training window). */
-  async paidSince(since: Date): Promise<PaidLine[]> {
-    const rows = await this.deps.orders
-      .find({ status: op({ $in: PAID_ORDER_STATUSES }), paidAt: op({ $gte: since }) })
-      .select({ buyerId: 1, storeId: 1, paidAt: 1, 'lines.productId': 1, 'lines.quantity': 1 })
-      .lean()
-    const lines: PaidLine[] = []
-    for (const row of rows)
-      for (const line of row.lines ?? [])
-        lines.push({
-          buyerId: row.buyerId,
-          storeId: row.storeId,
-          productId: line.productId,
-          quantity: line.quantity,
-          paidAt: row.paidAt ?? row.createdAt,
-        })
-    return lines
+  /**
+   * Every line of orders paid at or after `since` (the job's training window), from the purchase
+   * log; the first call on a database older than the log fills it from the orders once.
+   */
+  async paidSince(since: Date, now: Date = new Date()): Promise<PaidLine[]> {
+    await this.deps.log.backfillOnce(now)
+    const rows = await this.deps.log.paidSince(since)
+    return rows.map((row) => ({
+      buyerId: row.buyerId,
+      storeId: row.storeId,
+      productId: row.productId,
+      quantity: row.quantity,
+      paidAt: row.paidAt,
+    }))
   }
 
-  /** The products a buyer has ever bought (paid, not cancelled). */
+  /**
+   * The products a buyer has ever bought (paid, not cancelled). Read from the orders, not the
+   * log: the log is written just after the payment, and "for you" must drop a purchase at once.
+   */
   async productsBoughtBy(buyerId: string): Promise<Set<string>> {
     const rows = await this.deps.orders
       .find({ buyerId, status: op({ $in: PAID_ORDER_STATUSES }) })

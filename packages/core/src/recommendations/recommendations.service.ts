@@ -152,7 +152,10 @@ export class RecommendationsService {
     const t0 = performance.now()
     const now = ctx.now.getTime()
     const live = await this.deps.catalog.live(ctx.now)
-    const lines = await this.deps.history.paidSince(new Date(now - TRAINING_WINDOW_DAYS * DAY_MS))
+    const lines = await this.deps.history.paidSince(
+      new Date(now - TRAINING_WINDOW_DAYS * DAY_MS),
+      ctx.now,
+    )
     const seeds = await this.seeds(lines, now)
     const t1 = performance.now()
     const purchases: PurchaseSignal[] = lines.map((l) => ({

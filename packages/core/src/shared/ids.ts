@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto'
 
 /** A new random id in the shape MongoDB uses (24 hex characters), usable as `_id`. */
 export function newId(): string {
@@ -26,7 +26,22 @@ export function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right)
 }
 
-/** A short id for requests and log lines. */
+const REQUEST_ID_BYTES = 9
+/** Random bytes drawn 512 ids at a time: one call into the CSPRNG per 512 requests, not per request. */
+const requestIdPool = Buffer.alloc(REQUEST_ID_BYTES * 512)
+let requestIdOffset = requestIdPool.length
+
+/** A short id for requests and log lines: 72 random bits, 12 URL-safe characters. */
 export function newRequestId(): string {
-  return randomBytes(9).toString('base64url')
+  if (requestIdOffset >= requestIdPool.length) {
+    randomFillSync(requestIdPool)
+    requestIdOffset = 0
+  }
+  const id = requestIdPool.toString(
+    'base64url',
+    requestIdOffset,
+    requestIdOffset + REQUEST_ID_BYTES,
+  )
+  requestIdOffset += REQUEST_ID_BYTES
+  return id
 }

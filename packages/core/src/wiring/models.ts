@@ -24,6 +24,7 @@ import {
 import { createCartModel } from '../orders/cart.model.js'
 import { createIdempotencyKeyModel } from '../orders/idempotency.model.js'
 import { createOrderGroupModel, createOrderModel } from '../orders/order.model.js'
+import { createPurchaseLineModel, createPurchaseLogStateModel } from '../orders/purchase-log.js'
 import { createRefundModel } from '../orders/refund.model.js'
 import { createPaymentEventModel } from '../payments/payment-event.model.js'
 import { createPayoutModel } from '../payouts/payout.model.js'
@@ -79,6 +80,8 @@ export function createModels(connection: Connection) {
     wishlistItems: createWishlistItemModel(connection),
     recommendationLists: createRecommendationListModel(connection),
     productViews: createProductViewModel(connection),
+    purchaseLines: createPurchaseLineModel(connection),
+    purchaseLogState: createPurchaseLogStateModel(connection),
     // reconciliation
     reconcileItems: createReconcileItemModel(connection),
     // plans

@@ -1,6 +1,7 @@
 import type { CatalogCache } from '../catalog/catalog-cache.js'
 import type { CatalogFacts } from '../catalog/catalog-facts.js'
 import { PurchaseHistory } from '../orders/purchase-history.js'
+import { PurchaseLog } from '../orders/purchase-log.js'
 import { RecommendationsService } from '../recommendations/recommendations.service.js'
 import type { Wired } from '../wiring/feature.js'
 import type { Platform } from '../wiring/platform.js'
@@ -13,8 +14,18 @@ import { WishlistsService } from './wishlists.service.js'
 export function wireShelves(
   p: Platform,
   deps: { catalogFacts: CatalogFacts; catalogCache: CatalogCache },
-): Wired<{ wishlists: WishlistsService; recommendations: RecommendationsService }> {
+): Wired<{
+  wishlists: WishlistsService
+  recommendations: RecommendationsService
+  purchaseLog: PurchaseLog
+}> {
   const { models } = p
+  // The purchase log the recommendations job reads instead of whole orders (purchase-log.ts).
+  const purchaseLog = new PurchaseLog({
+    lines: models.purchaseLines,
+    state: models.purchaseLogState,
+    orders: models.orders,
+  })
   const wishlists: WishlistsService = new WishlistsService({
     items: models.wishlistItems,
     catalog: deps.catalogFacts,
@@ -27,13 +38,13 @@ export function wireShelves(
     lists: models.recommendationLists,
     views: models.productViews,
     catalog: deps.catalogFacts,
-    history: new PurchaseHistory({ orders: models.orders }),
+    history: new PurchaseHistory({ orders: models.orders, log: purchaseLog }),
     wishlists,
     cache: deps.catalogCache,
     events: p.events,
   })
   return {
-    services: { wishlists, recommendations },
+    services: { wishlists, recommendations, purchaseLog },
     subscribe(bus) {
       bus.subscribe('stock.changed', 'wishlists.back-in-stock', async (event) => {
         await wishlists.onStockChanged(event)
@@ -43,6 +54,12 @@ export function wireShelves(
       })
       // A buyer's purchase leaves their cached "for you" at once (never recommend what was bought).
       bus.on('order.processing', (event) => recommendations.forget(event.buyerId))
+      bus.subscribe('order.processing', 'orders.purchase-log', (event) =>
+        purchaseLog.recordPaid(event.orderId),
+      )
+      bus.subscribe('order.cancelled', 'orders.purchase-log-cancel', (event) =>
+        purchaseLog.removeOrder(event.orderId),
+      )
     },
   }
 }
