@@ -2,7 +2,15 @@ import type { Types } from 'mongoose'
 import { movableTo, op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
-import { actorId, type Ctx, describeActor, isAdmin, requireRole, systemCtx } from '../shared/ctx.js'
+import {
+  actorId,
+  type Ctx,
+  describeActor,
+  isAdmin,
+  requireAdminOrSystem,
+  requireRole,
+  systemCtx,
+} from '../shared/ctx.js'
 import {
   ConflictError,
   InvalidStateError,
@@ -215,8 +223,7 @@ export class InventoryService {
    *   `restock_key_reused` when the key was recorded for another variant or quantity.
    */
   async restock(ctx: Ctx, input: RestockInput): Promise<RestockResult> {
-    // requireRole lets system actors (timed jobs, event handlers) through wherever admins may act.
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const { variantId, quantity, key, reason, refs } = validateInput(restockInput, input)
     const variant = await this.deps.variants.findById(variantId).lean()
     if (!variant) throw variantNotFound()
@@ -263,7 +270,7 @@ export class InventoryService {
     ctx: Ctx,
     query: UnconfirmedMovementsQuery = {},
   ): Promise<{ items: StockMovementDTO[]; total: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const { limit } = validateInput(unconfirmedMovementsQuery, query)
     const filter = { unconfirmed: true }
     const rows = await this.deps.movements.find(filter).sort({ _id: -1 }).limit(limit).lean()

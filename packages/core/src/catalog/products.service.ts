@@ -2,7 +2,7 @@ import type { OptionalReasonBody, ReasonBody } from '../accounts/account.schemas
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
-import { type Ctx, isAdmin, requireRole } from '../shared/ctx.js'
+import { type Ctx, isAdmin, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { InvalidStateError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
@@ -182,7 +182,7 @@ export class ProductsService implements ProductImageSlots {
     storeId: string,
     limit: number | null,
   ): Promise<ListingLimitOutcome> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     return this.listingLimits.apply(ctx, storeId, limit)
   }
 

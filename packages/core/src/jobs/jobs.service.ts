@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, systemCtx } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import type { Locks } from './lock.js'
@@ -56,7 +56,7 @@ export class JobsService {
    * @throws NotFoundError for an unknown job.
    */
   async run(ctx: Ctx, name: string): Promise<JobRun> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const job = this.get(name)
     const started = this.deps.clock.now()
     const t0 = performance.now()

@@ -5,7 +5,13 @@ import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { PaystackTransaction } from '../payments/paystack/paystack.types.js'
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
+import {
+  type Ctx,
+  describeActor,
+  requireAdminOrSystem,
+  requireRole,
+  systemCtx,
+} from '../shared/ctx.js'
 import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -470,7 +476,7 @@ export class CheckoutService {
    * Crashed checkouts (`creating`) are cancelled the same way.
    */
   async expireUnpaid(ctx: Ctx): Promise<{ expired: number; paid: number; skipped: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const due = await this.deps.records.groups
       .find({
         status: op({ $in: UNPAID_GROUP_STATUSES }),
@@ -514,7 +520,7 @@ export class CheckoutService {
    * waiting for its payment window to close. Unreachable Paystack: the next run tries again.
    */
   async recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     // Started before `ctx.now - N min` <=> expires before that plus the payment window.
     const startedBefore = ctx.now.getTime() - PAYMENT_RECHECK_AFTER_MINUTES * 60_000
     const due = await this.deps.records.groups

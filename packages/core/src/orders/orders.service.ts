@@ -1,7 +1,14 @@
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { type Ctx, describeActor, isAdmin, requireRole, requireUser } from '../shared/ctx.js'
+import {
+  type Ctx,
+  describeActor,
+  isAdmin,
+  requireAdminOrSystem,
+  requireRole,
+  requireUser,
+} from '../shared/ctx.js'
 import { AppError, InvalidStateError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
@@ -191,7 +198,7 @@ export class OrdersService {
       paidAt?: string
     }[]
   > {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const filter: Record<string, unknown> =
       'reference' in range
         ? { reference: range.reference }
@@ -209,14 +216,14 @@ export class OrdersService {
 
   /** One order with its payment side; administrators. @throws NotFoundError */
   async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const order = await this.deps.records.get(orderId)
     return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
   }
 
   /** The store orders paid by one Paystack transaction (a chargeback names only that). */
   async forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const group = await this.deps.records.groups.findOne({ reference }).lean()
     if (!group) return []
     const orders = await this.deps.records.orders.find({ groupId: String(group._id) }).lean()
@@ -505,7 +512,7 @@ export class OrdersService {
     input: ResolveDisputeBody & { amount?: number },
   ): Promise<AdminOrderDTO> {
     const actor = orderActorOf(ctx)
-    if (actor !== 'system') requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const order = await this.deps.records.get(orderId)
     const resolved = await this.moveOrThrow(ctx, actor, order, 'resolved', {
       reason: `${input.resolution}: ${input.reason}`,
@@ -538,7 +545,7 @@ export class OrdersService {
 
   /** `auto-deliver-shipped-orders`: shipped longer ago than the timeout counts as delivered. */
   async autoDeliverShipped(ctx: Ctx): Promise<{ delivered: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const before = new Date(ctx.now.getTime() - this.deps.timers.autoDeliverAfterDays * DAY_MS)
     const due = await this.deps.records.orders
       .find({ status: 'shipped', 'shipment.shippedAt': op({ $lte: before }) })
@@ -563,7 +570,7 @@ export class OrdersService {
    * seller's share moves from pending to available in the ledger.
    */
   async completeDelivered(ctx: Ctx): Promise<{ completed: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const before = new Date(ctx.now.getTime() - this.deps.timers.returnWindowDays * DAY_MS)
     const due = await this.deps.records.orders
       .find({ status: 'delivered', deliveredAt: op({ $lte: before }) })

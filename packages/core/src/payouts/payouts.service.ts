@@ -5,7 +5,7 @@ import type { MailService } from '../mail/mail.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import type { PayoutSettings } from '../shared/config.js'
-import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole, systemCtx } from '../shared/ctx.js'
 import { ConflictError, InvalidStateError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -111,7 +111,7 @@ export class PayoutsService {
    * @throws ValidationError `period_in_future`, ConflictError `payout_run_in_progress`.
    */
   async runPeriod(ctx: Ctx, input: RunPayoutsInput = {}): Promise<PayoutRunResult> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(runPayoutsInput, input)
     const current = periodOf(ctx.now)
     const period = data.period ?? current

@@ -4,7 +4,13 @@ import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { FREE_PLAN_CODE, FREE_PLAN_DEFAULTS, type PlanPolicy } from '../plans/plan.types.js'
-import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
+import {
+  actorId,
+  type Ctx,
+  describeActor,
+  requireAdminOrSystem,
+  requireRole,
+} from '../shared/ctx.js'
 import {
   ConflictError,
   InvalidStateError,
@@ -403,7 +409,7 @@ export class StoresService implements StoreLookup {
    * calls it when a store's tier changes. @throws NotFoundError for an unknown store.
    */
   async applyPlanPolicy(ctx: Ctx, storeId: string, policy: PlanPolicy): Promise<StoreDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const updated = isId(storeId)
       ? await this.deps.stores.findOneAndUpdate(
           { _id: storeId },
@@ -421,7 +427,7 @@ export class StoresService implements StoreLookup {
    * never had a plan. Returns how many stores it changed.
    */
   async applyFreePlanPolicy(ctx: Ctx, policy: PlanPolicy): Promise<number> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const result = await this.deps.stores.updateMany(
       { $or: [{ 'plan.code': FREE_PLAN_CODE }, { plan: op({ $exists: false }) }] },
       { $set: { commissionRateBps: policy.commissionRateBps, plan: planDocOf(policy) } },
