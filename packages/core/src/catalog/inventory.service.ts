@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose'
+import type { People } from '../accounts/people.port.js'
 import { movableTo, op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
@@ -23,7 +24,6 @@ import { isId, newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { toMovementDTO, toReservationDTO, toVariantDTO } from './catalog.dto.js'
 import type { ProductModel } from './product.model.js'
@@ -52,7 +52,7 @@ export interface InventoryDeps {
   reservations: ReservationModel
   stores: StoreLookup
   /** Store owners' accounts, for mail. */
-  owners: StoreOwners
+  people: People
   mail: MailService
   events: EventBus
   logger: Logger
@@ -577,7 +577,7 @@ export class InventoryService {
     ])
     // Stock running out is operational, not a notification type: it is never muted.
     await this.deps.mail.send(
-      (await sellerAddress(this.deps.owners, store)).email,
+      (await sellerAddress(this.deps.people, store)).email,
       mailTemplates.lowStock({
         storeName: store.name,
         title: product?.title ?? 'a product',

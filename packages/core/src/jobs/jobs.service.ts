@@ -9,6 +9,7 @@ export interface JobDefinition {
   name: string
   /** A cron expression, read in `timezone`. */
   schedule: string
+  /** Default: MARKETPLACE_TIMEZONE (shared/clock.ts). */
   timezone?: string
   summary: string
   /** The longest a run may take; the lock lease lasts this long. */
@@ -27,8 +28,6 @@ export interface JobRun {
   startedAt: string
   ms: number
 }
-
-export const DEFAULT_TIMEZONE = 'Africa/Lagos'
 
 /** The registry of timed jobs and the one way to run them: under a lock, with a system actor. */
 export class JobsService {

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose'
+import type { People } from '../accounts/people.port.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
@@ -36,7 +37,7 @@ import {
   UNPAID_GROUP_STATUSES,
   type UnpaidGroupStatus,
 } from './order-group.transitions.js'
-import type { OrderMail, People } from './order-mail.js'
+import type { OrderMail } from './order-mail.js'
 import {
   PaymentConfirmation,
   type PaymentOutcome,

@@ -1,3 +1,4 @@
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import type { Locks } from '../jobs/lock.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
@@ -12,7 +13,6 @@ import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
 import type { Page } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { payableOf } from './payout.coverage.js'
 import { PAYOUT_CURRENCY, payoutRunItemOf, toPayoutDetailDTO } from './payout.dto.js'
@@ -57,7 +57,7 @@ export interface PayoutsDeps {
     | 'journalByKey'
   >
   stores: Pick<StoreLookup, 'requireOwnStore' | 'getStore' | 'getStores'>
-  owners: StoreOwners
+  people: People
   paystack: Pick<
     PaystackClient,
     'initiateTransfer' | 'initiateBulkTransfer' | 'verifyTransfer' | 'finalizeTransfer'

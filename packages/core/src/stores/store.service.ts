@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
@@ -40,14 +41,9 @@ import {
   type StoreStatus,
 } from './store.types.js'
 
-/** Who owns a store, for mail: UsersService satisfies it (administrator context). */
-export interface StoreOwners {
-  get(ctx: Ctx, idOrEmail: string): Promise<{ email: string; name: string }>
-}
-
 export interface StoresDeps {
   stores: StoreModel
-  owners: StoreOwners
+  people: People
   audit: AuditService
   mail: MailService
   events: EventBus
@@ -543,7 +539,7 @@ export class StoresService implements StoreLookup {
 
   /** Mails the seller's account address; the store's contact address if the account is gone. */
   private async notifyOwner(ctx: Ctx, store: StoreDoc, decision: Decision, reason?: string) {
-    const owner = await this.deps.owners.get(ctx, String(store.ownerId)).catch(() => undefined)
+    const owner = await this.deps.people.get(ctx, String(store.ownerId)).catch(() => undefined)
     const params = { name: owner?.name ?? store.name, storeName: store.name }
     const mail: RenderedMail = {
       approved: () =>
