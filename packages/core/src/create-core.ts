@@ -165,7 +165,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   const { users } = accounts.services
   const stores = new StoresService({
     stores: p.models.stores,
-    owners: users,
+    people: users,
     audit,
     mail,
     events,

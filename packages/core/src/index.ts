@@ -5,6 +5,7 @@ export * from './abuse/index.js'
 export * from './accounts/account.schemas.js'
 export type { Session, TokenPair, UserDTO } from './accounts/account.types.js'
 export type { Principal } from './accounts/accounts.service.js'
+export type { People } from './accounts/people.port.js'
 export { USER_STATUSES, type UserStatus } from './accounts/user.model.js'
 export { createKeyValueStore, type KeyValueStore, MemoryStore, RedisStore } from './adapters/kv.js'
 export { CaptureMailer, type Mailer, type OutgoingMail, SmtpMailer } from './adapters/mailer.js'
@@ -81,7 +82,7 @@ export {
   describeDemoSeed,
   SeedService,
 } from './seed/seed.service.js'
-export { type Clock, ManualClock, systemClock } from './shared/clock.js'
+export { type Clock, MARKETPLACE_TIMEZONE, ManualClock, systemClock } from './shared/clock.js'
 export {
   type Config,
   ConfigError,
@@ -116,7 +117,6 @@ export * from './stores/store.schemas.js'
 export {
   DEFAULT_COMMISSION_BPS,
   MAX_HOLIDAY_DAYS,
-  type StoreOwners,
   type StoresDeps,
   StoresService,
 } from './stores/store.service.js'

@@ -2,7 +2,7 @@ import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
-import { type Ctx, requireRole } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
@@ -52,7 +52,7 @@ export class UsersService {
 
   /** One user, by id or email. @throws NotFoundError */
   async get(ctx: Ctx, idOrEmail: string): Promise<UserDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     return toUserDTO(await this.find(idOrEmail))
   }
 

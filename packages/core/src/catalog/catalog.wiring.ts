@@ -33,7 +33,7 @@ export function wireCatalog(
   const products = new ProductsService({
     ...catalogModels,
     stores,
-    owners: users,
+    people: users,
     audit: p.audit,
     mail,
     events,
@@ -41,7 +41,7 @@ export function wireCatalog(
   const inventory = new InventoryService({
     ...catalogModels,
     stores,
-    owners: users,
+    people: users,
     mail,
     events,
     logger,

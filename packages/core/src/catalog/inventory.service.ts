@@ -1,8 +1,17 @@
 import type { Types } from 'mongoose'
+import type { People } from '../accounts/people.port.js'
 import { movableTo, op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
-import { actorId, type Ctx, describeActor, isAdmin, requireRole, systemCtx } from '../shared/ctx.js'
+import {
+  actorId,
+  type Ctx,
+  describeActor,
+  isAdmin,
+  requireAdminOrSystem,
+  requireRole,
+  systemCtx,
+} from '../shared/ctx.js'
 import {
   ConflictError,
   InvalidStateError,
@@ -15,7 +24,6 @@ import { isId, newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { toMovementDTO, toReservationDTO, toVariantDTO } from './catalog.dto.js'
 import type { ProductModel } from './product.model.js'
@@ -44,7 +52,7 @@ export interface InventoryDeps {
   reservations: ReservationModel
   stores: StoreLookup
   /** Store owners' accounts, for mail. */
-  owners: StoreOwners
+  people: People
   mail: MailService
   events: EventBus
   logger: Logger
@@ -215,8 +223,7 @@ export class InventoryService {
    *   `restock_key_reused` when the key was recorded for another variant or quantity.
    */
   async restock(ctx: Ctx, input: RestockInput): Promise<RestockResult> {
-    // requireRole lets system actors (timed jobs, event handlers) through wherever admins may act.
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const { variantId, quantity, key, reason, refs } = validateInput(restockInput, input)
     const variant = await this.deps.variants.findById(variantId).lean()
     if (!variant) throw variantNotFound()
@@ -263,7 +270,7 @@ export class InventoryService {
     ctx: Ctx,
     query: UnconfirmedMovementsQuery = {},
   ): Promise<{ items: StockMovementDTO[]; total: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const { limit } = validateInput(unconfirmedMovementsQuery, query)
     const filter = { unconfirmed: true }
     const rows = await this.deps.movements.find(filter).sort({ _id: -1 }).limit(limit).lean()
@@ -570,7 +577,7 @@ export class InventoryService {
     ])
     // Stock running out is operational, not a notification type: it is never muted.
     await this.deps.mail.send(
-      (await sellerAddress(this.deps.owners, store)).email,
+      (await sellerAddress(this.deps.people, store)).email,
       mailTemplates.lowStock({
         storeName: store.name,
         title: product?.title ?? 'a product',

@@ -169,7 +169,7 @@ export class ProductReview {
     const store = await this.deps.stores.getStore(String(product.storeId))
     await this.deps.mail.sendAs(
       'product_decision',
-      await sellerAddress(this.deps.owners, store),
+      await sellerAddress(this.deps.people, store),
       mail(store),
     )
   }

@@ -1,13 +1,13 @@
 import type { OptionalReasonBody, ReasonBody } from '../accounts/account.schemas.js'
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
-import { type Ctx, isAdmin, requireRole } from '../shared/ctx.js'
+import { type Ctx, isAdmin, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { InvalidStateError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { toProductDTO, toVariantDTO } from './catalog.dto.js'
 import { ProductContentEditor } from './product.content.js'
@@ -39,7 +39,7 @@ export interface ProductsDeps {
   reservations: ReservationModel
   stores: StoreLookup
   /** Store owners' accounts, for mail. */
-  owners: StoreOwners
+  people: People
   audit: AuditService
   mail: MailService
   events: EventBus
@@ -182,7 +182,7 @@ export class ProductsService implements ProductImageSlots {
     storeId: string,
     limit: number | null,
   ): Promise<ListingLimitOutcome> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     return this.listingLimits.apply(ctx, storeId, limit)
   }
 

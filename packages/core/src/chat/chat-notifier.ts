@@ -1,3 +1,4 @@
+import type { People } from '../accounts/people.port.js'
 import type { KeyValueStore } from '../adapters/kv.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
@@ -39,9 +40,7 @@ export interface ChatNotifierDeps {
   kv: KeyValueStore
   notifications: Pick<NotificationsService, 'deliver' | 'isMuted'>
   mail: MailService
-  people: {
-    get(ctx: ReturnType<typeof systemCtx>, id: string): Promise<{ email: string; name: string }>
-  }
+  people: People
   clock: Clock
   publicUrl: string
   intervalMinutes: number

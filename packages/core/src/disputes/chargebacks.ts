@@ -1,3 +1,4 @@
+import type { People } from '../accounts/people.port.js'
 import { op } from '../db/query.js'
 import type { AdminOrderDTO } from '../orders/order.types.js'
 import type { RefundsService } from '../orders/refunds.service.js'
@@ -7,7 +8,6 @@ import { type Ctx, systemCtx } from '../shared/ctx.js'
 import type { DomainEvents } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { DisputeDoc, DisputeEvidenceDoc } from './dispute.model.js'
 import type { DisputesService, Settlement } from './disputes.service.js'
 import { openKeyOf } from './disputes.service.js'
@@ -15,7 +15,7 @@ import { openKeyOf } from './disputes.service.js'
 export interface ChargebackDeps {
   paystack: Pick<PaystackClient, 'fetchDispute' | 'submitDisputeEvidence' | 'resolveDispute'>
   refunds: Pick<RefundsService, 'recordChargeback'>
-  people: StoreOwners
+  people: People
   logger: Logger
 }
 

@@ -1,16 +1,16 @@
+import type { People } from '../accounts/people.port.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
 import type { NotificationsService } from '../notifications/notifications.service.js'
 import type { Clock } from '../shared/clock.js'
 import { systemCtx } from '../shared/ctx.js'
 import type { Delivered, EventBus } from '../shared/events.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 
 export interface DisputeNoticeDeps {
   notifications: Pick<NotificationsService, 'deliver' | 'isMuted'>
   mail: Pick<MailService, 'send'>
-  people: StoreOwners
+  people: People
   stores: Pick<StoreLookup, 'getStore'>
   clock: Clock
 }

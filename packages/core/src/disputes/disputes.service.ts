@@ -14,6 +14,7 @@ import {
   type Ctx,
   describeActor,
   isAdmin,
+  requireAdminOrSystem,
   requireRole,
   requireUser,
   systemCtx,
@@ -429,7 +430,7 @@ export class DisputesService {
   async advanceDeadlines(
     ctx: Ctx,
   ): Promise<{ escalated: number; closed: number; overdue: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const { disputes } = this.deps
     const result = { escalated: 0, closed: 0, overdue: 0 }
     const unanswered = await disputes

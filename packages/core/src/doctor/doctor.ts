@@ -1,5 +1,6 @@
 import { createTransport } from 'nodemailer'
 import type { Core } from '../create-core.js'
+import { MARKETPLACE_TIMEZONE } from '../shared/clock.js'
 
 /**
  * `kloset doctor`: checks what a deployment depends on, one line each, and says what to fix.
@@ -229,7 +230,7 @@ async function cloudinary(core: Core): Promise<DoctorCheck> {
 function clock(core: Core, paystackDate?: Date): DoctorCheck {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
   const now = core.clock.now()
-  const detail = `now ${now.toISOString()}, machine time zone ${zone}; jobs are scheduled in Africa/Lagos whatever the zone`
+  const detail = `now ${now.toISOString()}, machine time zone ${zone}; jobs are scheduled in ${MARKETPLACE_TIMEZONE} whatever the zone`
   if (!paystackDate) return { name: 'clock', status: 'ok', detail }
   // Paystack's Date header has one-second precision: allow for it.
   const skew = Math.abs(now.getTime() - paystackDate.getTime())

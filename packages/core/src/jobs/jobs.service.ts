@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, systemCtx } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
 import type { Logger } from '../shared/logger.js'
 import type { Locks } from './lock.js'
@@ -9,6 +9,7 @@ export interface JobDefinition {
   name: string
   /** A cron expression, read in `timezone`. */
   schedule: string
+  /** Default: MARKETPLACE_TIMEZONE (shared/clock.ts). */
   timezone?: string
   summary: string
   /** The longest a run may take; the lock lease lasts this long. */
@@ -27,8 +28,6 @@ export interface JobRun {
   startedAt: string
   ms: number
 }
-
-export const DEFAULT_TIMEZONE = 'Africa/Lagos'
 
 /** The registry of timed jobs and the one way to run them: under a lock, with a system actor. */
 export class JobsService {
@@ -56,7 +55,7 @@ export class JobsService {
    * @throws NotFoundError for an unknown job.
    */
   async run(ctx: Ctx, name: string): Promise<JobRun> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const job = this.get(name)
     const started = this.deps.clock.now()
     const t0 = performance.now()

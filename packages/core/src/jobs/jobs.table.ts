@@ -7,7 +7,7 @@ import type { CheckoutService } from '../orders/checkout.service.js'
 import type { IdempotencyService } from '../orders/idempotency.service.js'
 import type { OrdersService } from '../orders/orders.service.js'
 import type { RefundsService } from '../orders/refunds.service.js'
-import { PAYOUT_SCHEDULE, PAYOUT_TIMEZONE } from '../payouts/payout.period.js'
+import { PAYOUT_SCHEDULE } from '../payouts/payout.period.js'
 import type { PayoutsService } from '../payouts/payouts.service.js'
 import type { SubscriptionsService } from '../plans/subscriptions.service.js'
 import type { RecommendationsService } from '../recommendations/recommendations.service.js'
@@ -38,7 +38,7 @@ export type JobRow = JobDefinition & { movesMoney: boolean }
 
 /**
  * The one jobs table: every timed job of the marketplace, its schedule (cron, read in
- * `DEFAULT_TIMEZONE` unless a row says otherwise) and whether it moves money. createCore
+ * `MARKETPLACE_TIMEZONE` unless a row says otherwise) and whether it moves money. createCore
  * registers each row with the `JobsService`; `kloset jobs list` prints them.
  */
 export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRow[] {
@@ -147,7 +147,6 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
     {
       name: 'weekly-payouts',
       schedule: PAYOUT_SCHEDULE,
-      timezone: PAYOUT_TIMEZONE,
       summary: 'Pay every seller their available balance for the week (kloset payouts run)',
       maxRunMs: 30 * 60_000,
       movesMoney: true,

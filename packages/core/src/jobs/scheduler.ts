@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron'
+import { MARKETPLACE_TIMEZONE } from '../shared/clock.js'
 import { type Ctx, systemCtx } from '../shared/ctx.js'
 import type { Logger } from '../shared/logger.js'
-import { DEFAULT_TIMEZONE, type JobsService } from './jobs.service.js'
+import type { JobsService } from './jobs.service.js'
 
 export interface RunningScheduler {
   jobs: { name: string; schedule: string; nextRun: string | undefined }[]
@@ -27,7 +28,7 @@ export function startScheduler(jobs: JobsService, logger: Logger): RunningSchedu
         running.add(run)
         return run
       },
-      { timezone: job.timezone ?? DEFAULT_TIMEZONE, name: job.name, noOverlap: true },
+      { timezone: job.timezone ?? MARKETPLACE_TIMEZONE, name: job.name, noOverlap: true },
     )
     tasks.push(task)
   }

@@ -1,5 +1,5 @@
 import { op } from '../db/query.js'
-import { type Ctx, isAdmin, requireRole } from '../shared/ctx.js'
+import { type Ctx, isAdmin, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { NotFoundError, ValidationError } from '../shared/errors.js'
 import type { Currency } from '../shared/money.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
@@ -70,7 +70,7 @@ export class LedgerQueries {
     const parsed = parseAccount(account)
     if (!parsed) throw new ValidationError('Unknown ledger account', { account }, 'unknown_account')
     if (parsed.owner === 'seller') await this.assertCanReadStore(ctx, parsed.storeId)
-    else requireRole(ctx, 'admin')
+    else requireAdminOrSystem(ctx)
     const rows = await this.deps.journals.aggregate<{ total: number }>([
       { $match: { currency, 'entries.account': account } },
       { $unwind: '$entries' },
@@ -126,7 +126,7 @@ export class LedgerQueries {
    * so a store with money and no payout account is still seen. Administrators and jobs only.
    */
   async availableBalances(ctx: Ctx, currency: Currency): Promise<StoreAvailable[]> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     // Grouped by account, then the `seller:<id>:available` ones kept here: after `$unwind` only
     // the entry is left (FerretDB v1), and matching account names by pattern is not worth it
     // for three rows per store.
@@ -200,7 +200,7 @@ export class LedgerQueries {
    * Administrators and jobs only.
    */
   async trialBalance(ctx: Ctx, currency: Currency): Promise<TrialBalance> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const rows = await this.deps.journals.aggregate<{ _id: string; total: number }>([
       { $match: { currency } },
       { $unwind: '$entries' },
@@ -241,14 +241,14 @@ export class LedgerQueries {
 
   /** The journal posted under an idempotency key, if any. Administrators and jobs only. */
   async journalByKey(ctx: Ctx, idempotencyKey: string): Promise<JournalDTO | undefined> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const doc = await this.deps.journals.findOne({ idempotencyKey }).lean()
     return doc ? toJournalDTO(doc) : undefined
   }
 
   /** An order's journals, oldest first ("order explain"). Administrators and jobs only. */
   async journalsForOrder(ctx: Ctx, orderId: string): Promise<JournalDTO[]> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const docs = await this.deps.journals.find({ 'refs.orderId': orderId }).sort({ _id: 1 }).lean()
     return docs.map(toJournalDTO)
   }

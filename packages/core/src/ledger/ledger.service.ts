@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, requireRole } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import type { Currency } from '../shared/money.js'
 import type { Page } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
@@ -103,7 +103,7 @@ export class LedgerService {
    * with other figures.
    */
   async recordSale(ctx: Ctx, input: RecordSaleInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const draft = saleJournal(validateInput(recordSaleInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
@@ -114,7 +114,7 @@ export class LedgerService {
    * invoice was booked with other figures.
    */
   async recordSubscriptionFee(ctx: Ctx, input: RecordSubscriptionFeeInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const draft = subscriptionFeeJournal(validateInput(recordSubscriptionFeeInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
@@ -126,7 +126,7 @@ export class LedgerService {
    *   `release_amount_mismatch` (the given amount is not what is pending), `nothing_to_release`.
    */
   async releaseToAvailable(ctx: Ctx, input: ReleaseToAvailableInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(releaseToAvailableInput, input)
     return this.poster.post(ctx, releaseKeyOf(data), sameRelease(data), async () =>
       releaseJournal(data, await this.poster.orderHistory(data.orderId)),
@@ -144,7 +144,7 @@ export class LedgerService {
    *   `refund_exceeds_sale`; ConflictError `idempotency_conflict`.
    */
   async recordRefund(ctx: Ctx, input: RecordRefundInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(recordRefundInput, input)
     return this.poster.post(ctx, refundKeyOf(data), sameRefund(data), async () =>
       refundJournal(data, await this.poster.orderHistory(data.orderId)),
@@ -158,7 +158,7 @@ export class LedgerService {
    *   available balance; ConflictError `idempotency_conflict`.
    */
   async recordPayoutSent(ctx: Ctx, input: RecordPayoutSentInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(recordPayoutSentInput, input)
     const draft = payoutSentJournal(data)
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => {
@@ -197,7 +197,7 @@ export class LedgerService {
     ctx: Ctx,
     input: PayoutOutcomeInput,
   ): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(payoutOutcomeInput, input)
     const same = (existing: { kind: string }) => existing.kind === 'payout_reversed'
     return this.poster.post(ctx, payoutReversalKeyOf(data.payoutId), same, async () =>
@@ -210,7 +210,7 @@ export class LedgerService {
     input: PayoutOutcomeInput,
     kind: PayoutOutcomeKind,
   ): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(payoutOutcomeInput, input)
     const same = (existing: { kind: string }) => existing.kind === kind
     return this.poster.post(

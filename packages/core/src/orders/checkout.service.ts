@@ -1,11 +1,18 @@
 import { Types } from 'mongoose'
+import type { People } from '../accounts/people.port.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { PaystackTransaction } from '../payments/paystack/paystack.types.js'
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
+import {
+  type Ctx,
+  describeActor,
+  requireAdminOrSystem,
+  requireRole,
+  systemCtx,
+} from '../shared/ctx.js'
 import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -30,7 +37,7 @@ import {
   UNPAID_GROUP_STATUSES,
   type UnpaidGroupStatus,
 } from './order-group.transitions.js'
-import type { OrderMail, People } from './order-mail.js'
+import type { OrderMail } from './order-mail.js'
 import {
   PaymentConfirmation,
   type PaymentOutcome,
@@ -470,7 +477,7 @@ export class CheckoutService {
    * Crashed checkouts (`creating`) are cancelled the same way.
    */
   async expireUnpaid(ctx: Ctx): Promise<{ expired: number; paid: number; skipped: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const due = await this.deps.records.groups
       .find({
         status: op({ $in: UNPAID_GROUP_STATUSES }),
@@ -514,7 +521,7 @@ export class CheckoutService {
    * waiting for its payment window to close. Unreachable Paystack: the next run tries again.
    */
   async recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     // Started before `ctx.now - N min` <=> expires before that plus the payment window.
     const startedBefore = ctx.now.getTime() - PAYMENT_RECHECK_AFTER_MINUTES * 60_000
     const due = await this.deps.records.groups

@@ -1,13 +1,10 @@
+import type { People } from '../accounts/people.port.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type OrderMailSummary } from '../mail/templates.js'
 import { systemCtx } from '../shared/ctx.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { openAddress } from './address.cipher.js'
 import type { OrderDoc, OrderGroupDoc } from './order.model.js'
-
-/** People by id, for mail: UsersService satisfies it (administrator or system context). */
-export type People = StoreOwners
 
 type Recipient = { email: string; name: string; userId?: string }
 type OrderMailType = 'order_update' | 'dispute' | 'refund'

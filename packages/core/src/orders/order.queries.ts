@@ -1,5 +1,5 @@
 import { op } from '../db/query.js'
-import { type Ctx, requireRole } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import type { Page } from '../shared/paging.js'
 import { type ResealReport, resealAddresses } from './address.cipher.js'
 import type { OrderAccess } from './order.access.js'
@@ -78,7 +78,7 @@ export class OrderQueries {
       paidAt?: string
     }[]
   > {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const filter: Record<string, unknown> =
       'reference' in range
         ? { reference: range.reference }
@@ -96,14 +96,14 @@ export class OrderQueries {
 
   /** One order with its payment side; administrators. @throws NotFoundError */
   async get(ctx: Ctx, orderId: string): Promise<AdminOrderDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const order = await this.deps.records.get(orderId)
     return toAdminOrderDTO(order, await this.deps.records.groupOf(order))
   }
 
   /** The store orders paid by one Paystack transaction (a chargeback names only that). */
   async forPaymentReference(ctx: Ctx, reference: string): Promise<AdminOrderDTO[]> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const group = await this.deps.records.groups.findOne({ reference }).lean()
     if (!group) return []
     const orders = await this.deps.records.orders.find({ groupId: String(group._id) }).lean()

@@ -1,7 +1,7 @@
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { type Ctx, requireRole } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { InvalidStateError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -330,7 +330,7 @@ export class OrdersService {
     input: ResolveDisputeBody & { amount?: number },
   ): Promise<AdminOrderDTO> {
     const actor = orderActorOf(ctx)
-    if (actor !== 'system') requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const order = await this.deps.records.get(orderId)
     const resolved = await this.steps.moveOrThrow(ctx, actor, order, 'resolved', {
       reason: `${input.resolution}: ${input.reason}`,
@@ -363,7 +363,7 @@ export class OrdersService {
 
   /** `auto-deliver-shipped-orders`: shipped longer ago than the timeout counts as delivered. */
   async autoDeliverShipped(ctx: Ctx): Promise<{ delivered: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const before = new Date(ctx.now.getTime() - this.deps.timers.autoDeliverAfterDays * DAY_MS)
     const due = await this.deps.records.orders
       .find({ status: 'shipped', 'shipment.shippedAt': op({ $lte: before }) })
@@ -385,7 +385,7 @@ export class OrdersService {
    * seller's share moves from pending to available in the ledger.
    */
   async completeDelivered(ctx: Ctx): Promise<{ completed: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const before = new Date(ctx.now.getTime() - this.deps.timers.returnWindowDays * DAY_MS)
     const due = await this.deps.records.orders
       .find({ status: 'delivered', deliveredAt: op({ $lte: before }) })

@@ -5,7 +5,13 @@ import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
+import {
+  type Ctx,
+  describeActor,
+  requireAdminOrSystem,
+  requireRole,
+  systemCtx,
+} from '../shared/ctx.js'
 import { AppError, type ErrorKind, InvalidStateError } from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -218,7 +224,7 @@ export class RefundsService {
     olderThanMinutes: number,
     batch = 100,
   ): Promise<{ checked: number; settled: number; stillPending: number; unknown: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const system = systemCtx('recheck-pending-refunds', ctx.now)
     const due = await this.deps.refunds
       .find({
@@ -387,7 +393,7 @@ export class RefundsService {
     ctx: Ctx,
     batch = 100,
   ): Promise<{ retried: number; done: number; pending: number }> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const system = systemCtx('retry-pending-restocks', ctx.now)
     const due = await this.deps.refunds
       .find({

@@ -12,7 +12,6 @@ export {
   isValidPeriod,
   nextPayoutRun,
   PAYOUT_SCHEDULE,
-  PAYOUT_TIMEZONE,
   periodOf,
   transferReferenceOf,
 } from './payout.period.js'

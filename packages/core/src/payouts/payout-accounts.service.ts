@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose'
+import type { People } from '../accounts/people.port.js'
 import type { KeyValueStore } from '../adapters/kv.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
@@ -7,15 +8,14 @@ import { mailTemplates } from '../mail/templates.js'
 import type { ResealReport } from '../orders/address.cipher.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import { PaystackRejectedError } from '../payments/paystack/paystack.errors.js'
+import { MARKETPLACE_TIMEZONE } from '../shared/clock.js'
 import type { PayoutSettings } from '../shared/config.js'
 import { type Ctx, requireRole, requireUser, systemCtx } from '../shared/ctx.js'
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import type { AccountNumberCipher } from './account-number.cipher.js'
-import { PAYOUT_TIMEZONE } from './payout.period.js'
 import type { SetPayoutAccountBody } from './payout.schemas.js'
 import type { BankDTO, PayoutAccountDTO } from './payout.types.js'
 import type { PayoutAccountDoc, PayoutAccountModel } from './payout-account.model.js'
@@ -27,7 +27,7 @@ export interface PayoutAccountsDeps {
   /** Checks the seller's password again (AccountsService). */
   passwords: { verifyPassword(ctx: Ctx, password: string): Promise<void> }
   stores: Pick<StoreLookup, 'requireOwnStore'>
-  owners: StoreOwners
+  people: People
   /** Caches Paystack's bank list. */
   kv: KeyValueStore
   mail: MailService
@@ -57,7 +57,7 @@ export function toPayoutAccountDTO(doc: PayoutAccountDoc, now: Date): PayoutAcco
 
 const lagosTime = (at: Date) =>
   new Intl.DateTimeFormat('en-GB', {
-    timeZone: PAYOUT_TIMEZONE,
+    timeZone: MARKETPLACE_TIMEZONE,
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(at)
@@ -259,7 +259,7 @@ export class PayoutAccountsService {
     saved: PayoutAccountDoc,
     heldUntil: Date | undefined,
   ): Promise<void> {
-    const owner = await this.deps.owners.get(systemCtx('payouts'), userId).catch(() => undefined)
+    const owner = await this.deps.people.get(systemCtx('payouts'), userId).catch(() => undefined)
     if (!owner) return
     await this.deps.mail.send(
       owner.email,

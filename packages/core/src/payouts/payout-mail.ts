@@ -1,9 +1,9 @@
+import type { People } from '../accounts/people.port.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { systemCtx } from '../shared/ctx.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreDTO, StoreLookup } from '../stores/store.types.js'
 import type { PayoutDoc } from './payout.model.js'
 
@@ -17,7 +17,7 @@ export class PayoutMail {
   constructor(
     private deps: {
       stores: Pick<StoreLookup, 'getStore'>
-      owners: StoreOwners
+      people: People
       mail: MailService
       logger: Logger
     },
@@ -57,7 +57,7 @@ export class PayoutMail {
   ): Promise<void> {
     try {
       const store = await this.deps.stores.getStore(doc.storeId)
-      const owner = await this.deps.owners
+      const owner = await this.deps.people
         .get(systemCtx('payouts'), store.ownerId)
         .catch(() => undefined)
       await this.deps.mail.sendAs(

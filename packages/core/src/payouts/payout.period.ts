@@ -1,13 +1,12 @@
 import { CronExpressionParser } from 'cron-parser'
+import { MARKETPLACE_TIMEZONE } from '../shared/clock.js'
 
 /*
  * Payout periods are ISO weeks (`2026-W48`) read in the marketplace's time zone, and the weekly
  * run is Monday 09:00 there. Pure functions over instants, so tests can pin any moment.
  */
 
-/** The time zone payout periods and the weekly run are read in. */
-export const PAYOUT_TIMEZONE = 'Africa/Lagos'
-/** The weekly run: Mondays at 09:00 in PAYOUT_TIMEZONE (the `weekly-payouts` job's schedule). */
+/** The weekly run: Mondays at 09:00 in MARKETPLACE_TIMEZONE (the `weekly-payouts` job's schedule). */
 export const PAYOUT_SCHEDULE = '0 9 * * 1'
 
 /** `2026-W48`: a four-digit ISO week-numbering year and a two-digit week. */
@@ -61,8 +60,8 @@ function isoWeekOfDate(date: Date): { year: number; week: number } {
 const formatPeriod = ({ year, week }: { year: number; week: number }) =>
   `${year}-W${String(week).padStart(2, '0')}`
 
-/** The payout period (ISO week, in PAYOUT_TIMEZONE) an instant falls in. */
-export function periodOf(at: Date, timeZone = PAYOUT_TIMEZONE): string {
+/** The payout period (ISO week, in MARKETPLACE_TIMEZONE) an instant falls in. */
+export function periodOf(at: Date, timeZone = MARKETPLACE_TIMEZONE): string {
   const wall = wallTimeOf(at, timeZone)
   return formatPeriod(isoWeekOfDate(new Date(Date.UTC(wall.year, wall.month - 1, wall.day))))
 }
@@ -85,7 +84,7 @@ export const comparePeriods = (a: string, b: string): number => (a < b ? -1 : a 
  * payout. Read from PAYOUT_SCHEDULE itself (by cron-parser, the job's own expression), so the
  * schedule and this answer cannot disagree.
  */
-export function nextPayoutRun(from: Date, timeZone = PAYOUT_TIMEZONE): Date {
+export function nextPayoutRun(from: Date, timeZone = MARKETPLACE_TIMEZONE): Date {
   return CronExpressionParser.parse(PAYOUT_SCHEDULE, {
     // `next()` is strictly after its start: one millisecond earlier makes it "at or after".
     currentDate: new Date(from.getTime() - 1),

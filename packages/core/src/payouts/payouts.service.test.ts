@@ -47,7 +47,7 @@ function payoutsWith(paystack: Partial<PayoutsDeps['paystack']>): PayoutsService
     accounts: core.payoutAccounts,
     ledger: core.ledger,
     stores: core.stores,
-    owners: core.users,
+    people: core.users,
     paystack: {
       initiateTransfer: (input) => real.initiateTransfer(input),
       initiateBulkTransfer: (inputs) => real.initiateBulkTransfer(inputs),

@@ -1,3 +1,4 @@
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import type { Locks } from '../jobs/lock.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
@@ -5,14 +6,13 @@ import type { MailService } from '../mail/mail.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import type { PayoutSettings } from '../shared/config.js'
-import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem, requireRole, systemCtx } from '../shared/ctx.js'
 import { ConflictError, InvalidStateError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
 import type { Page } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 import { payableOf } from './payout.coverage.js'
 import { PAYOUT_CURRENCY, payoutRunItemOf, toPayoutDetailDTO } from './payout.dto.js'
@@ -57,7 +57,7 @@ export interface PayoutsDeps {
     | 'journalByKey'
   >
   stores: Pick<StoreLookup, 'requireOwnStore' | 'getStore' | 'getStores'>
-  owners: StoreOwners
+  people: People
   paystack: Pick<
     PaystackClient,
     'initiateTransfer' | 'initiateBulkTransfer' | 'verifyTransfer' | 'finalizeTransfer'
@@ -111,7 +111,7 @@ export class PayoutsService {
    * @throws ValidationError `period_in_future`, ConflictError `payout_run_in_progress`.
    */
   async runPeriod(ctx: Ctx, input: RunPayoutsInput = {}): Promise<PayoutRunResult> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const data = validateInput(runPayoutsInput, input)
     const current = periodOf(ctx.now)
     const period = data.period ?? current

@@ -1,8 +1,8 @@
+import type { People } from '../accounts/people.port.js'
 import type { MailService } from '../mail/mail.service.js'
 import { layout, type RenderedMail } from '../mail/templates.js'
 import { systemCtx } from '../shared/ctx.js'
 import type { Logger } from '../shared/logger.js'
-import type { StoreOwners } from '../stores/store.service.js'
 import type { StoreLookup } from '../stores/store.types.js'
 
 const day = (date: Date) => date.toISOString().slice(0, 10)
@@ -15,7 +15,7 @@ export class SubscriptionMail {
   constructor(
     private deps: {
       stores: Pick<StoreLookup, 'getStore'>
-      owners: StoreOwners
+      people: People
       mail: MailService
       logger: Logger
       publicUrl: string
@@ -60,7 +60,7 @@ export class SubscriptionMail {
   private async tell(storeId: string, render: (storeName: string) => RenderedMail) {
     try {
       const store = await this.deps.stores.getStore(storeId)
-      const owner = await this.deps.owners
+      const owner = await this.deps.people
         .get(systemCtx('plans'), store.ownerId)
         .catch(() => undefined)
       await this.deps.mail.send(owner?.email ?? store.contactEmail, render(store.name))

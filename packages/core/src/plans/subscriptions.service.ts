@@ -1,3 +1,4 @@
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import type { ProductsService } from '../catalog/products.service.js'
 import { op } from '../db/query.js'
@@ -12,7 +13,7 @@ import { isId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
-import type { StoreOwners, StoresService } from '../stores/store.service.js'
+import type { StoresService } from '../stores/store.service.js'
 import type { InvoiceModel, PlanDoc, SubscriptionDoc, SubscriptionModel } from './plan.model.js'
 import {
   type ChoosePlanBody,
@@ -42,7 +43,7 @@ export interface SubscriptionsDeps {
   plans: PlansService
   stores: Pick<StoresService, 'requireOwnStore' | 'getStore' | 'applyPlanPolicy'>
   products: Pick<ProductsService, 'applyListingLimit'>
-  owners: StoreOwners
+  people: People
   paystack: Pick<
     PaystackClient,
     | 'initializeTransaction'
@@ -121,7 +122,7 @@ export class SubscriptionsService {
         'already_subscribed',
       )
     }
-    const owner = await this.deps.owners.get(systemCtx('plans.subscribe', ctx.now), store.ownerId)
+    const owner = await this.deps.people.get(systemCtx('plans.subscribe', ctx.now), store.ownerId)
     const reference = `plan-${store.id}-${ctx.now.getTime().toString(36)}`
     const checkout = await this.deps.paystack.initializeTransaction({
       email: owner.email,

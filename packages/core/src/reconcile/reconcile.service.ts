@@ -3,7 +3,7 @@ import type { OrdersService } from '../orders/orders.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { PaystackTransaction, PaystackTransfer } from '../payments/paystack/paystack.types.js'
 import type { PayoutsService } from '../payouts/payouts.service.js'
-import { type Ctx, requireRole } from '../shared/ctx.js'
+import { type Ctx, requireAdminOrSystem } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
 import { CURRENCIES } from '../shared/money.js'
 import type { Page } from '../shared/paging.js'
@@ -76,7 +76,7 @@ export class ReconcileService {
 
   /** @throws ValidationError for a date that is not `YYYY-MM-DD`. */
   async reconcileDay(ctx: Ctx, date: string): Promise<ReconcileReport> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const from = new Date(`${date}T00:00:00Z`)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(from.getTime())) {
       throw new ValidationError('Invalid date', { date: 'must be a date, YYYY-MM-DD' })

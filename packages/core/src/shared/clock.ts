@@ -3,6 +3,12 @@ export interface Clock {
   now(): Date
 }
 
+/**
+ * The marketplace's time zone, the one definition: jobs' cron schedules, payout periods (ISO
+ * weeks) and the dates in payout mail are read in it.
+ */
+export const MARKETPLACE_TIMEZONE = 'Africa/Lagos'
+
 export const systemClock: Clock = { now: () => new Date() }
 
 /** A clock that only moves when told to; for tests. */

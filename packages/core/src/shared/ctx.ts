@@ -55,19 +55,31 @@ export function describeActor(actor: Actor): string {
 }
 
 /**
- * Requires a signed-in user with one of the roles; CLI administrators pass `admin`.
+ * Requires a signed-in user with one of the roles; CLI administrators pass `admin`. A system
+ * actor (a timed job, an event subscriber, a webhook) is refused: where one legitimately acts,
+ * the call site says so with {@link requireAdminOrSystem}.
  * @throws UnauthorizedError when nobody is signed in, ForbiddenError for the wrong role.
  */
 export function requireRole(ctx: Ctx, ...roles: Role[]): string {
   const { actor } = ctx
   if (actor.kind === 'admin-cli' && roles.includes('admin')) return actor.id
-  if (actor.kind === 'system' && roles.includes('admin')) return `system:${actor.job}`
   if (actor.kind !== 'user') {
     if (actor.kind === 'anonymous') throw new UnauthorizedError()
     throw new ForbiddenError()
   }
   if (!roles.includes(actor.role)) throw new ForbiddenError()
   return actor.id
+}
+
+/**
+ * Requires an administrator (HTTP or CLI) or a system actor: for the verbs that timed jobs,
+ * event subscribers and webhooks run as well as administrators (the ledger's postings, the
+ * jobs' sweeps, the payout run). Returns the actor's id, `system:<job>` for a system actor.
+ * @throws UnauthorizedError when nobody is signed in, ForbiddenError for anyone else.
+ */
+export function requireAdminOrSystem(ctx: Ctx): string {
+  if (ctx.actor.kind === 'system') return `system:${ctx.actor.job}`
+  return requireRole(ctx, 'admin')
 }
 
 /** Requires any signed-in user and returns their id. */

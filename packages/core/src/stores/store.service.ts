@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto'
+import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { FREE_PLAN_CODE, FREE_PLAN_DEFAULTS, type PlanPolicy } from '../plans/plan.types.js'
-import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
+import {
+  actorId,
+  type Ctx,
+  describeActor,
+  requireAdminOrSystem,
+  requireRole,
+} from '../shared/ctx.js'
 import {
   ConflictError,
   InvalidStateError,
@@ -34,14 +41,9 @@ import {
   type StoreStatus,
 } from './store.types.js'
 
-/** Who owns a store, for mail: UsersService satisfies it (administrator context). */
-export interface StoreOwners {
-  get(ctx: Ctx, idOrEmail: string): Promise<{ email: string; name: string }>
-}
-
 export interface StoresDeps {
   stores: StoreModel
-  owners: StoreOwners
+  people: People
   audit: AuditService
   mail: MailService
   events: EventBus
@@ -403,7 +405,7 @@ export class StoresService implements StoreLookup {
    * calls it when a store's tier changes. @throws NotFoundError for an unknown store.
    */
   async applyPlanPolicy(ctx: Ctx, storeId: string, policy: PlanPolicy): Promise<StoreDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const updated = isId(storeId)
       ? await this.deps.stores.findOneAndUpdate(
           { _id: storeId },
@@ -421,7 +423,7 @@ export class StoresService implements StoreLookup {
    * never had a plan. Returns how many stores it changed.
    */
   async applyFreePlanPolicy(ctx: Ctx, policy: PlanPolicy): Promise<number> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const result = await this.deps.stores.updateMany(
       { $or: [{ 'plan.code': FREE_PLAN_CODE }, { plan: op({ $exists: false }) }] },
       { $set: { commissionRateBps: policy.commissionRateBps, plan: planDocOf(policy) } },
@@ -537,7 +539,7 @@ export class StoresService implements StoreLookup {
 
   /** Mails the seller's account address; the store's contact address if the account is gone. */
   private async notifyOwner(ctx: Ctx, store: StoreDoc, decision: Decision, reason?: string) {
-    const owner = await this.deps.owners.get(ctx, String(store.ownerId)).catch(() => undefined)
+    const owner = await this.deps.people.get(ctx, String(store.ownerId)).catch(() => undefined)
     const params = { name: owner?.name ?? store.name, storeName: store.name }
     const mail: RenderedMail = {
       approved: () =>

@@ -1,3 +1,4 @@
+import { MARKETPLACE_TIMEZONE } from '@kloset/core'
 import { KlosetCommand } from '../../base-command.js'
 import { renderTable } from '../../table.js'
 
@@ -19,7 +20,7 @@ export default class JobsList extends KlosetCommand {
     const jobs = core.jobs.list().map((j) => ({
       name: j.name,
       schedule: j.schedule,
-      timezone: j.timezone ?? 'Africa/Lagos',
+      timezone: j.timezone ?? MARKETPLACE_TIMEZONE,
       summary: j.summary,
       movesMoney: j.movesMoney === true,
     }))
