@@ -40,6 +40,7 @@ function cancelAction(transaction: TransactionRecord): string | null {
   return typeof value === 'string' ? value : null
 }
 
+// size: the hosted page (its two routes and the page they share); one screen of one flow.
 /** The hosted checkout that `authorization_url` points at, driven by plain form posts. */
 export function checkoutRoutes(ctx: SandboxContext): Route[] {
   const merchant = ctx.options.merchantName

@@ -56,6 +56,7 @@ export async function flushSandbox(ctx: SandboxContext): Promise<number> {
   return settled
 }
 
+// size: a route table, one short handler a row; splitting it would scatter one URL space.
 /** `/__sandbox/*`: steering for tests and demos. Not part of Paystack's API. */
 export function controlRoutes(ctx: SandboxContext): Route[] {
   const { store } = ctx

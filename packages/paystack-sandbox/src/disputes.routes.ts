@@ -36,6 +36,7 @@ const chargebackBody = z.object({
 })
 const bankRulingBody = z.object({ resolution: z.enum(['merchant-accepted', 'declined']) })
 
+// size: a route table, one short handler a row; splitting it would scatter one URL space.
 /** `/dispute/*` (Paystack's dispute API) and the control endpoints that raise chargebacks. */
 export function disputeRoutes(ctx: SandboxContext): Route[] {
   const { store } = ctx

@@ -104,6 +104,7 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(reply.body)
 }
 
+// size: wires the context and returns the handle, whose methods are one-liners over it.
 /** Starts an offline, stateful Paystack emulator. @throws Error for a live key or a busy port. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const resolved = resolveOptions(options)

@@ -18,6 +18,7 @@ import {
 } from './subscriptions.service.js'
 import { findCustomer } from './transactions.service.js'
 
+// size: a route table, one short handler a row; splitting it would scatter one URL space.
 /** `/plan` and `/subscription`. */
 export function subscriptionRoutes(ctx: SandboxContext): Route[] {
   return [

@@ -24,6 +24,7 @@ import {
   transferByReference,
 } from './transfers.service.js'
 
+// size: a route table, one short handler a row; splitting it would scatter one URL space.
 /** `/bank`, `/transferrecipient`, `/transfer` and `/balance`: everything a payout needs. */
 export function transferRoutes(ctx: SandboxContext): Route[] {
   return [

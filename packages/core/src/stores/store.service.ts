@@ -3,15 +3,8 @@ import type { People } from '../accounts/people.port.js'
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
-import { mailTemplates, type RenderedMail } from '../mail/templates.js'
-import { FREE_PLAN_CODE, FREE_PLAN_DEFAULTS, type PlanPolicy } from '../plans/plan.types.js'
-import {
-  actorId,
-  type Ctx,
-  describeActor,
-  requireAdminOrSystem,
-  requireRole,
-} from '../shared/ctx.js'
+import { FREE_PLAN_CODE, type PlanPolicy } from '../plans/plan.types.js'
+import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import {
   ConflictError,
   InvalidStateError,
@@ -22,6 +15,8 @@ import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
+import { changedMeanwhile, findStore, requireReason, StoreDecisions } from './store.decisions.js'
+import { addressOf, slugify, storeNameKey, toPublicStoreDTO, toStoreDTO } from './store.dto.js'
 import type { StoreDoc, StoreModel, StorePlanDoc } from './store.model.js'
 import type {
   ListStoresQuery,
@@ -35,11 +30,11 @@ import { storeTransitions } from './store.transitions.js'
 import {
   isStoreSellable,
   type PublicStoreDTO,
-  type StoreAddress,
   type StoreDTO,
   type StoreLookup,
-  type StoreStatus,
 } from './store.types.js'
+
+export { slugify, storeNameKey, toPublicStoreDTO, toStoreDTO } from './store.dto.js'
 
 export interface StoresDeps {
   stores: StoreModel
@@ -57,83 +52,7 @@ export const DEFAULT_COMMISSION_BPS = 500
 /** The longest holiday a seller can set in one go. */
 export const MAX_HOLIDAY_DAYS = 365
 
-type Decision = 'approved' | 'rejected' | 'suspended' | 'reinstated' | 'closed'
-
-/**
- * Each admin verb, the status it moves to, and (for the two verbs that both lead to approved)
- * the only status it starts from, so "approve" cannot quietly lift a suspension.
- */
-const decisions: Record<Decision, { to: StoreStatus; from?: StoreStatus }> = {
-  approved: { to: 'approved', from: 'pending' },
-  rejected: { to: 'rejected' },
-  suspended: { to: 'suspended' },
-  reinstated: { to: 'approved', from: 'suspended' },
-  closed: { to: 'closed' },
-}
-
 const DAY_MS = 24 * 3600 * 1000
-
-/** Case- and spacing-insensitive key of a store name; the unique index is on it. */
-export function storeNameKey(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
-}
-
-/** A URL slug from a store name: "Adé's Ankara House" becomes "ades-ankara-house". */
-export function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 50)
-    .replace(/^-+|-+$/g, '')
-  return base.length >= 3 ? base : `store${base ? `-${base}` : ''}`
-}
-
-const addressOf = (a: StoreAddress): StoreAddress => ({
-  line1: a.line1,
-  ...(a.line2 ? { line2: a.line2 } : {}),
-  city: a.city,
-  state: a.state,
-  country: a.country,
-  ...(a.postalCode ? { postalCode: a.postalCode } : {}),
-})
-
-export function toStoreDTO(store: StoreDoc): StoreDTO {
-  return {
-    id: String(store._id),
-    ownerId: String(store.ownerId),
-    name: store.name,
-    slug: store.slug,
-    description: store.description,
-    ...(store.logoUrl ? { logoUrl: store.logoUrl } : {}),
-    contactEmail: store.contactEmail,
-    contactPhone: store.contactPhone,
-    address: addressOf(store.address),
-    categories: [...store.categories],
-    status: store.status,
-    ...(store.statusReason ? { statusReason: store.statusReason } : {}),
-    ...(store.closedUntil ? { closedUntil: store.closedUntil.toISOString() } : {}),
-    commissionRateBps: store.commissionRateBps,
-    plan: planPolicyOf(store),
-    ...(store.approvedAt ? { approvedAt: store.approvedAt.toISOString() } : {}),
-    createdAt: store.createdAt.toISOString(),
-    updatedAt: store.updatedAt.toISOString(),
-  }
-}
-
-/** The plan policy in force at a store: the free tier's defaults until a plan is applied. */
-function planPolicyOf(store: StoreDoc): PlanPolicy {
-  if (!store.plan) return { ...FREE_PLAN_DEFAULTS, commissionRateBps: store.commissionRateBps }
-  return {
-    code: store.plan.code,
-    commissionRateBps: store.commissionRateBps,
-    productLimit: store.plan.productLimit ?? null,
-    featured: store.plan.featured,
-    payoutMinimumKobo: store.plan.payoutMinimumKobo ?? null,
-  }
-}
 
 const planDocOf = (policy: PlanPolicy): StorePlanDoc => ({
   code: policy.code,
@@ -141,18 +60,6 @@ const planDocOf = (policy: PlanPolicy): StorePlanDoc => ({
   featured: policy.featured,
   ...(policy.payoutMinimumKobo === null ? {} : { payoutMinimumKobo: policy.payoutMinimumKobo }),
 })
-
-export function toPublicStoreDTO(store: StoreDoc): PublicStoreDTO {
-  return {
-    id: String(store._id),
-    name: store.name,
-    slug: store.slug,
-    description: store.description,
-    ...(store.logoUrl ? { logoUrl: store.logoUrl } : {}),
-    categories: [...store.categories],
-    city: store.address.city,
-  }
-}
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
 
@@ -162,7 +69,11 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
  * against `storeTransitions`.
  */
 export class StoresService implements StoreLookup {
-  constructor(private deps: StoresDeps) {}
+  private decisions: StoreDecisions
+
+  constructor(private deps: StoresDeps) {
+    this.decisions = new StoreDecisions(deps)
+  }
 
   // ---- seller ------------------------------------------------------------------------------
 
@@ -335,22 +246,22 @@ export class StoresService implements StoreLookup {
 
   /** Approves a pending store. @throws InvalidStateError unless the store is pending. */
   async approve(ctx: Ctx, idOrSlug: string, input: StoreDecisionBody = {}): Promise<StoreDTO> {
-    return this.decide(ctx, idOrSlug, 'approved', input.reason)
+    return this.decisions.decide(ctx, idOrSlug, 'approved', input.reason)
   }
 
   /** Rejects a pending store; the seller may edit and resubmit. @throws InvalidStateError */
   async reject(ctx: Ctx, idOrSlug: string, input: StoreReasonBody): Promise<StoreDTO> {
-    return this.decide(ctx, idOrSlug, 'rejected', requireReason(input))
+    return this.decisions.decide(ctx, idOrSlug, 'rejected', requireReason(input))
   }
 
   /** Suspends an approved store: its products leave the catalog. @throws InvalidStateError */
   async suspend(ctx: Ctx, idOrSlug: string, input: StoreReasonBody): Promise<StoreDTO> {
-    return this.decide(ctx, idOrSlug, 'suspended', requireReason(input))
+    return this.decisions.decide(ctx, idOrSlug, 'suspended', requireReason(input))
   }
 
   /** Lifts a suspension. @throws InvalidStateError unless the store is suspended. */
   async reinstate(ctx: Ctx, idOrSlug: string, input: StoreDecisionBody = {}): Promise<StoreDTO> {
-    return this.decide(ctx, idOrSlug, 'reinstated', input.reason)
+    return this.decisions.decide(ctx, idOrSlug, 'reinstated', input.reason)
   }
 
   /**
@@ -364,8 +275,8 @@ export class StoresService implements StoreLookup {
     input: StoreDecisionBody = {},
     options: { dryRun?: boolean } = {},
   ): Promise<StoreDTO> {
-    if (options.dryRun) return toStoreDTO(await this.decidable(ctx, idOrSlug, 'closed'))
-    return this.decide(ctx, idOrSlug, 'closed', input.reason)
+    if (options.dryRun) return toStoreDTO(await this.decisions.decidable(ctx, idOrSlug, 'closed'))
+    return this.decisions.decide(ctx, idOrSlug, 'closed', input.reason)
   }
 
   // ---- StoreLookup (other features) ----------------------------------------------------------
@@ -439,15 +350,8 @@ export class StoresService implements StoreLookup {
     if (!store) throw new NotFoundError('Store')
     return store
   }
-
-  private async find(idOrSlug: string): Promise<StoreDoc> {
-    const key = idOrSlug.trim()
-    // A 24-hex slug is possible, so an id that matches nothing is tried as a slug.
-    const store =
-      (isId(key) ? await this.deps.stores.findById(key).lean() : null) ??
-      (await this.deps.stores.findOne({ slug: key.toLowerCase() }).lean())
-    if (!store) throw new NotFoundError('Store')
-    return store
+  private find(idOrSlug: string): Promise<StoreDoc> {
+    return findStore(this.deps.stores, idOrSlug)
   }
 
   /** @throws ConflictError `store_name_taken` when another store has the name. */
@@ -474,100 +378,7 @@ export class StoresService implements StoreLookup {
     )
     return candidates.find((slug) => !taken.has(slug)) ?? random()
   }
-
-  /**
-   * The store an administrator may take `decision` on, as it is now.
-   * @throws InvalidStateError when its status does not allow the decision.
-   */
-  private async decidable(ctx: Ctx, idOrSlug: string, decision: Decision): Promise<StoreDoc> {
-    requireRole(ctx, 'admin')
-    const store = await this.find(idOrSlug)
-    const { to, from } = decisions[decision]
-    if (from && store.status !== from) {
-      throw new InvalidStateError(
-        `Only a ${from} store can be ${decision}; this one is ${store.status}`,
-        'invalid_transition',
-        { from: store.status, to },
-      )
-    }
-    assertTransition(storeTransitions, store.status, to, 'Store')
-    return store
-  }
-
-  private async decide(
-    ctx: Ctx,
-    idOrSlug: string,
-    decision: Decision,
-    reason: string | undefined,
-  ): Promise<StoreDTO> {
-    const store = await this.decidable(ctx, idOrSlug, decision)
-    const { to } = decisions[decision]
-
-    const $set: Record<string, unknown> = { status: to }
-    const $unset: Record<string, 1> = {}
-    if (to === 'approved') {
-      $set.approvedAt = ctx.now
-      $set.approvedBy = actorId(ctx) ?? describeActor(ctx.actor)
-      $unset.statusReason = 1
-    } else if (reason) {
-      $set.statusReason = reason
-    } else {
-      $unset.statusReason = 1
-    }
-    // Compare-and-set on the status we checked: of two admins acting at once, one wins.
-    const updated = await this.deps.stores.findOneAndUpdate(
-      { _id: store._id, status: store.status },
-      { $set, ...(Object.keys($unset).length ? { $unset } : {}) },
-      { returnDocument: 'after' },
-    )
-    if (!updated) throw changedMeanwhile()
-
-    const storeId = String(store._id)
-    await this.deps.audit.record(
-      ctx,
-      `store.${decision}`,
-      { type: 'store', id: storeId },
-      {
-        ...(reason ? { reason } : {}),
-        details: { from: store.status, to },
-      },
-    )
-    await this.notifyOwner(ctx, updated, decision, reason)
-    await this.deps.events.emit(`store.${decision}`, { storeId, ...(reason ? { reason } : {}) })
-    return toStoreDTO(updated)
-  }
-
-  /** Mails the seller's account address; the store's contact address if the account is gone. */
-  private async notifyOwner(ctx: Ctx, store: StoreDoc, decision: Decision, reason?: string) {
-    const owner = await this.deps.people.get(ctx, String(store.ownerId)).catch(() => undefined)
-    const params = { name: owner?.name ?? store.name, storeName: store.name }
-    const mail: RenderedMail = {
-      approved: () =>
-        mailTemplates.storeApproved({
-          ...params,
-          link: `${this.deps.publicUrl}/stores/${store.slug}`,
-        }),
-      rejected: () => mailTemplates.storeRejected({ ...params, reason: reason ?? '' }),
-      suspended: () => mailTemplates.storeSuspended({ ...params, reason: reason ?? '' }),
-      reinstated: () => mailTemplates.storeReinstated(params),
-      closed: () => mailTemplates.storeClosed({ ...params, ...(reason ? { reason } : {}) }),
-    }[decision]()
-    await this.deps.mail.sendAs(
-      'store_decision',
-      { email: owner?.email ?? store.contactEmail, userId: String(store.ownerId) },
-      mail,
-    )
-  }
 }
 
 const slugTaken = () => new ConflictError('This store address (slug) is taken', 'store_slug_taken')
 const storeClosed = () => new InvalidStateError('This store is closed', 'store_closed')
-const changedMeanwhile = () =>
-  new InvalidStateError('Store changed meanwhile; try again', 'store_changed')
-
-/** The core asks for a reason itself too, so no edge can forget to. */
-function requireReason(input: StoreReasonBody): string {
-  const reason = input.reason?.trim()
-  if (!reason) throw new ValidationError('Invalid input', { reason: 'is required' })
-  return reason
-}

@@ -5,22 +5,18 @@ import {
   aReleasedSale,
   aSellerWithPayoutAccount,
   aVerifiedUser,
-  createPaystackWorld,
   type PaystackWorld,
   type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import type { TestApi } from '../test-support/api-harness.js'
+import { aPaystackApi } from '../test-support/paystack-api.js'
 
 let pw: PaystackWorld
 let world: TestWorld
 let http: TestApi
 let adminToken: string
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  pw.sandbox.topUp(10_000_000_000)
-  http = createTestApi(world)
-  adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
+  ;({ pw, world, http, adminToken } = await aPaystackApi({ topUp: 10_000_000_000 }))
 })
 afterAll(() => pw.close())
 

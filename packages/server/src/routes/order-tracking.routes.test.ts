@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { OrderTrackingDTO } from '@kloset/core'
-import {
-  aBuyer,
-  aPaidOrder,
-  aVerifiedUser,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aBuyer, aPaidOrder, type PaystackWorld, type TestWorld } from '@kloset/core/testing'
+import type { TestApi } from '../test-support/api-harness.js'
+import { aPaystackApi } from '../test-support/paystack-api.js'
 
 let pw: PaystackWorld
 let world: TestWorld
 let http: TestApi
 let adminToken = ''
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
-  adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
+  ;({ pw, world, http, adminToken } = await aPaystackApi())
 })
 afterAll(() => pw.close())
 

@@ -5,23 +5,19 @@ import {
   anIdempotencyKey,
   aPaidOrder,
   aStoreSelling,
-  aVerifiedUser,
-  createPaystackWorld,
   type PaystackWorld,
   type TestWorld,
 } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import type { TestApi } from '../test-support/api-harness.js'
+import { aPaystackApi } from '../test-support/paystack-api.js'
 
 let pw: PaystackWorld
 let world: TestWorld
 let http: TestApi
 let adminToken = ''
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
-  adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
+  ;({ pw, world, http, adminToken } = await aPaystackApi())
 })
 afterAll(() => pw.close())
 

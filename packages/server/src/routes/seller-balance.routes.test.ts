@@ -5,19 +5,17 @@ import {
   aSellerWithPayoutAccount,
   aSignedUpSeller,
   aVerifiedUser,
-  createPaystackWorld,
   type PaystackWorld,
   type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import type { TestApi } from '../test-support/api-harness.js'
+import { aPaystackApi } from '../test-support/paystack-api.js'
 
 let pw: PaystackWorld
 let world: TestWorld
 let http: TestApi
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
+  ;({ pw, world, http } = await aPaystackApi({ admin: false }))
 })
 afterAll(() => pw.close())
 

@@ -8,20 +8,17 @@ import {
   aSellerWithPayoutAccount,
   aSignedUpSeller,
   aVerifiedUser,
-  createPaystackWorld,
   type PaystackWorld,
   type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import type { TestApi } from '../test-support/api-harness.js'
+import { aPaystackApi } from '../test-support/paystack-api.js'
 
 let pw: PaystackWorld
 let world: TestWorld
 let http: TestApi
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  pw.sandbox.topUp(10_000_000_000)
-  http = createTestApi(world)
+  ;({ pw, world, http } = await aPaystackApi({ admin: false, topUp: 10_000_000_000 }))
 })
 afterAll(() => pw.close())
 
