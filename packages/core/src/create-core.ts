@@ -636,6 +636,12 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     cardOf: (reference) => payments.cardSignatureOf(reference),
   })
   fraud.subscribe(events)
+  jobs.register({
+    name: 'repair-fraud-cases',
+    schedule: '*/5 * * * *',
+    summary: 'Write the review cases of fraud decisions that a crash left without one',
+    run: async () => ({ repaired: await fraud.repairCases() }),
+  })
   // Wishlists and recommendations (docs/wishlists.md, docs/recommendations.md).
   const shelfModels = {
     wishlistItems: createWishlistItemModel(connection),
