@@ -257,6 +257,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     accounts: accounts.services.accounts,
     inventory,
     reconcile,
+    fraud: fraud.services.fraud,
   }
   for (const job of jobsTable(jobServices, config, logger)) jobs.register(job)
 

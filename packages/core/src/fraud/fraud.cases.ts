@@ -1,3 +1,4 @@
+import { Types } from 'mongoose'
 import type { AuditService } from '../audit/audit.service.js'
 import { movableTo, op } from '../db/query.js'
 import type { AdminOrderDTO } from '../orders/order.types.js'
@@ -9,7 +10,7 @@ import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { assertTransition } from '../shared/transitions.js'
 import { toCaseDTO, toDecisionDTO } from './fraud.dto.js'
-import type { FraudCaseDoc, FraudModels } from './fraud.model.js'
+import type { FraudCaseDoc, FraudDecisionDoc, FraudModels } from './fraud.model.js'
 import type { ListFraudCasesQuery } from './fraud.schemas.js'
 import type { FraudSignals } from './fraud.signals.js'
 import type { CaseStatus, FraudCaseDTO, FraudCaseEvidence } from './fraud.types.js'
@@ -17,6 +18,45 @@ import { fraudCaseTransitions } from './fraud-case.transitions.js'
 
 const BLOCK_IP_DAYS = 365
 const caseNotFound = () => new NotFoundError('Fraud case')
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000
+/** Decisions repaired per run of `repair-fraud-cases`. */
+const REPAIR_BATCH = 500
+
+/** The case a `review` or `hold` decision opens: everything in it comes from the decision. */
+export function caseOf(decision: FraudDecisionDoc): FraudCaseDoc {
+  return {
+    _id: new Types.ObjectId(decision.caseId),
+    decisionId: String(decision._id),
+    orderGroupId: decision.orderGroupId,
+    orderIds: decision.orderIds,
+    buyerId: decision.buyerId,
+    storeIds: decision.storeIds,
+    outcome: decision.outcome as FraudCaseDoc['outcome'],
+    status: 'open',
+    score: decision.score,
+    riskScore: decision.riskScore,
+    reasons: decision.fired.map((f) => f.reason),
+    openedAt: decision.at,
+  }
+}
+
+/**
+ * Writes the decision's case unless it exists (its id is the decision's `caseId`: a second
+ * writer, the screen or a repair, collides and stops), then marks the decision done. Safe to
+ * run any number of times, concurrently too.
+ */
+export async function ensureCaseOf(
+  models: Pick<FraudModels, 'cases' | 'decisions'>,
+  decision: FraudDecisionDoc,
+): Promise<void> {
+  if (!decision.caseId) return
+  try {
+    await models.cases.create(caseOf(decision))
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error
+  }
+  await models.decisions.updateOne({ _id: decision._id }, { $unset: { casePending: 1 } })
+}
 
 /**
  * The ways a case's decision reaches money and accounts: the existing paths of orders, refunds,
@@ -62,8 +102,41 @@ export class FraudCases {
   private async find(caseId: string): Promise<FraudCaseDoc> {
     if (!/^[0-9a-f]{24}$/.test(caseId)) throw caseNotFound()
     const found = await this.deps.models.cases.findById(caseId).lean()
-    if (!found) throw caseNotFound()
-    return found
+    if (found) return found
+    // Repair on read: a decision written just before a crash names a case never written.
+    const decision = await this.deps.models.decisions.findOne({ caseId, casePending: true }).lean()
+    if (!decision) throw caseNotFound()
+    await ensureCaseOf(this.deps.models, decision)
+    return (await this.deps.models.cases.findById(caseId).lean()) ?? Promise.reject(caseNotFound())
+  }
+
+  /**
+   * Writes the cases that decisions needed and a crash kept from being written (the job
+   * `repair-fraud-cases`, and the hold checks for their own order). Returns how many.
+   */
+  async repairPending(): Promise<number> {
+    const pending = await this.deps.models.decisions
+      .find({ casePending: true })
+      .sort({ _id: 1 })
+      .limit(REPAIR_BATCH)
+      .lean()
+    for (const decision of pending) await ensureCaseOf(this.deps.models, decision)
+    if (pending.length > 0) {
+      this.deps.logger.warn(
+        { repaired: pending.length },
+        'fraud cases written from their decisions',
+      )
+    }
+    return pending.length
+  }
+
+  /** A pending case of the order's decision, written now (a hold must never be skipped). */
+  private async repairFor(orderId: string): Promise<boolean> {
+    const decision = await this.deps.models.decisions
+      .findOne({ orderIds: orderId, casePending: true })
+      .lean()
+    if (decision) await ensureCaseOf(this.deps.models, decision)
+    return decision !== null
   }
 
   /** One case with its evidence: the decision, the orders and their timelines, related accounts. */
@@ -241,21 +314,23 @@ export class FraudCases {
   }
 
   /** True while a case holds the order: open `hold` cases and confirmed ones stop shipping. */
-  async shippingHeld(orderId: string): Promise<boolean> {
+  async shippingHeld(orderId: string, repaired = false): Promise<boolean> {
     const held = await this.deps.models.cases
       .findOne({
         orderIds: orderId,
         $or: [{ status: 'open', outcome: 'hold' }, { status: 'confirmed' }],
       })
       .lean()
-    return held !== null
+    if (held) return true
+    return !repaired && (await this.repairFor(orderId)) ? this.shippingHeld(orderId, true) : false
   }
 
   /** True while a case keeps the seller's share of the order from payout (open or confirmed). */
-  async payoutHeld(orderId: string): Promise<boolean> {
+  async payoutHeld(orderId: string, repaired = false): Promise<boolean> {
     const held = await this.deps.models.cases
       .findOne({ orderIds: orderId, status: op({ $in: ['open', 'confirmed'] as CaseStatus[] }) })
       .lean()
-    return held !== null
+    if (held) return true
+    return !repaired && (await this.repairFor(orderId)) ? this.payoutHeld(orderId, true) : false
   }
 }

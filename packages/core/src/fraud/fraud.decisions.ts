@@ -5,6 +5,7 @@ import type { Ctx } from '../shared/ctx.js'
 import { ForbiddenError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
+import { ensureCaseOf } from './fraud.cases.js'
 import { type CollectDeps, collectSignals } from './fraud.collect.js'
 import type { FraudDecisionDoc, FraudModels } from './fraud.model.js'
 import type { RuleSetStore } from './fraud.rule-store.js'
@@ -78,23 +79,10 @@ export class FraudDecisions {
       ...(caseId ? { caseId: String(caseId) } : {}),
       at: ctx.now,
     }
-    await models.decisions.create(decision)
-    if (caseId && (verdict.outcome === 'review' || verdict.outcome === 'hold')) {
-      await models.cases.create({
-        _id: caseId,
-        decisionId: String(decisionId),
-        orderGroupId: screening.orderGroupId,
-        orderIds,
-        buyerId: screening.buyerId,
-        storeIds,
-        outcome: verdict.outcome,
-        status: 'open',
-        score: verdict.score,
-        riskScore: inputs.riskScore,
-        reasons: verdict.fired.map((f) => f.reason),
-        openedAt: ctx.now,
-      })
-    }
+    // One write holds the decision and all its case is made of (`casePending`); the case
+    // follows, and a crash in between is repaired from the decision (fraud.cases.ts).
+    await models.decisions.create({ ...decision, ...(caseId ? { casePending: true } : {}) })
+    if (caseId) await ensureCaseOf(models, decision)
     await this.deps.events.emit('fraud.decision_made', {
       decisionId: String(decisionId),
       orderGroupId: screening.orderGroupId,

@@ -7,10 +7,16 @@ import type {
   FraudThresholds,
 } from './fraud.types.js'
 
-/** One checkout's fraud decision: what it read, what fired, what it decided. Never changed. */
+/**
+ * One checkout's fraud decision: what it read, what fired, what it decided. Never changed, but
+ * for `casePending`: written true with the decision when it needs a case, unset once the case
+ * exists. The decision carries all its case is made of, so a crash between the two writes is
+ * repaired from it (fraud.cases.ts `ensureCaseOf`).
+ */
 export type FraudDecisionDoc = Omit<FraudDecisionDTO, 'id' | 'at'> & {
   _id: Types.ObjectId
   at: Date
+  casePending?: boolean
 }
 
 const decisionSchema = new Schema<FraudDecisionDoc>(
@@ -32,12 +38,15 @@ const decisionSchema = new Schema<FraudDecisionDoc>(
     inputs: { type: Schema.Types.Mixed, required: true },
     shadow: Schema.Types.Mixed,
     caseId: String,
+    casePending: Boolean,
     at: { type: Date, required: true },
   },
   { collection: 'fraud_decisions', versionKey: false, minimize: false },
 )
 decisionSchema.index({ orderGroupId: 1 }, { unique: true })
 decisionSchema.index({ buyerId: 1, _id: -1 })
+decisionSchema.index({ casePending: 1, _id: 1 })
+decisionSchema.index({ orderIds: 1 })
 
 /**
  * A decision that needs an administrator (`review` or `hold`). Its orders' holds live here:

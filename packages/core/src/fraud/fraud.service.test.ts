@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Types } from 'mongoose'
 import type { Ctx } from '../shared/ctx.js'
 import type { AnyDelivered } from '../shared/events.js'
 import { A_PASSWORD, adminCliCtx, anonCtx, type TestWorld } from '../test-support/harness.js'
@@ -160,6 +161,59 @@ describe('fraud decisions at checkout', () => {
     expect(cleared).toMatchObject({ status: 'cleared', label: 'legit' })
     const shipped = await world.core.orders.ship(as(scene.store.seller), orderId, ship)
     expect(shipped.status).toBe('shipped')
+  })
+
+  describe('a decision whose case a crash kept from being written', () => {
+    /** A held checkout, then the state a crash between the two writes leaves. */
+    async function crashedHold() {
+      const scene = await aScene()
+      await scene.sellerSignsInFromBuyerAddress()
+      await flagChat(scene.buyer.user.id, scene.store.store.id)
+      await world.core.events.drain()
+      const result = await scene.checkout()
+      const decision = await world.core.fraud.decisionFor(admin(), result.orderGroup.id)
+      expect(decision?.outcome).toBe('hold')
+      const { _id } = await world.core.connection
+        .collection('fraud_cases')
+        .findOneAndDelete({ decisionId: decision!.id })
+        .then((deleted) => deleted!)
+      await world.core.connection
+        .collection('fraud_decisions')
+        .updateOne({ orderGroupId: result.orderGroup.id }, { $set: { casePending: true } })
+      return { scene, result, caseId: String(_id), orderId: result.orders[0]!.id }
+    }
+    const caseCount = (caseId: string) =>
+      world.core.connection
+        .collection('fraud_cases')
+        .countDocuments({ _id: new Types.ObjectId(caseId) })
+
+    it('gets its case back from the repair job, once', async () => {
+      const { caseId } = await crashedHold()
+      const run = await world.core.jobs.run(admin(), 'repair-fraud-cases')
+      expect(run.result).toMatchObject({ repaired: expect.any(Number) })
+      expect((run.result as { repaired: number }).repaired).toBeGreaterThanOrEqual(1)
+      const repaired = await world.core.fraud.getCase(admin(), caseId)
+      expect(repaired).toMatchObject({ id: caseId, status: 'open', outcome: 'hold' })
+      const again = await world.core.jobs.run(admin(), 'repair-fraud-cases')
+      expect(again.result).toEqual({ repaired: 0 })
+      expect(await caseCount(caseId)).toBe(1)
+    })
+
+    it('still keeps its order from shipping, writing the case on the check', async () => {
+      const { scene, result, caseId, orderId } = await crashedHold()
+      await paid(result)
+      await expect(
+        world.core.orders.ship(as(scene.store.seller), orderId, ship),
+      ).rejects.toMatchObject({ code: 'order_on_hold' })
+      expect(await caseCount(caseId)).toBe(1)
+    })
+
+    it('shows its case to an administrator who opens it by id', async () => {
+      const { caseId } = await crashedHold()
+      const shown = await world.core.fraud.getCase(admin(), caseId)
+      expect(shown).toMatchObject({ id: caseId, status: 'open' })
+      expect(await caseCount(caseId)).toBe(1)
+    })
   })
 
   it("holds the seller's share of a reviewed order until the case is cleared", async () => {

@@ -124,6 +124,14 @@ export class FraudService implements FraudPort {
     return this.cases.shippingHeld(orderId)
   }
 
+  /**
+   * Writes the cases of decisions a crash left without one (the job `repair-fraud-cases`).
+   * Returns how many were written.
+   */
+  repairCases(): Promise<number> {
+    return this.cases.repairPending()
+  }
+
   payoutHeld(orderId: string): Promise<boolean> {
     return this.cases.payoutHeld(orderId)
   }

@@ -2,6 +2,7 @@ import type { AccountsService } from '../accounts/accounts.service.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
 import type { DisputesService } from '../disputes/disputes.service.js'
 import type { DurableEventBus } from '../events/event-bus.js'
+import type { FraudService } from '../fraud/fraud.service.js'
 import type { MailService } from '../mail/mail.service.js'
 import type { CheckoutService } from '../orders/checkout.service.js'
 import type { IdempotencyService } from '../orders/idempotency.service.js'
@@ -31,6 +32,7 @@ export interface JobServices {
   recommendations: RecommendationsService
   subscriptions: SubscriptionsService
   reconcile: ReconcileService
+  fraud: FraudService
 }
 
 /** A row of the jobs table: every row says whether the job moves money (then `--yes` by hand). */
@@ -142,6 +144,14 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
       summary:
         'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h',
       run: (ctx) => s.disputes.advanceDeadlines(ctx),
+    },
+    // fraud
+    {
+      name: 'repair-fraud-cases',
+      schedule: '*/5 * * * *',
+      movesMoney: false,
+      summary: 'Write the review cases of fraud decisions that a crash left without one',
+      run: async () => ({ repaired: await s.fraud.repairCases() }),
     },
     // payouts
     {
