@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { Connection } from 'mongoose'
+import { AutoBlocker } from './abuse/auto-block.js'
 import { createIpBlockModel } from './abuse/ip-block.model.js'
 import { IpBlockService } from './abuse/ip-block.service.js'
 import { RouteLimits } from './abuse/route-limits.js'
@@ -191,6 +192,8 @@ export interface Core {
   subscriptions: SubscriptionsService
   /** Address and range blocks applied at the door of HTTP and WebSocket (docs/security.md). */
   ipBlocks: IpBlockService
+  /** Blocks an address for a while after repeated 429s, failed sign-ins or bad input (AUTO_BLOCK_*). */
+  autoBlocks: AutoBlocker
   /** Per-route-class request limits per client (RATE_LIMIT_*; docs/security.md). */
   routeLimits: RouteLimits
   /** The mail outbox for administrators: failed mail and its retry. */
@@ -813,6 +816,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
   addressKeyring.configure(config.payouts.encryptionKey, config.payouts.previousEncryptionKeys)
   const ipBlockModel = createIpBlockModel(connection)
   await ipBlockModel.init()
+  const ipBlocks = new IpBlockService({ ipBlocks: ipBlockModel, audit, clock })
   const reconcile = new ReconcileService({ paystack, orders, ledger, payouts })
   jobs.register({
     name: 'reconcile',
@@ -868,7 +872,8 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     presence,
     plans,
     subscriptions,
-    ipBlocks: new IpBlockService({ ipBlocks: ipBlockModel, audit, clock }),
+    ipBlocks,
+    autoBlocks: new AutoBlocker({ kv, ipBlocks, clock, logger }, config.autoBlocks),
     routeLimits: new RouteLimits(kv, config.rateLimits),
     mailOutbox: new MailOutboxService({ outbox: models.mailOutbox, audit }),
     reconcile,
