@@ -880,6 +880,10 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     insight: new InsightService({
       ledger,
       orders,
+      stores,
+      products,
+      disputes,
+      fraud,
       payoutMinimumKobo: config.payouts.minimumKobo,
     }),
     disputes,

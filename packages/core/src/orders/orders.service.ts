@@ -175,6 +175,23 @@ export class OrdersService {
   }
 
   /**
+   * Buyers who placed a store order in `[from, to)`, and stores that received one; administrators.
+   */
+  async activeParties(
+    ctx: Ctx,
+    range: { from: Date; to: Date },
+  ): Promise<{ buyers: number; sellers: number }> {
+    requireRole(ctx, 'admin')
+    const placed = { createdAt: op({ $gte: range.from, $lt: range.to }) }
+    const { orders } = this.deps.records
+    const [buyers, sellers] = await Promise.all([
+      orders.distinct('buyerId', placed),
+      orders.distinct('storeId', placed),
+    ])
+    return { buyers: buyers.length, sellers: sellers.length }
+  }
+
+  /**
    * Order groups marked paid in `[from, to)`, or the one with this payment reference, for
    * reconciliation against Paystack; administrators and jobs.
    */
