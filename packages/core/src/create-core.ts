@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose'
+import { AutoBlocker } from './abuse/auto-block.js'
 import { IpBlockService } from './abuse/ip-block.service.js'
 import { RouteLimits } from './abuse/route-limits.js'
 import type { AccountsService } from './accounts/accounts.service.js'
@@ -133,6 +134,8 @@ export interface Core {
   subscriptions: SubscriptionsService
   /** Address and range blocks applied at the door of HTTP and WebSocket (docs/security.md). */
   ipBlocks: IpBlockService
+  /** Blocks an address for a while after repeated 429s, failed sign-ins or bad input (AUTO_BLOCK_*). */
+  autoBlocks: AutoBlocker
   /** Per-route-class request limits per client (RATE_LIMIT_*; docs/security.md). */
   routeLimits: RouteLimits
   /** The mail outbox for administrators: failed mail and its retry. */
@@ -260,6 +263,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     fraud: fraud.services.fraud,
   }
   for (const job of jobsTable(jobServices, config, logger)) jobs.register(job)
+  const ipBlocks = new IpBlockService({ ipBlocks: p.models.ipBlocks, audit, clock })
 
   return {
     config,
@@ -304,13 +308,18 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     ...shelves.services,
     ...chat.services,
     ...plans.services,
-    ipBlocks: new IpBlockService({ ipBlocks: p.models.ipBlocks, audit, clock }),
+    ipBlocks,
+    autoBlocks: new AutoBlocker({ kv, ipBlocks, clock, logger }, config.autoBlocks),
     routeLimits: new RouteLimits(kv, config.rateLimits),
     mailOutbox: new MailOutboxService({ outbox: p.models.mailOutbox, audit }),
     reconcile,
     insight: new InsightService({
       ledger,
       orders: o.orders,
+      stores,
+      products,
+      disputes: disputes.services.disputes,
+      fraud: fraud.services.fraud,
       payoutMinimumKobo: config.payouts.minimumKobo,
     }),
     ...disputes.services,

@@ -12,7 +12,7 @@ import { openApiDocumentBody } from './contract/responses.js'
 import { apiDocsRoutes } from './http/api-docs.js'
 import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
-import { withRateLimit } from './http/rate-limits.js'
+import { abuseSignalOf, withRateLimit } from './http/rate-limits.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
@@ -242,12 +242,16 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       } catch {
         // Immutable headers (Response.redirect): the id is still in the log line.
       }
+      const signal = abuseSignalOf(request.method, url.pathname, response.status)
+      if (signal) await core.autoBlocks.record(signal, info.ip)
       if (core.logger.isLevelEnabled('info')) {
         core.logger.info(
           {
             method: request.method,
             path: url.pathname,
             status: response.status,
+            // The address believed (TRUST_PROXY), the one limits and blocks apply to.
+            ...(info.ip ? { ip: info.ip } : {}),
             ms: Math.round((performance.now() - started) * 10) / 10,
             requestId,
             ...(seen.userId ? { userId: seen.userId } : {}),

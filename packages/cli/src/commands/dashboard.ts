@@ -8,7 +8,7 @@ const DAY = 86_400_000
 export default class DashboardCommand extends KlosetCommand {
   static override summary = 'The marketplace on one screen: a period beside the one before'
   static override description =
-    'GMV, commission, take rate, refunds and payouts from the ledger, store orders placed by status, and payouts due. Default: the last 7 days.'
+    'GMV, commission, take rate, refunds and payouts from the ledger, store orders placed by status, active buyers and sellers, payouts due, and what waits for an administrator now (approvals, open disputes, open fraud cases). Default: the last 7 days.'
   static override examples = [
     '<%= config.bin %> dashboard',
     '<%= config.bin %> dashboard --from 2026-11-01 --to 2026-12-01 --json',
@@ -48,6 +48,8 @@ export default class DashboardCommand extends KlosetCommand {
           row('take rate', `${p.takeRateBps / 100}%`, `${q.takeRateBps / 100}%`),
           row('refunds', money(p.revenue.refunds), money(q.revenue.refunds)),
           row('payouts', money(p.revenue.payouts), money(q.revenue.payouts)),
+          row('active buyers', String(p.activeBuyers), String(q.activeBuyers)),
+          row('active sellers', String(p.activeSellers), String(q.activeSellers)),
           ...statuses.map((s) =>
             row(`orders ${s}`, String(p.ordersByStatus[s] ?? 0), String(q.ordersByStatus[s] ?? 0)),
           ),
@@ -55,6 +57,11 @@ export default class DashboardCommand extends KlosetCommand {
       ),
     )
     this.say(`Payouts due: ${board.payoutsDue.stores} stores, ${money(board.payoutsDue.amount)}`)
+    const waiting = board.approvalsWaiting
+    this.say(
+      `Waiting now: ${waiting.stores} stores to approve, ${waiting.products} products to review, ` +
+        `${board.disputesOpen} disputes open, ${board.fraudCasesOpen} fraud cases open`,
+    )
     return board
   }
 }

@@ -72,4 +72,15 @@ describe('kloset dashboard', () => {
     expect(board.period.takeRateBps).toBe(500)
     expect(board.previous.revenue.grossSales).toBe(0)
   })
+  it('prints the active buyers and sellers and what waits for an administrator', async () => {
+    await aSellerWithStore(world, 'pending')
+    const run = await runCommand(world, DashboardCommand, ['--from', from, '--to', to])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/active buyers\s.*\d/)
+    expect(run.stdout).toMatch(/active sellers\s.*\d/)
+    expect(run.stdout).toContain('Waiting now: 1 stores to approve, 0 products to review')
+    expect(run.stdout).toContain('0 disputes open, 0 fraud cases open')
+    const board = (await runCommand(world, DashboardCommand, ['--json'])).json!.result as Dashboard
+    expect(board.approvalsWaiting).toEqual({ stores: 1, products: 0 })
+  })
 })

@@ -5142,6 +5142,23 @@ export interface components {
                  */
                 amount: number;
             };
+            /** @description Now: stores waiting for approval, products (new or revised) waiting for review */
+            approvalsWaiting: {
+                /** @example 2 */
+                stores: number;
+                /** @example 7 */
+                products: number;
+            };
+            /**
+             * @description Now: dispute cases still open
+             * @example 1
+             */
+            disputesOpen: number;
+            /**
+             * @description Now: fraud cases (flagged orders on hold) waiting for a decision
+             * @example 0
+             */
+            fraudCasesOpen: number;
         };
         PeriodFigures: {
             /**
@@ -5170,6 +5187,16 @@ export interface components {
             ordersByStatus: {
                 [key: string]: number;
             };
+            /**
+             * @description Buyers who placed a store order in the period
+             * @example 31
+             */
+            activeBuyers: number;
+            /**
+             * @description Stores that received a store order in the period
+             * @example 9
+             */
+            activeSellers: number;
         };
         RevenueFigures: {
             /**
@@ -24127,7 +24154,9 @@ export interface operations {
                      *         "ordersByStatus": {
                      *           "completed": 12,
                      *           "processing": 3
-                     *         }
+                     *         },
+                     *         "activeBuyers": 31,
+                     *         "activeSellers": 9
                      *       },
                      *       "previous": {
                      *         "from": "2026-12-01T09:00:00.000Z",
@@ -24142,12 +24171,20 @@ export interface operations {
                      *         "ordersByStatus": {
                      *           "completed": 12,
                      *           "processing": 3
-                     *         }
+                     *         },
+                     *         "activeBuyers": 31,
+                     *         "activeSellers": 9
                      *       },
                      *       "payoutsDue": {
                      *         "stores": 4,
                      *         "amount": 2500000
-                     *       }
+                     *       },
+                     *       "approvalsWaiting": {
+                     *         "stores": 2,
+                     *         "products": 7
+                     *       },
+                     *       "disputesOpen": 1,
+                     *       "fraudCasesOpen": 0
                      *     }
                      */
                     "application/json": components["schemas"]["Dashboard"];

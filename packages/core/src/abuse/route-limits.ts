@@ -66,3 +66,33 @@ export class RouteLimits {
     }
   }
 }
+
+/**
+ * One socket's message budget (RATE_LIMIT_WS_MESSAGES per RATE_LIMIT_WS_MESSAGE_SECONDS): a token
+ * bucket that starts full and refills evenly. Kept in the process that holds the socket, since a
+ * socket lives on one instance; no Redis round trip per frame.
+ */
+export class MessageBudget {
+  private tokens: number
+  private refilledAt: number
+
+  constructor(
+    private settings: Pick<RouteLimitSettings, 'wsMessages' | 'wsMessageSeconds'>,
+    now = Date.now(),
+  ) {
+    this.tokens = settings.wsMessages
+    this.refilledAt = now
+  }
+
+  /** Spends one message. @returns false when the socket is over its rate (close it, 1008). */
+  take(now = Date.now()): boolean {
+    const { wsMessages, wsMessageSeconds } = this.settings
+    if (wsMessages <= 0) return true
+    const perMs = wsMessages / (wsMessageSeconds * 1000)
+    this.tokens = Math.min(wsMessages, this.tokens + (now - this.refilledAt) * perMs)
+    this.refilledAt = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}

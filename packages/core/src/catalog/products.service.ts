@@ -120,6 +120,14 @@ export class ProductsService implements ProductImageSlots {
     return this.page(filter, query)
   }
 
+  /** Products waiting for review: new ones and revisions of live ones. Administrators. */
+  async countAwaitingReview(ctx: Ctx): Promise<number> {
+    requireRole(ctx, 'admin')
+    return this.deps.products.countDocuments({
+      $or: [{ status: 'pending_review' }, { 'pendingRevision.submittedAt': op({ $exists: true }) }],
+    })
+  }
+
   private async page(
     filter: Record<string, unknown>,
     query: { limit: number; cursor?: string | undefined },

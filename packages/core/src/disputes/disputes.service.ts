@@ -224,6 +224,12 @@ export class DisputesService {
 
   // ---- reading ------------------------------------------------------------------------------
 
+  /** Cases still open (their money frozen). Administrators. */
+  async countOpen(ctx: Ctx): Promise<number> {
+    requireRole(ctx, 'admin')
+    return this.deps.disputes.countDocuments({ status: op({ $in: OPEN_DISPUTE_STATUSES }) })
+  }
+
   /** The signed-in buyer's cases, newest first. */
   async listOwn(ctx: Ctx, query: Partial<ListDisputesQuery> = {}): Promise<Page<DisputeDTO>> {
     return this.page({ buyerId: requireUser(ctx) }, query)

@@ -151,6 +151,12 @@ export class FraudService implements FraudPort {
     return this.cases.list(validateInput(listFraudCasesQuery, query))
   }
 
+  /** Cases waiting for a decision (flagged orders held). Administrators. */
+  countOpenCases(ctx: Ctx): Promise<number> {
+    requireRole(ctx, 'admin')
+    return this.deps.models.cases.countDocuments({ status: 'open' })
+  }
+
   /** One case with its evidence. @throws NotFoundError */
   getCase(ctx: Ctx, caseId: string): Promise<FraudCaseEvidence> {
     requireRole(ctx, 'admin')

@@ -1,3 +1,6 @@
+import type { ProductsService } from '../catalog/products.service.js'
+import type { DisputesService } from '../disputes/disputes.service.js'
+import type { FraudService } from '../fraud/fraud.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { RevenueFigures } from '../ledger/ledger.types.js'
 import type { OrdersService } from '../orders/orders.service.js'
@@ -5,6 +8,7 @@ import { type Ctx, requireRole } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
 import type { Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
+import type { StoresService } from '../stores/store.service.js'
 import {
   type DashboardQuery,
   dashboardQuery,
@@ -39,6 +43,9 @@ export interface PeriodFigures {
   takeRateBps: number
   /** Store orders placed in the period, by their status now. */
   ordersByStatus: Record<string, number>
+  /** Buyers who placed an order in the period, and stores that received one. */
+  activeBuyers: number
+  activeSellers: number
 }
 
 export interface Dashboard {
@@ -48,6 +55,12 @@ export interface Dashboard {
   previous: PeriodFigures
   /** Stores whose available balance reaches the payout minimum, and what they would be paid. */
   payoutsDue: { stores: number; amount: number }
+  /** Waiting for an administrator now: stores to approve, products (and revisions) to review. */
+  approvalsWaiting: { stores: number; products: number }
+  /** Dispute cases still open now. */
+  disputesOpen: number
+  /** Fraud cases (flagged orders on hold) waiting for a decision now. */
+  fraudCasesOpen: number
 }
 
 const DAY_MS = 86_400_000
@@ -97,7 +110,15 @@ function add(into: RevenueFigures, figures: RevenueFigures): void {
  */
 export class InsightService {
   constructor(
-    private deps: { ledger: LedgerService; orders: OrdersService; payoutMinimumKobo: number },
+    private deps: {
+      ledger: LedgerService
+      orders: OrdersService
+      stores: Pick<StoresService, 'countPending'>
+      products: Pick<ProductsService, 'countAwaitingReview'>
+      disputes: Pick<DisputesService, 'countOpen'>
+      fraud: Pick<FraudService, 'countOpenCases'>
+      payoutMinimumKobo: number
+    },
   ) {}
 
   /** Gross sales, commission, refunds and payouts per day, week or month of a period. */
@@ -135,6 +156,12 @@ export class InsightService {
       period: await this.periodOf(ctx, q.from, q.to, q.currency),
       previous: await this.periodOf(ctx, previousFrom, q.from, q.currency),
       payoutsDue: { stores: due.length, amount: due.reduce((sum, s) => sum + s.available, 0) },
+      approvalsWaiting: {
+        stores: await this.deps.stores.countPending(ctx),
+        products: await this.deps.products.countAwaitingReview(ctx),
+      },
+      disputesOpen: await this.deps.disputes.countOpen(ctx),
+      fraudCasesOpen: await this.deps.fraud.countOpenCases(ctx),
     }
   }
 
@@ -145,6 +172,7 @@ export class InsightService {
     currency: Currency,
   ): Promise<PeriodFigures> {
     const revenue = await this.revenueOf(ctx, from, to, currency)
+    const active = await this.deps.orders.activeParties(ctx, { from, to })
     return {
       from: from.toISOString(),
       to: to.toISOString(),
@@ -152,6 +180,8 @@ export class InsightService {
       takeRateBps:
         revenue.grossSales > 0 ? Math.round((revenue.commission * 10_000) / revenue.grossSales) : 0,
       ordersByStatus: await this.deps.orders.countByStatus(ctx, { from, to }),
+      activeBuyers: active.buyers,
+      activeSellers: active.sellers,
     }
   }
 

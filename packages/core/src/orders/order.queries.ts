@@ -51,6 +51,23 @@ export class OrderQueries {
     )
   }
 
+  /**
+   * Buyers who placed a store order in `[from, to)`, and stores that received one; administrators.
+   */
+  async activeParties(
+    ctx: Ctx,
+    range: { from: Date; to: Date },
+  ): Promise<{ buyers: number; sellers: number }> {
+    requireRole(ctx, 'admin')
+    const placed = { createdAt: op({ $gte: range.from, $lt: range.to }) }
+    const { orders } = this.deps.records
+    const [buyers, sellers] = await Promise.all([
+      orders.distinct('buyerId', placed),
+      orders.distinct('storeId', placed),
+    ])
+    return { buyers: buyers.length, sellers: sellers.length }
+  }
+
   /** How many store orders placed in `[from, to)` are in each status now; administrators. */
   async countByStatus(ctx: Ctx, range: { from: Date; to: Date }): Promise<Record<string, number>> {
     requireRole(ctx, 'admin')

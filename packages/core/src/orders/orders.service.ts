@@ -139,6 +139,14 @@ export class OrdersService {
     return this.queries.countByStatus(ctx, range)
   }
 
+  /** Buyers who placed a store order in `[from, to)`, and stores that received one. */
+  activeParties(
+    ctx: Ctx,
+    range: { from: Date; to: Date },
+  ): Promise<{ buyers: number; sellers: number }> {
+    return this.queries.activeParties(ctx, range)
+  }
+
   /** Order groups paid in `[from, to)`, or the one with this reference, for reconciliation. */
   paidGroups(ctx: Ctx, range: { from: Date; to: Date } | { reference: string }) {
     return this.queries.paidGroups(ctx, range)

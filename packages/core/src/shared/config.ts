@@ -3,7 +3,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { defaultRouteLimits, type RouteLimitSettings } from '../abuse/route-limit-settings.js'
+import {
+  type AutoBlockSettings,
+  defaultAutoBlocks,
+  defaultRouteLimits,
+  type RouteLimitSettings,
+} from '../abuse/route-limit-settings.js'
 
 /** Thrown when the environment is wrong; the message names every offending variable. */
 export class ConfigError extends Error {
@@ -69,6 +74,18 @@ const originList = commaList.refine(
     }),
   { message: 'must be comma-separated origins like https://shop.example.com (no path)' },
 )
+
+/** An address, a CIDR range, or one of proxy-addr's names (TRUST_PROXY, AUTO_BLOCK_ALLOW). */
+function isRangeOrName(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true
+  const [address, prefix, ...rest] = item.split('/')
+  const family = isIP(address ?? '')
+  if (family === 0 || rest.length > 0) return false
+  return (
+    prefix === undefined ||
+    (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+  )
+}
 
 const rateLimitCount = (fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(fallback))
@@ -193,6 +210,14 @@ export const envSchema = z.object({
   RATE_LIMIT_WRITE: rateLimitCount(defaultRouteLimits.write),
   /** Reads (GET) per user, or per address when signed out; 0: off. */
   RATE_LIMIT_READ: rateLimitCount(defaultRouteLimits.read),
+  /** WebSocket upgrades per user, or per address when not signed in, per window; 0: off. */
+  RATE_LIMIT_WS: rateLimitCount(defaultRouteLimits.ws),
+  /** Messages one socket may send per RATE_LIMIT_WS_MESSAGE_SECONDS (close 1008 beyond); 0: off. */
+  RATE_LIMIT_WS_MESSAGES: rateLimitCount(defaultRouteLimits.wsMessages),
+  RATE_LIMIT_WS_MESSAGE_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(3600).default(defaultRouteLimits.wsMessageSeconds),
+  ),
   /**
    * Which proxies' X-Forwarded-For is believed: a hop count, `none`, or comma-separated
    * addresses, CIDR ranges and the names loopback, linklocal, uniquelocal. Default loopback.
@@ -207,22 +232,53 @@ export const envSchema = z.object({
         if (value === 'none' || value === 'false') return 0
         if (/^\d+$/.test(value) && Number(value) <= 20) return Number(value)
         const items = value.split(',').map((part) => part.trim())
-        const names = ['loopback', 'linklocal', 'uniquelocal']
-        const valid = (item: string) => {
-          const [address, prefix, ...rest] = item.split('/')
-          const family = isIP(address ?? '')
-          if (names.includes(item)) return true
-          if (family === 0 || rest.length > 0) return false
-          return (
-            prefix === undefined ||
-            (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
-          )
-        }
-        if (items.length > 0 && items.every(valid)) return items
+        if (items.length > 0 && items.every(isRangeOrName)) return items
         ctx.addIssue({
           code: 'custom',
           message:
             'must be a hop count (0-20), none, or comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+        })
+        return z.NEVER
+      }),
+  ),
+  /** Window in which abuse signals are counted towards an automatic block, in seconds. */
+  AUTO_BLOCK_WINDOW_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(86_400).default(defaultAutoBlocks.windowSeconds),
+  ),
+  /** How long an automatic block lasts, in minutes. */
+  AUTO_BLOCK_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 24 * 60)
+      .default(defaultAutoBlocks.blockMinutes),
+  ),
+  /** 429 answers per address per window that block it; 0: off. */
+  AUTO_BLOCK_RATE_LIMITED: rateLimitCount(defaultAutoBlocks.thresholds.rate_limited),
+  /** Failed sign-ins per address per window that block it; 0: off. */
+  AUTO_BLOCK_FAILED_LOGINS: rateLimitCount(defaultAutoBlocks.thresholds.failed_login),
+  /** Rejected inputs (400, 413, 415, 422) per address per window that block it; 0: off. */
+  AUTO_BLOCK_BAD_INPUT: rateLimitCount(defaultAutoBlocks.thresholds.bad_input),
+  /** Addresses, ranges and the names loopback, linklocal, uniquelocal never blocked automatically. */
+  AUTO_BLOCK_ALLOW: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default(defaultAutoBlocks.allow.join(','))
+      .transform((value, ctx): string[] => {
+        const items = value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+        if (items.every(isRangeOrName)) return items
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal',
         })
         return z.NEVER
       }),
@@ -293,6 +349,11 @@ export interface Config {
    * blocks): a hop count (0 trusts none) or addresses, ranges and names as Express takes them.
    */
   trustProxy: number | string[]
+  /**
+   * AUTO_BLOCK_*: blocks after repeated abuse (docs/security.md). The allow-list also holds
+   * the ranges TRUST_PROXY names: a proxy is never blocked for its clients.
+   */
+  autoBlocks: AutoBlockSettings
 }
 
 /** Browser access to the API; docs/configuration.md. */
@@ -544,8 +605,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       auth: env.RATE_LIMIT_AUTH,
       write: env.RATE_LIMIT_WRITE,
       read: env.RATE_LIMIT_READ,
+      ws: env.RATE_LIMIT_WS,
+      wsMessages: env.RATE_LIMIT_WS_MESSAGES,
+      wsMessageSeconds: env.RATE_LIMIT_WS_MESSAGE_SECONDS,
     },
     trustProxy: env.TRUST_PROXY,
+    autoBlocks: {
+      windowSeconds: env.AUTO_BLOCK_WINDOW_SECONDS,
+      blockMinutes: env.AUTO_BLOCK_MINUTES,
+      thresholds: {
+        rate_limited: env.AUTO_BLOCK_RATE_LIMITED,
+        failed_login: env.AUTO_BLOCK_FAILED_LOGINS,
+        bad_input: env.AUTO_BLOCK_BAD_INPUT,
+      },
+      allow: [
+        ...new Set([
+          ...env.AUTO_BLOCK_ALLOW,
+          ...(Array.isArray(env.TRUST_PROXY) ? env.TRUST_PROXY : []),
+        ]),
+      ],
+    },
   }
 }
 

@@ -124,6 +124,12 @@ export class StoresService implements StoreLookup {
     }
   }
 
+  /** Stores waiting for an administrator's approval. */
+  async countPending(ctx: Ctx): Promise<number> {
+    requireRole(ctx, 'admin')
+    return this.deps.stores.countDocuments({ status: 'pending' })
+  }
+
   /** The signed-in seller's own store. @throws NotFoundError when they have none. */
   async requireOwnStore(ctx: Ctx): Promise<StoreDTO> {
     return toStoreDTO(await this.ownDoc(ctx))

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pino } from 'pino'
 import { type KeyValueStore, MemoryStore, RedisStore } from '../adapters/kv.js'
 import { SmtpMailer } from '../adapters/mailer.js'
 import { type Core, type CoreOverrides, createCore } from '../create-core.js'
@@ -9,7 +10,7 @@ import { connectDatabase, type Database } from '../db/connection.js'
 import { ManualClock } from '../shared/clock.js'
 import { type Config, defaultAuthSettings, loadConfig } from '../shared/config.js'
 import { type Actor, type Ctx, makeCtx, type Role } from '../shared/ctx.js'
-import { createLogger } from '../shared/logger.js'
+import { createLogger, type Logger } from '../shared/logger.js'
 import { startTestSmtp, type TestSmtp } from './smtp-server.js'
 
 export interface TestWorld {
@@ -31,6 +32,8 @@ export interface TestWorldOptions {
   clock?: ManualClock
   /** Another database than a fresh one on the shared test engine (fault tests: a private engine). */
   database?: Database
+  /** The core's logger (default: silent); a test that reads log lines passes one that keeps them. */
+  logger?: Logger
 }
 
 export const testMongoUri = (): string => {
@@ -69,6 +72,11 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     RATE_LIMIT_AUTH: '0',
     RATE_LIMIT_WRITE: '0',
     RATE_LIMIT_READ: '0',
+    RATE_LIMIT_WS: '0',
+    // Automatic blocks off likewise: tests that provoke 4xx answers would block themselves.
+    AUTO_BLOCK_RATE_LIMITED: '0',
+    AUTO_BLOCK_FAILED_LOGINS: '0',
+    AUTO_BLOCK_BAD_INPUT: '0',
   })
   const config: Config = { ...base, auth: { ...defaultAuthSettings }, ...options.config }
   const database =
@@ -78,7 +86,7 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     kv: options.kvStore ?? testKv(options.kv ?? 'memory', () => clock.now().getTime()),
     mailer: new SmtpMailer(smtp.url, config.mailFrom),
     clock,
-    logger: createLogger({ level: 'silent', pretty: false }),
+    logger: options.logger ?? createLogger({ level: 'silent', pretty: false }),
   }
   const core = await createCore(config, overrides)
   return {
@@ -199,4 +207,14 @@ export async function anotherProcess(
       await database.close()
     },
   }
+}
+
+/** A logger at `info` that keeps every line it writes, parsed, for tests that read the log. */
+export function aKeptLog(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = []
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  )
+  return { logger, lines }
 }

@@ -96,6 +96,14 @@ export const periodFigures = strict({
     description: 'Store orders placed in the period, by their status now',
     example: { completed: 12, processing: 3 },
   }),
+  activeBuyers: count.meta({
+    description: 'Buyers who placed a store order in the period',
+    example: 31,
+  }),
+  activeSellers: count.meta({
+    description: 'Stores that received a store order in the period',
+    example: 9,
+  }),
 }).meta({ id: 'PeriodFigures' })
 
 export const dashboard = strict({
@@ -106,6 +114,17 @@ export const dashboard = strict({
     stores: count.meta({ example: 4 }),
     amount: kobo,
   }).meta({ description: 'Stores whose available balance reaches the payout minimum' }),
+  approvalsWaiting: strict({
+    stores: count.meta({ example: 2 }),
+    products: count.meta({ example: 7 }),
+  }).meta({
+    description: 'Now: stores waiting for approval, products (new or revised) waiting for review',
+  }),
+  disputesOpen: count.meta({ description: 'Now: dispute cases still open', example: 1 }),
+  fraudCasesOpen: count.meta({
+    description: 'Now: fraud cases (flagged orders on hold) waiting for a decision',
+    example: 0,
+  }),
 }).meta({ id: 'Dashboard' })
 
 export const ipBlocksBody = strict({ items: z.array(ipBlockDTO) })

@@ -9,7 +9,15 @@ import {
 } from '@kloset/core/testing'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
 
-const limits = { windowSeconds: 60, auth: 3, write: 4, read: 5 }
+const limits = {
+  windowSeconds: 60,
+  auth: 3,
+  write: 4,
+  read: 5,
+  ws: 0,
+  wsMessages: 0,
+  wsMessageSeconds: 1,
+}
 
 describe('route-class rate limits with counters in Redis', () => {
   let world: TestWorld

@@ -1,4 +1,4 @@
-import type { Core, Quota, RouteClass } from '@kloset/core'
+import type { AbuseSignal, Core, Quota, RouteClass } from '@kloset/core'
 import { RateLimitedError } from '@kloset/core'
 import { appErrorResponse } from './respond.js'
 import type { RouteDef } from './route.js'
@@ -50,4 +50,21 @@ export async function withRateLimit(
     // Immutable headers (Response.redirect): the limit still held.
   }
   return response
+}
+
+/** Statuses that mean the input was refused as malformed, too large or of the wrong type. */
+const BAD_INPUT = new Set([400, 413, 415, 422])
+
+/**
+ * What an answer counts towards an automatic block of its sender (AUTO_BLOCK_*): a 429, a failed
+ * sign-in, or rejected input; anything else, nothing.
+ */
+export function abuseSignalOf(
+  method: string,
+  path: string,
+  status: number,
+): AbuseSignal | undefined {
+  if (status === 429) return 'rate_limited'
+  if (status === 401 && method === 'POST' && path === '/api/v1/auth/login') return 'failed_login'
+  return BAD_INPUT.has(status) ? 'bad_input' : undefined
 }

@@ -3,6 +3,7 @@ import type { Dashboard, RevenueReport } from '@kloset/core'
 import {
   adminCliCtx,
   aPaidOrder,
+  aProductIn,
   aReleasedSale,
   aSellerWithStore,
   aVerifiedUser,
@@ -137,5 +138,30 @@ describe('GET /api/v1/admin/dashboard', () => {
       amount: due.reduce((sum, s) => sum + s.available, 0),
     })
     expect(paidStoreId).not.toBe(otherStoreId)
+  })
+  it('counts the buyers and sellers active in each period, and what waits for an administrator now', async () => {
+    const url = `/api/v1/admin/dashboard?from=${iso(0)}&to=${iso(1)}`
+    const before = (await http.call<Dashboard>('GET', url, { token: admin })).body
+    // Day 0 had the one paid checkout: one buyer, one store; the day before, nobody.
+    expect(before.period).toMatchObject({ activeBuyers: 1, activeSellers: 1 })
+    expect(before.previous).toMatchObject({ activeBuyers: 0, activeSellers: 0 })
+    await aSellerWithStore(world, 'pending')
+    await aProductIn(world, (await aSellerWithStore(world)).seller, 'pending_review')
+    // A case in each state, written below the services: only the open ones count.
+    const { connection } = world.core
+    await connection
+      .collection('disputes')
+      .insertMany([{ status: 'escalated' }, { status: 'awaiting_seller' }, { status: 'resolved' }])
+    await connection
+      .collection('fraud_cases')
+      .insertMany([{ status: 'open' }, { status: 'cleared' }])
+    const after = await http.call<Dashboard>('GET', url, { token: admin })
+    expect(after.status).toBe(200)
+    expect(after.body.approvalsWaiting).toEqual({
+      stores: before.approvalsWaiting.stores + 1,
+      products: before.approvalsWaiting.products + 1,
+    })
+    expect(after.body.disputesOpen).toBe(before.disputesOpen + 2)
+    expect(after.body.fraudCasesOpen).toBe(before.fraudCasesOpen + 1)
   })
 })

@@ -4,6 +4,7 @@ import {
   type Core,
   type Ctx,
   isAppError,
+  MessageBudget,
   makeCtx,
   onRealtimeEvents,
   type Principal,
@@ -15,6 +16,7 @@ import proxyaddr from 'proxy-addr'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import { Channels } from './channels.js'
 import { expirySweep } from './expiry.js'
+import { upgradeOverLimit } from './upgrade-limit.js'
 
 /** The protocol version the welcome frame announces (docs/realtime.md). */
 export const PROTOCOL_VERSION = 1
@@ -40,7 +42,10 @@ export interface GatewayOptions {
   heartbeatMs?: number
   /** The largest frame a client may send (close 1009 beyond). */
   maxPayloadBytes?: number
-  /** Sustained messages per second a socket may send, and the burst above it (close 1008). */
+  /**
+   * Sustained messages per second a socket may send, and the burst above it (close 1008); both
+   * unset: RATE_LIMIT_WS_MESSAGES per RATE_LIMIT_WS_MESSAGE_SECONDS. For benches.
+   */
   messagesPerSecond?: number
   messageBurst?: number
   /** Channels one socket may be subscribed to at once. */
@@ -56,11 +61,9 @@ export interface GatewayOptions {
   trustProxy?: number | string[]
 }
 
-const defaults: Required<GatewayOptions> = {
+const defaults: Required<Omit<GatewayOptions, 'messagesPerSecond' | 'messageBurst'>> = {
   heartbeatMs: 30_000,
   maxPayloadBytes: 64 * 1024,
-  messagesPerSecond: 20,
-  messageBurst: 40,
   maxSubscriptions: 50,
   maxBufferedBytes: 1024 * 1024,
   maxConnectionsPerUser: 10,
@@ -82,9 +85,10 @@ interface Client {
   /** The channels it is subscribed to, each with the channel's `seq` when it joined. */
   channels: Map<string, number>
   missedPongs: number
-  /** Token bucket of the message rate limit. */
-  tokens: number
-  refilledAt: number
+  /** The message rate limit (RATE_LIMIT_WS_MESSAGES; close 1008 beyond). */
+  budget: MessageBudget
+  /** The client address believed (TRUST_PROXY), for automatic blocks. */
+  ip: string
 }
 
 /** `send` options for a frame serialised once to a Buffer and sent as text to every socket. */
@@ -100,12 +104,19 @@ const STATUS_TEXT: Record<number, string> = {
 }
 
 /** Answers an upgrade request with an HTTP error and closes the connection. */
-function refuse(socket: Duplex, status: number, code: string, message: string) {
+function refuse(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   if (socket.destroyed) return
   const body = JSON.stringify({ error: { code, message } })
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`)
   socket.once('finish', () => socket.destroy())
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n${extra.join('')}` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   )
 }
@@ -127,6 +138,11 @@ function subprotocolToken(request: IncomingMessage): string | undefined {
  */
 export function attachGateway(server: Server, core: Core, options: GatewayOptions = {}) {
   const limits = { ...defaults, ...options }
+  const { messagesPerSecond, messageBurst } = options
+  const messageRate =
+    messagesPerSecond && messageBurst
+      ? { wsMessages: messageBurst, wsMessageSeconds: messageBurst / messagesPerSecond }
+      : core.config.rateLimits
   const hops = limits.trustProxy
   const trusted =
     typeof hops === 'number' ? (_: string, i: number) => i < hops : proxyaddr.compile(hops)
@@ -168,9 +184,10 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       return
     }
     if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
-    const allow = () => upgrade(request, socket, head)
+    const ip = proxyaddr(request, trusted)
+    const allow = () => upgrade(request, socket, head, ip)
     core.ipBlocks
-      .isBlocked(proxyaddr(request, trusted))
+      .isBlocked(ip)
       .then(
         (blocked) =>
           blocked
@@ -180,26 +197,39 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       )
   })
 
-  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, ip: string) {
     const origin = request.headers.origin
     if (allowedOrigins && origin !== undefined && !allowedOrigins.includes(origin))
       return refuse(socket, 403, 'origin_not_allowed', 'This origin may not open the WebSocket')
     const authenticating = authenticate(request)
     if (!authenticating)
       return refuse(socket, 401, 'unauthorized', 'A ticket or the bearer subprotocol is required')
-    authenticating.then(
-      (principal) => {
-        if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
-        if (socket.destroyed) return
-        if (connectionsOf(principal.actor.id) >= limits.maxConnectionsPerUser)
-          return refuse(socket, 429, 'too_many_connections', 'Too many open sockets')
-        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, principal))
-      },
-      () => refuse(socket, 401, 'invalid_token', 'Invalid or expired credentials'),
-    )
+    const tooMany = (headers: Record<string, string>) =>
+      refuse(socket, 429, 'rate_limited', 'Too many WebSocket upgrades; retry later', headers)
+    authenticating
+      .then(
+        async (principal) => {
+          const over = await upgradeOverLimit(core, { ip, userId: principal.actor.id })
+          if (closing) return refuse(socket, 503, 'shutting_down', 'The server is restarting')
+          if (socket.destroyed) return
+          if (over) return tooMany(over)
+          if (connectionsOf(principal.actor.id) >= limits.maxConnectionsPerUser)
+            return refuse(socket, 429, 'too_many_connections', 'Too many open sockets')
+          wss.handleUpgrade(request, socket, head, (ws) => accept(ws, principal, ip))
+        },
+        async () => {
+          const over = await upgradeOverLimit(core, { ip })
+          if (over) return tooMany(over)
+          refuse(socket, 401, 'invalid_token', 'Invalid or expired credentials')
+        },
+      )
+      .catch((error: unknown) => {
+        core.logger.error({ err: error }, 'websocket upgrade failed')
+        refuse(socket, 503, 'unavailable', 'Could not open the socket; try again')
+      })
   }
 
-  function accept(socket: WebSocket, principal: Principal) {
+  function accept(socket: WebSocket, principal: Principal, ip: string) {
     const userId = principal.actor.id
     // The socket lives as long as the credential it was opened with (server clock, which
     // issued it), counted from now on this process's clock.
@@ -210,8 +240,8 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
       expiresAt: Date.now() + Math.max(lifetime, 0),
       channels: new Map(),
       missedPongs: 0,
-      tokens: limits.messageBurst,
-      refilledAt: Date.now(),
+      budget: new MessageBudget(messageRate),
+      ip,
     }
     clients.set(socket, client)
     const count = connectionsOf(userId) + 1
@@ -259,24 +289,12 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
   function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean) {
     const client = clients.get(this)
     if (!client || this.readyState !== this.OPEN) return
-    if (!takeToken(client)) {
+    if (!client.budget.take()) {
       this.close(CLOSE.rateLimited, 'rate limit exceeded')
+      void core.autoBlocks.record('rate_limited', client.ip)
       return
     }
     void onMessage(client, data, isBinary)
-  }
-
-  /** Refills the socket's bucket for the time since the last message and takes one token. */
-  function takeToken(client: Client): boolean {
-    const now = Date.now()
-    client.tokens = Math.min(
-      limits.messageBurst,
-      client.tokens + ((now - client.refilledAt) / 1000) * limits.messagesPerSecond,
-    )
-    client.refilledAt = now
-    if (client.tokens < 1) return false
-    client.tokens -= 1
-    return true
   }
 
   function send(client: Client, frame: object | Buffer) {
