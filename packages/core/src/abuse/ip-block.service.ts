@@ -1,7 +1,7 @@
 import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, describeActor, requireRole } from '../shared/ctx.js'
+import { type Ctx, describeActor, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
 import { ConflictError, NotFoundError } from '../shared/errors.js'
 import { blockListOf, parseCidr } from './ip-address.js'
 import type { IpBlockDoc, IpBlockModel } from './ip-block.model.js'
@@ -37,7 +37,7 @@ export class IpBlockService {
 
   /** Blocks an address or range. @throws ConflictError when that range is already blocked. */
   async block(ctx: Ctx, input: BlockIpBody): Promise<IpBlockDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const range = parseCidr(input.cidr)
     const expiresAt = input.expiresInMinutes
       ? new Date(ctx.now.getTime() + input.expiresInMinutes * 60_000)
