@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { IP_BLOCK_REFRESH_MS } from '@kloset/core'
 import {
   adminCliCtx,
   aKeptLog,
+  anotherProcess,
   aVerifiedUser,
   createTestWorld,
   type TestWorld,
@@ -124,6 +126,20 @@ describe('automatic blocks after repeated abuse', () => {
     // Lifted like any block.
     await world.core.ipBlocks.unblock(adminCliCtx(), `${ip}/32`)
     expect((await blocksNow()).some((b) => b.cidr === `${ip}/32`)).toBe(false)
+  })
+
+  it('reaches another instance like a manual block', async () => {
+    const other = await anotherProcess(world)
+    try {
+      const ip = '203.0.113.60'
+      expect(await other.core.ipBlocks.isBlocked(ip)).toBe(false)
+      for (let i = 0; i < 6; i++) await from(ip, '/api/v1/categories')
+      expect((await from(ip, '/api/v1/categories')).status).toBe(403)
+      world.clock.advance(IP_BLOCK_REFRESH_MS)
+      expect(await other.core.ipBlocks.isBlocked(ip)).toBe(true)
+    } finally {
+      await other.close()
+    }
   })
 
   it('blocks an address after N failed sign-ins', async () => {
