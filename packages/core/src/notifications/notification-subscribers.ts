@@ -33,6 +33,8 @@ const ORDER_HEADLINES: Record<OrderStatusEvent, string> = {
   'order.resolved': 'Your dispute on the order from {store} was resolved',
 }
 
+// size: one list of every event that reaches an inbox (orders, refunds, payouts, decisions,
+// security), each a few lines; read together it is the inbox's whole source.
 /**
  * Registers the subscribers that fill inboxes from domain events. Each runs once per event for
  * the whole marketplace and is retried; `deliver` is idempotent by (event id, user id).

@@ -1,48 +1,33 @@
-import { Types } from 'mongoose'
 import type { People } from '../accounts/people.port.js'
 import type { InventoryService } from '../catalog/inventory.service.js'
-import { movableTo, op } from '../db/query.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
-import type { PaystackTransaction } from '../payments/paystack/paystack.types.js'
 import type { Clock } from '../shared/clock.js'
-import {
-  type Ctx,
-  describeActor,
-  requireAdminOrSystem,
-  requireRole,
-  systemCtx,
-} from '../shared/ctx.js'
-import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
+import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
+import { InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
-import type { Currency } from '../shared/money.js'
 import { validateInput } from '../shared/validate.js'
 import type { StoreLookup } from '../stores/store.types.js'
-import { sealAddress } from './address.cipher.js'
-import type { CartService, PricedCartLine } from './cart.service.js'
-import { draftCheckout, type OrderDraft } from './checkout.drafts.js'
+import type { CartService } from './cart.service.js'
+import { CheckoutPlacing } from './checkout.placing.js'
+import { CheckoutSweeps } from './checkout.sweeps.js'
 import type { FraudPort } from './fraud.port.js'
 import type { IdempotencyService, IdempotentResponse } from './idempotency.service.js'
-import { paymentReferenceOf, toOrderDTO, toOrderGroupDTO } from './order.dto.js'
+import { toOrderDTO, toOrderGroupDTO } from './order.dto.js'
 import type { OrderGroupDoc } from './order.model.js'
 import type { OrderRecords } from './order.records.js'
 import { type CheckoutBody, checkoutBody } from './order.schemas.js'
-import { assertOrderMove, orderActorOf } from './order.transitions.js'
 import type { CheckoutResult, CheckoutStatus, OrderGroupStatus } from './order.types.js'
-import {
-  awaitsPayment,
-  isUnpaidGroup,
-  orderGroupTransitions,
-  UNPAID_GROUP_STATUSES,
-  type UnpaidGroupStatus,
-} from './order-group.transitions.js'
+import { awaitsPayment, isUnpaidGroup, type UnpaidGroupStatus } from './order-group.transitions.js'
 import type { OrderMail } from './order-mail.js'
 import {
   PaymentConfirmation,
   type PaymentOutcome,
   type PaymentSource,
 } from './payment-confirmation.js'
+
+export { PAYMENT_RECHECK_AFTER_MINUTES } from './checkout.sweeps.js'
 
 /** The clocks of the order lifecycle; each can be changed (tests, operations). */
 export interface OrderTimers {
@@ -75,11 +60,6 @@ export interface CheckoutDeps {
 
 export type { PaymentOutcome, PaymentSource } from './payment-confirmation.js'
 
-const CURRENCY: Currency = 'NGN'
-const SWEEP_BATCH = 200
-/** A checkout unconfirmed this long after it started is asked about at Paystack (a lost webhook). */
-export const PAYMENT_RECHECK_AFTER_MINUTES = 5
-
 const groupNotFound = () => new NotFoundError('Order group')
 
 /** The public payment status asks Paystack at most this often per reference. */
@@ -91,52 +71,24 @@ export interface PublicPaymentStatus {
   status: OrderGroupStatus
 }
 
-/** What a checkout writes: the group, its buyer and its orders. */
-interface CheckoutPlan {
-  groupId: Types.ObjectId
-  buyerId: string
-  drafts: OrderDraft[]
-  input: CheckoutBody
-}
-
-/** What a failed step's compensation must undo: the group, and the stock hold once it exists. */
-interface CheckoutProgress {
-  groupId: string
-  reservationId?: string
-}
-
 /**
- * The compensation list: the checkout steps that run after the group is written, with the
- * reason a failure of each is recorded under (the group's `cancelReason`) and whether it is
- * logged. Each failure is undone the same way, by cancelling the group (see `compensated`).
- */
-const COMPENSATED_STEPS = {
-  /** Stock for every line, all or nothing; its refusal (`insufficient_stock`) is the reason. */
-  reserve_stock: { reason: (error: unknown) => reasonOf(error), warn: false },
-  write_orders: { reason: () => 'orders_not_written', warn: true },
-  start_payment: { reason: () => 'payment_init_failed', warn: true },
-} as const satisfies Record<string, { reason: (error: unknown) => string; warn: boolean }>
-type CompensatedStep = keyof typeof COMPENSATED_STEPS
-
-/**
- * Checkout and payment confirmation. No transactions on our engine, so checkout is ordered
- * steps with compensation, and the order group is written first (`creating`) so that a crashed
- * checkout is recognisable and swept:
- *   group `creating` -> reserve stock (all or nothing) -> orders `pending` -> Paystack
- *   initialize -> group `awaiting_payment`.
- * A failure undoes what was done (stock released, group and orders cancelled) before the error
- * reaches the caller (`COMPENSATED_STEPS`). Confirmation (payment-confirmation.ts) trusts only
+ * Checkout and payment confirmation: the facade. Placing a checkout is ordered steps with
+ * compensation (checkout.placing.ts); confirmation (payment-confirmation.ts) trusts only
  * Paystack's verify endpoint, and every step of it is a compare-and-set or an idempotent ledger
  * posting, so any number of deliveries of the same charge (in any order, concurrently) credit
- * once.
+ * once; the sweeps over unpaid checkouts are checkout.sweeps.ts.
  */
 export class CheckoutService {
   private confirmation: PaymentConfirmation
+  private placing: CheckoutPlacing
+  private sweeps: CheckoutSweeps
   /** When the public payment status last asked Paystack, per reference (paymentStatus). */
   private publicRechecks = new Map<string, number>()
 
   constructor(private deps: CheckoutDeps) {
     this.confirmation = new PaymentConfirmation(deps)
+    this.placing = new CheckoutPlacing(deps, (...args) => this.cancelGroup(...args))
+    this.sweeps = new CheckoutSweeps(deps, this.confirmation, this)
   }
 
   /** The `paystack.event_received` subscriber: a charge.success confirms its checkout. */
@@ -166,203 +118,8 @@ export class CheckoutService {
     return this.deps.idempotency.run(
       ctx,
       { scope: 'checkout', key: idempotencyKey, request: body },
-      async () => ({ status: 201, body: await this.place(ctx, buyerId, body) }),
+      async () => ({ status: 201, body: await this.placing.place(ctx, buyerId, body) }),
     )
-  }
-
-  /**
-   * The checkout, step by step: check the cart, draft one order per store, write the group
-   * (`creating`), then the compensated steps (`COMPENSATED_STEPS`: reserve the stock, write
-   * the orders, start the Paystack payment), then publish the group (`awaiting_payment`) and
-   * clear the bought lines from the cart.
-   */
-  private async place(ctx: Ctx, buyerId: string, input: CheckoutBody): Promise<CheckoutResult> {
-    const priced = await this.checkedCart(ctx, buyerId)
-    const buyer = await this.deps.people.get(systemCtx('checkout', ctx.now), buyerId)
-    const { drafts, total } = draftCheckout(priced)
-    const groupId = new Types.ObjectId()
-    const reference = paymentReferenceOf(String(groupId))
-    // Before anything is written: a declined checkout leaves no group, no hold, no payment.
-    await this.deps.fraud?.screen(ctx, {
-      orderGroupId: String(groupId),
-      buyerId,
-      ...(input.deviceId ? { deviceId: input.deviceId } : {}),
-      total,
-      orders: drafts.map((d) => ({
-        id: String(d._id),
-        storeId: d.store.id,
-        storeOwnerId: d.store.ownerId,
-        storeCreatedAt: d.store.createdAt,
-        lines: d.lines.map((l) => ({ productId: l.productId, unitPrice: l.unitPrice })),
-      })),
-    })
-    await this.openGroup(ctx, { groupId, reference, buyerId, drafts, total, input })
-    const progress: CheckoutProgress = { groupId: String(groupId) }
-    const reservation = await this.compensated(ctx, 'reserve_stock', progress, () =>
-      this.deps.inventory.reserve(
-        ctx,
-        priced.map((p) => ({ variantId: p.line.variantId, quantity: p.line.quantity })),
-        this.deps.timers.paymentWindowSeconds,
-        { orderGroupId: String(groupId) },
-      ),
-    )
-    progress.reservationId = reservation.id
-    await this.compensated(ctx, 'write_orders', progress, () =>
-      this.writeOrders(ctx, { groupId, buyerId, drafts, input }, reservation.id),
-    )
-    const checkout = await this.compensated(ctx, 'start_payment', progress, () =>
-      this.deps.paystack.initializeTransaction({
-        email: buyer.email,
-        amount: total,
-        currency: CURRENCY,
-        reference,
-        callbackUrl: `${this.deps.publicUrl}/checkout/complete`,
-        metadata: { order_group_id: String(groupId), order_ids: drafts.map((d) => String(d._id)) },
-      }),
-    )
-    const group = await this.publishGroup(groupId, checkout.authorizationUrl)
-    await this.deps.cart
-      .removeBought(
-        buyerId,
-        priced.map((p) => p.line.id),
-      )
-      .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, buyerId }, 'cart not cleared after checkout'),
-      )
-    const orders = await this.deps.records.orders
-      .find({ groupId: String(groupId) })
-      .sort({ _id: 1 })
-      .lean()
-    return {
-      orderGroup: toOrderGroupDTO(group),
-      orders: orders.map(toOrderDTO),
-      payment: { authorizationUrl: checkout.authorizationUrl, reference },
-    }
-  }
-
-  /**
-   * The buyer's cart, priced, if it can be bought.
-   * @throws InvalidStateError `cart_empty` / `cart_has_issues`, ForbiddenError `own_store`.
-   */
-  private async checkedCart(ctx: Ctx, buyerId: string): Promise<PricedCartLine[]> {
-    const priced = await this.deps.cart.priced(ctx, buyerId)
-    if (priced.length === 0) throw new InvalidStateError('Your cart is empty', 'cart_empty')
-    const troubled = priced.filter((p) => p.issues.length > 0)
-    if (troubled.length > 0) {
-      throw new InvalidStateError('Some items in your cart need attention', 'cart_has_issues', {
-        lines: troubled.map((p) => ({ id: p.line.id, issues: p.issues })),
-      })
-    }
-    if (priced.some((p) => p.variant?.store.ownerId === buyerId)) {
-      throw new ForbiddenError('You cannot buy from your own store', 'own_store')
-    }
-    return priced
-  }
-
-  /** Writes the group `creating`: a checkout that crashes after this is recognisable and swept. */
-  private async openGroup(ctx: Ctx, plan: CheckoutPlan & { reference: string; total: number }) {
-    await this.deps.records.groups.create({
-      _id: plan.groupId,
-      buyerId: plan.buyerId,
-      status: 'creating',
-      reference: plan.reference,
-      total: plan.total,
-      currency: CURRENCY,
-      orderIds: plan.drafts.map((d) => String(d._id)),
-      shippingAddress: sealAddress(plan.input.shippingAddress),
-      expiresAt: new Date(ctx.now.getTime() + this.deps.timers.paymentWindowSeconds * 1000),
-    })
-  }
-
-  /**
-   * Runs one compensated step. When it fails, the group is cancelled (compare-and-set from
-   * `creating`), which gives back the stock held so far and cancels the orders written so far,
-   * and then the step's error reaches the caller.
-   */
-  private async compensated<T>(
-    ctx: Ctx,
-    step: CompensatedStep,
-    progress: CheckoutProgress,
-    run: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await run()
-    } catch (error) {
-      const { reason, warn } = COMPENSATED_STEPS[step]
-      const why = reason(error)
-      if (warn) {
-        this.deps.logger.warn({ err: error, orderGroupId: progress.groupId }, `checkout ${why}`)
-      }
-      const compensationCtx = systemCtx('checkout.compensate', ctx.now)
-      await this.cancelGroup(
-        compensationCtx,
-        progress.groupId,
-        'creating',
-        why,
-        progress.reservationId,
-      )
-      throw error
-    }
-  }
-
-  /** Writes the orders `pending` (one per store) and records the group's stock hold. */
-  private async writeOrders(ctx: Ctx, plan: CheckoutPlan, reservationId: string): Promise<void> {
-    const { records } = this.deps
-    const actor = describeActor(ctx.actor)
-    await records.orders.insertMany(
-      plan.drafts.map((d) => ({
-        _id: d._id,
-        groupId: String(plan.groupId),
-        buyerId: plan.buyerId,
-        storeId: d.store.id,
-        storeName: d.store.name,
-        status: 'pending',
-        lines: d.lines,
-        subtotal: d.subtotal,
-        shipping: d.shipping,
-        total: d.total,
-        currency: CURRENCY,
-        commissionRateBps: d.store.commissionRateBps,
-        refundedAmount: 0,
-        shippingAddress: sealAddress(plan.input.shippingAddress),
-        saleRecorded: false,
-        fundsReleased: false,
-        timeline: [
-          {
-            kind: 'transition',
-            from: null,
-            to: 'pending',
-            actor,
-            reason: 'checkout',
-            at: ctx.now,
-          },
-        ],
-      })),
-    )
-    await records.groups.updateOne(
-      { _id: plan.groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
-      { $set: { reservationId } },
-    )
-  }
-
-  /**
-   * The group's payment link is out: `creating` -> `awaiting_payment`.
-   * @throws InvalidStateError `checkout_cancelled` when it was cancelled meanwhile.
-   */
-  private async publishGroup(
-    groupId: Types.ObjectId,
-    authorizationUrl: string,
-  ): Promise<OrderGroupDoc> {
-    const group = await this.deps.records.groups
-      .findOneAndUpdate(
-        { _id: groupId, status: movableTo(orderGroupTransitions, 'awaiting_payment') },
-        { $set: { status: 'awaiting_payment', authorizationUrl } },
-        { returnDocument: 'after' },
-      )
-      .lean()
-    if (!group)
-      throw new InvalidStateError('The checkout was cancelled meanwhile', 'checkout_cancelled')
-    return group
   }
 
   /**
@@ -470,86 +227,17 @@ export class CheckoutService {
     }
     return true
   }
-
   /**
    * The `expire-unpaid-orders` job: groups past their payment window are asked of Paystack once
-   * more (a late webhook must not lose a paid order), then cancelled with their stock released.
-   * Crashed checkouts (`creating`) are cancelled the same way.
+   * more, then cancelled with their stock released (checkout.sweeps.ts).
    */
-  async expireUnpaid(ctx: Ctx): Promise<{ expired: number; paid: number; skipped: number }> {
-    requireAdminOrSystem(ctx)
-    const due = await this.deps.records.groups
-      .find({
-        status: op({ $in: UNPAID_GROUP_STATUSES }),
-        expiresAt: op({ $lte: ctx.now }),
-      })
-      .sort({ expiresAt: 1 })
-      .limit(SWEEP_BATCH)
-      .lean()
-    const counts = { expired: 0, paid: 0, skipped: 0 }
-    for (const group of due) {
-      if (awaitsPayment(group.status)) {
-        let transaction: PaystackTransaction | undefined
-        try {
-          transaction = await this.confirmation.paidTransaction(group.reference)
-        } catch (error) {
-          this.deps.logger.warn(
-            { err: error, reference: group.reference },
-            'expiry: Paystack unreachable; next run',
-          )
-          counts.skipped++
-          continue
-        }
-        if (transaction) {
-          await this.confirmPayment(ctx, group.reference, 'expiry')
-          counts.paid++
-          continue
-        }
-      }
-      assertOrderMove(orderActorOf(ctx), 'pending', 'cancelled')
-      // The filter above found it unpaid; a group paid since is left to the compare-and-set.
-      const from = isUnpaidGroup(group.status) ? group.status : 'awaiting_payment'
-      if (await this.cancelGroup(ctx, String(group._id), from, 'payment_expired')) counts.expired++
-    }
-    return counts
+  expireUnpaid(ctx: Ctx): Promise<{ expired: number; paid: number; skipped: number }> {
+    return this.sweeps.expireUnpaid(ctx)
   }
 
-  /**
-   * The timed job (`recheck-unconfirmed-payments`): checkouts still awaiting payment
-   * `PAYMENT_RECHECK_AFTER_MINUTES` after they started, and not yet expired, are asked about at
-   * Paystack, so a paid checkout whose `charge.success` webhook was lost is confirmed without
-   * waiting for its payment window to close. Unreachable Paystack: the next run tries again.
-   */
-  async recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
-    requireAdminOrSystem(ctx)
-    // Started before `ctx.now - N min` <=> expires before that plus the payment window.
-    const startedBefore = ctx.now.getTime() - PAYMENT_RECHECK_AFTER_MINUTES * 60_000
-    const due = await this.deps.records.groups
-      .find({
-        status: 'awaiting_payment',
-        expiresAt: op({
-          $gt: ctx.now,
-          $lte: new Date(startedBefore + this.deps.timers.paymentWindowSeconds * 1000),
-        }),
-      })
-      .sort({ expiresAt: 1 })
-      .limit(SWEEP_BATCH)
-      .lean()
-    const counts = { checked: 0, paid: 0, skipped: 0 }
-    for (const group of due) {
-      try {
-        const outcome = await this.confirmPayment(ctx, group.reference, 'recheck')
-        counts.checked++
-        if (outcome === 'paid') counts.paid++
-      } catch (error) {
-        this.deps.logger.warn(
-          { err: error, reference: group.reference },
-          'payment re-check: Paystack unreachable; next run',
-        )
-        counts.skipped++
-      }
-    }
-    return counts
+  /** The `recheck-unconfirmed-payments` job: a lost `charge.success` (checkout.sweeps.ts). */
+  recheckUnconfirmed(ctx: Ctx): Promise<{ checked: number; paid: number; skipped: number }> {
+    return this.sweeps.recheckUnconfirmed(ctx)
   }
 
   /**
@@ -575,8 +263,4 @@ export class CheckoutService {
     if (!done)
       throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof AppError ? error.code : 'checkout_failed'
 }

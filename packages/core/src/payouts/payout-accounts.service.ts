@@ -129,17 +129,7 @@ export class PayoutAccountsService {
       recipientCode: recipient.recipientCode,
       ...(heldUntil ? { payoutsHeldUntil: heldUntil } : {}),
     }
-    const saved = await this.deps.accounts
-      .findOneAndUpdate({ storeId: store.id }, { $set }, { upsert: true, returnDocument: 'after' })
-      .catch((error: unknown) => {
-        // Two first-time saves at once: the unique store id lets one insert win.
-        if ((error as { code?: number }).code !== 11000) throw error
-        throw new ConflictError(
-          'The payout account changed meanwhile; try again',
-          'payout_account_busy',
-        )
-      })
-    if (!saved) throw new NotFoundError('Payout account')
+    const saved = await this.save(store.id, $set)
     if (changed) {
       await this.deps.audit.record(
         ctx,
@@ -204,6 +194,25 @@ export class PayoutAccountsService {
       }
     }
     return report
+  }
+
+  /**
+   * Writes the store's payout account (inserted the first time).
+   * @throws ConflictError `payout_account_busy` when two first-time saves raced.
+   */
+  private async save(storeId: string, $set: Partial<PayoutAccountDoc>) {
+    const saved = await this.deps.accounts
+      .findOneAndUpdate({ storeId }, { $set }, { upsert: true, returnDocument: 'after' })
+      .catch((error: unknown) => {
+        // Two first-time saves at once: the unique store id lets one insert win.
+        if ((error as { code?: number }).code !== 11000) throw error
+        throw new ConflictError(
+          'The payout account changed meanwhile; try again',
+          'payout_account_busy',
+        )
+      })
+    if (!saved) throw new NotFoundError('Payout account')
+    return saved
   }
 
   // ---- for the payouts service ------------------------------------------------------------
