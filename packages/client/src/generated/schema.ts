@@ -24929,7 +24929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not answered yet, or resolved (invalid_transition, dispute_changed) */
+            /** @description Not answered yet, or resolved (invalid_transition, changed_meanwhile) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25343,7 +25343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Already answered, escalated or resolved (invalid_transition, dispute_changed) */
+            /** @description Already answered, escalated or resolved (invalid_transition, changed_meanwhile) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -13,7 +13,13 @@ import {
   requireRole,
   systemCtx,
 } from '../shared/ctx.js'
-import { AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../shared/errors.js'
+import {
+  AppError,
+  ChangedMeanwhileError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+} from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
@@ -572,8 +578,7 @@ export class CheckoutService {
       throw new InvalidStateError(`The order group is ${group.status}`, 'invalid_transition')
     }
     const done = await this.cancelGroup(ctx, String(group._id), group.status, reason)
-    if (!done)
-      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    if (!done) throw new ChangedMeanwhileError('order')
   }
 }
 

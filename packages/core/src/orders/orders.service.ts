@@ -9,7 +9,12 @@ import {
   requireRole,
   requireUser,
 } from '../shared/ctx.js'
-import { AppError, InvalidStateError, ValidationError } from '../shared/errors.js'
+import {
+  AppError,
+  ChangedMeanwhileError,
+  InvalidStateError,
+  ValidationError,
+} from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
@@ -407,7 +412,7 @@ export class OrdersService {
    * update. A `delivered` checkpoint also moves the order shipped -> delivered, as the transition
    * table allows (the seller may, an administrator may not), in the same update.
    * @throws NotFoundError, InvalidStateError `order_not_shipped` / `too_many_checkpoints` /
-   * `order_changed`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
+   * `changed_meanwhile`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
    */
   async addTrackingCheckpoint(
     ctx: Ctx,
@@ -471,8 +476,7 @@ export class OrdersService {
       })
     } else {
       updated = await this.deps.records.track(order, checkpoint, event, set)
-      if (!updated)
-        throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+      if (!updated) throw new ChangedMeanwhileError('order')
     }
     if (actor === 'admin') {
       await this.deps.audit.record(
@@ -660,8 +664,7 @@ export class OrdersService {
   ): Promise<OrderDoc> {
     assertOrderMove(actor, order.status, to)
     const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
-    if (!moved)
-      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    if (!moved) throw new ChangedMeanwhileError('order')
     return moved
   }
 
@@ -724,7 +727,7 @@ const actorOf = (viewer: Viewer): OrderActor => viewer.as
 function skipChanged(error: unknown): undefined {
   if (
     error instanceof AppError &&
-    (error.code === 'order_changed' || error.code === 'invalid_transition')
+    (error.code === 'changed_meanwhile' || error.code === 'invalid_transition')
   )
     return undefined
   throw error

@@ -13,6 +13,7 @@ import {
   requireRole,
 } from '../shared/ctx.js'
 import {
+  ChangedMeanwhileError,
   ConflictError,
   InvalidStateError,
   NotFoundError,
@@ -563,7 +564,7 @@ export class StoresService implements StoreLookup {
 const slugTaken = () => new ConflictError('This store address (slug) is taken', 'store_slug_taken')
 const storeClosed = () => new InvalidStateError('This store is closed', 'store_closed')
 const changedMeanwhile = () =>
-  new InvalidStateError('Store changed meanwhile; try again', 'store_changed')
+  new ChangedMeanwhileError('store', 'Store changed meanwhile; try again')
 
 /** The core asks for a reason itself too, so no edge can forget to. */
 function requireReason(input: StoreReasonBody): string {
