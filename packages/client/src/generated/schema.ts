@@ -25085,7 +25085,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not answered yet, or resolved (invalid_transition, dispute_changed) */
+            /** @description Not answered yet, or resolved (invalid_transition, changed_meanwhile) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25499,7 +25499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Already answered, escalated or resolved (invalid_transition, dispute_changed) */
+            /** @description Already answered, escalated or resolved (invalid_transition, changed_meanwhile) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import { op } from '../db/query.js'
 import type { MailService } from '../mail/mail.service.js'
 import { mailTemplates } from '../mail/templates.js'
 import { type Ctx, requireAdminOrSystem, requireRole } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError } from '../shared/errors.js'
+import { ChangedMeanwhileError, InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
@@ -69,7 +69,7 @@ export class UsersService {
       { $set: { status: 'suspended', suspendedReason: input.reason }, $inc: { tokenVersion: 1 } },
       { returnDocument: 'after' },
     )
-    if (!updated) throw new InvalidStateError('User changed meanwhile; try again')
+    if (!updated) throw new ChangedMeanwhileError('user', 'User changed meanwhile; try again')
     this.deps.recentUsers.forget(String(user._id))
     await this.deps.refreshTokens.updateMany(
       { userId: user._id, revokedAt: op({ $exists: false }) },
@@ -105,7 +105,7 @@ export class UsersService {
       },
       { returnDocument: 'after' },
     )
-    if (!updated) throw new InvalidStateError('User changed meanwhile; try again')
+    if (!updated) throw new ChangedMeanwhileError('user', 'User changed meanwhile; try again')
     this.deps.recentUsers.forget(String(user._id))
     await this.deps.audit.record(
       ctx,

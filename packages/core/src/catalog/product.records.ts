@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose'
 import { OUTBOX_PENDING, outboxSourceOf } from '../events/outbox.js'
 import { type Ctx, isAdmin, requireRole } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError } from '../shared/errors.js'
+import { ChangedMeanwhileError, NotFoundError } from '../shared/errors.js'
 import type { OutboxEntry, OutboxSource } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import type { StoreDTO } from '../stores/store.types.js'
@@ -15,10 +15,7 @@ import type { VariantDoc } from './variant.model.js'
 export const productNotFound = () => new NotFoundError('Product')
 export const variantNotFound = () => new NotFoundError('Variant')
 export const changedMeanwhile = () =>
-  new InvalidStateError(
-    'The product changed meanwhile; reload it and try again',
-    'concurrent_change',
-  )
+  new ChangedMeanwhileError('product', 'The product changed meanwhile; reload it and try again')
 
 export /** The `$set`/`$unset` that write content onto the live fields of a product. */
 function liveContentUpdate(content: ProductContent) {

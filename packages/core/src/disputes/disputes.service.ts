@@ -19,7 +19,13 @@ import {
   requireUser,
   systemCtx,
 } from '../shared/ctx.js'
-import { AppError, ConflictError, InvalidStateError, NotFoundError } from '../shared/errors.js'
+import {
+  AppError,
+  ChangedMeanwhileError,
+  ConflictError,
+  InvalidStateError,
+  NotFoundError,
+} from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
@@ -711,8 +717,7 @@ const disputeOpen = (doc: DisputeDoc) =>
     disputeId: String(doc._id),
   })
 
-const changed = () =>
-  new InvalidStateError('The dispute changed meanwhile; reload it', 'dispute_changed')
+const changed = () => new ChangedMeanwhileError('dispute')
 
 function assertOpen(doc: DisputeDoc): void {
   if (!OPEN_DISPUTE_STATUSES.includes(doc.status)) {
@@ -793,7 +798,7 @@ export function settlementOf(order: AdminOrderDTO, body: ResolveDisputeCaseBody)
 function skipChanged(error: unknown): undefined {
   if (
     error instanceof AppError &&
-    (error.code === 'dispute_changed' || error.code === 'invalid_transition')
+    (error.code === 'changed_meanwhile' || error.code === 'invalid_transition')
   )
     return undefined
   throw error

@@ -4,7 +4,7 @@ import { movableTo, op } from '../db/query.js'
 import type { AdminOrderDTO } from '../orders/order.types.js'
 import type { Ctx } from '../shared/ctx.js'
 import { describeActor } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError, ValidationError } from '../shared/errors.js'
+import { ChangedMeanwhileError, NotFoundError, ValidationError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
@@ -187,7 +187,7 @@ export class FraudCases {
       )
       .lean()
     if (!updated) {
-      throw new InvalidStateError('The case was resolved meanwhile; reload it', 'case_changed')
+      throw new ChangedMeanwhileError('case', 'The case was resolved meanwhile; reload it')
     }
     return updated
   }

@@ -4,7 +4,7 @@ import type { LedgerService } from '../ledger/ledger.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError } from '../shared/errors.js'
+import { ChangedMeanwhileError, InvalidStateError, NotFoundError } from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { validateInput } from '../shared/validate.js'
@@ -260,7 +260,6 @@ export class CheckoutService {
       throw new InvalidStateError(`The order group is ${group.status}`, 'invalid_transition')
     }
     const done = await this.cancelGroup(ctx, String(group._id), group.status, reason)
-    if (!done)
-      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    if (!done) throw new ChangedMeanwhileError('order')
   }
 }

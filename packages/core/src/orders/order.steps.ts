@@ -1,5 +1,5 @@
 import type { Ctx } from '../shared/ctx.js'
-import { AppError, InvalidStateError } from '../shared/errors.js'
+import { AppError, ChangedMeanwhileError, InvalidStateError } from '../shared/errors.js'
 import type { OrderDoc } from './order.model.js'
 import type { MoveExtras, MoveTarget } from './order.records.js'
 import { assertOrderMove } from './order.transitions.js'
@@ -66,8 +66,7 @@ export class OrderSteps {
   ): Promise<OrderDoc> {
     assertOrderMove(actor, order.status, to)
     const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
-    if (!moved)
-      throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+    if (!moved) throw new ChangedMeanwhileError('order')
     return moved
   }
 }
@@ -76,7 +75,7 @@ export class OrderSteps {
 export function skipChanged(error: unknown): undefined {
   if (
     error instanceof AppError &&
-    (error.code === 'order_changed' || error.code === 'invalid_transition')
+    (error.code === 'changed_meanwhile' || error.code === 'invalid_transition')
   )
     return undefined
   throw error

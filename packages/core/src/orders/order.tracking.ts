@@ -1,5 +1,5 @@
 import { type Ctx, describeActor } from '../shared/ctx.js'
-import { InvalidStateError, ValidationError } from '../shared/errors.js'
+import { ChangedMeanwhileError, InvalidStateError, ValidationError } from '../shared/errors.js'
 import { newId } from '../shared/ids.js'
 import { actorOf, type OrderAccess } from './order.access.js'
 import { toCheckpointDTO, toOrderTrackingDTO } from './order.dto.js'
@@ -29,7 +29,7 @@ export class OrderTracking {
    * update. A `delivered` checkpoint also moves the order shipped -> delivered, as the transition
    * table allows (the seller may, an administrator may not), in the same update.
    * @throws NotFoundError, InvalidStateError `order_not_shipped` / `too_many_checkpoints` /
-   * `order_changed`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
+   * `changed_meanwhile`, ValidationError `checkpoint_in_future`, ForbiddenError `transition_not_allowed`
    */
   async addTrackingCheckpoint(
     ctx: Ctx,
@@ -74,8 +74,7 @@ export class OrderTracking {
       })
     } else {
       updated = await this.deps.records.track(order, checkpoint, event, set)
-      if (!updated)
-        throw new InvalidStateError('The order changed meanwhile; reload it', 'order_changed')
+      if (!updated) throw new ChangedMeanwhileError('order')
     }
     if (actor === 'admin') {
       await this.deps.audit.record(

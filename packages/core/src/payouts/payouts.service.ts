@@ -7,7 +7,12 @@ import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import type { PayoutSettings } from '../shared/config.js'
 import { type Ctx, requireAdminOrSystem, requireRole, systemCtx } from '../shared/ctx.js'
-import { ConflictError, InvalidStateError, ValidationError } from '../shared/errors.js'
+import {
+  ChangedMeanwhileError,
+  ConflictError,
+  InvalidStateError,
+  ValidationError,
+} from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import type { Currency } from '../shared/money.js'
@@ -259,7 +264,7 @@ export class PayoutsService {
   /**
    * Starts the payout again as `created` under the attempt's new reference, keeping the
    * previous attempt in its history (compare-and-set on status and attempt).
-   * @throws ConflictError `payout_changed`
+   * @throws InvalidStateError `changed_meanwhile`
    */
   private async restart(
     doc: PayoutDoc,
@@ -301,7 +306,7 @@ export class PayoutsService {
       { returnDocument: 'after' },
     )
     if (!updated)
-      throw new ConflictError('The payout changed meanwhile; look again', 'payout_changed')
+      throw new ChangedMeanwhileError('payout', 'The payout changed meanwhile; look again')
     return updated
   }
 

@@ -1,6 +1,6 @@
 import type { Types, UpdateQuery } from 'mongoose'
 import { type Ctx, describeActor } from '../shared/ctx.js'
-import { InvalidStateError } from '../shared/errors.js'
+import { ChangedMeanwhileError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
 import { assertTransition } from '../shared/transitions.js'
 import type { InvoiceDoc, SubscriptionDoc, SubscriptionModel } from './plan.model.js'
@@ -68,7 +68,7 @@ export class SubscriptionRecords {
 
   /**
    * Moves `doc` from the status it was read in to `to`.
-   * @throws InvalidStateError `invalid_transition`, or `subscription_changed` when another
+   * @throws InvalidStateError `invalid_transition`, or `changed_meanwhile` when another
    *   writer moved it first.
    */
   async move(
@@ -102,9 +102,9 @@ export class SubscriptionRecords {
       { returnDocument: 'after' },
     )
     if (!updated) {
-      throw new InvalidStateError(
+      throw new ChangedMeanwhileError(
+        'subscription',
         'The subscription changed meanwhile; read it again',
-        'subscription_changed',
       )
     }
     await this.deps.events.emit('subscription.changed', {

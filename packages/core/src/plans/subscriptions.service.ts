@@ -7,7 +7,12 @@ import type { PaymentEventsService } from '../payments/payment-events.service.js
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
 import type { Clock } from '../shared/clock.js'
 import { type Ctx, requireRole, systemCtx } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError, ValidationError } from '../shared/errors.js'
+import {
+  ChangedMeanwhileError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+} from '../shared/errors.js'
 import type { DomainEvents, EventBus } from '../shared/events.js'
 import { isId } from '../shared/ids.js'
 import type { Logger } from '../shared/logger.js'
@@ -484,4 +489,4 @@ export class SubscriptionsService {
 }
 
 const changedMeanwhile = () =>
-  new InvalidStateError('The subscription changed meanwhile; read it again', 'subscription_changed')
+  new ChangedMeanwhileError('subscription', 'The subscription changed meanwhile; read it again')

@@ -1,3 +1,12 @@
+/*
+ * Configuration, over 500 lines on purpose: `envSchema` is the one list of every environment
+ * variable the project reads (docs/configuration.md follows it), and `loadConfig` turns each into
+ * the settings a feature gets. Split by concern, a variable's parser, its settings type and its
+ * mapping would sit in three files, and adding one setting would mean editing all three. What is
+ * not configuration lives elsewhere (rate-limit defaults in abuse/route-limit-settings.ts).
+ * Sections, in order: field parsers, envSchema, the settings types, secrets and Paystack modes,
+ * loadConfig.
+ */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'

@@ -64,6 +64,18 @@ export class InvalidStateError extends AppError {
   }
 }
 
+/**
+ * A compare-and-set lost to another write: what the caller read changed meanwhile (another
+ * request, a job, a webhook). One code for every aggregate, `changed_meanwhile` (409, CLI exit
+ * 6), with `details.resource` naming what changed; read it again and retry. A service that
+ * retries a lost race itself and gives up answers its own `*_busy` ConflictError instead.
+ */
+export class ChangedMeanwhileError extends InvalidStateError {
+  constructor(resource: string, message = `The ${resource} changed meanwhile; reload it`) {
+    super(message, 'changed_meanwhile', { resource })
+  }
+}
+
 /** Well-formed input that the rules refuse (for example an idempotency key reused with another body). */
 export class UnprocessableError extends AppError {
   constructor(message: string, code = 'unprocessable', details?: unknown) {

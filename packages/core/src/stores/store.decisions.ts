@@ -1,6 +1,11 @@
 import { mailTemplates, type RenderedMail } from '../mail/templates.js'
 import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
-import { InvalidStateError, NotFoundError, ValidationError } from '../shared/errors.js'
+import {
+  ChangedMeanwhileError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+} from '../shared/errors.js'
 import { isId } from '../shared/ids.js'
 import { assertTransition } from '../shared/transitions.js'
 import { toStoreDTO } from './store.dto.js'
@@ -128,7 +133,7 @@ export class StoreDecisions {
 }
 
 export const changedMeanwhile = () =>
-  new InvalidStateError('Store changed meanwhile; try again', 'store_changed')
+  new ChangedMeanwhileError('store', 'Store changed meanwhile; try again')
 
 /** The core asks for a reason itself too, so no edge can forget to. */
 export function requireReason(input: StoreReasonBody): string {

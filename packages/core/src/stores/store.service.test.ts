@@ -373,7 +373,7 @@ describe('decisions: mail, audit, events', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     const loser = results.find((r) => r.status === 'rejected')
     expect((loser as PromiseRejectedResult).reason).toMatchObject({
-      code: expect.stringMatching(/^(store_changed|invalid_transition)$/),
+      code: expect.stringMatching(/^(changed_meanwhile|invalid_transition)$/),
     })
   })
 })

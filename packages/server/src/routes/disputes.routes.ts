@@ -34,7 +34,7 @@ const moveResponses = (extra: string) => ({
   400: 'Invalid body',
   403: 'Not your move in this state (transition_not_allowed)',
   404: 'No such dispute of yours',
-  409: `${extra} (invalid_transition, dispute_changed)`,
+  409: `${extra} (invalid_transition, changed_meanwhile)`,
 })
 
 /*
