@@ -79,7 +79,8 @@ export function checkoutRoutes(ctx: SandboxContext): Route[] {
       const card = cardNumber ? findTestCard(cardNumber) : DEFAULT_TEST_CARD
       if (!card) return page(400, transaction, 'That is not one of the test cards listed here.')
       // A fresh binding: TypeScript's narrowing above does not know the attempt changed the status.
-      const attempted = attemptCheckout(ctx, transaction, outcome, card)
+      const signature = field(body, 'signature')?.trim() || undefined
+      const attempted = attemptCheckout(ctx, transaction, outcome, card, signature)
       const customer = customerOf(ctx, attempted.customerId)
       if (attempted.status === 'success') {
         if (transaction.callbackUrl)

@@ -197,6 +197,35 @@ describe('transaction control endpoints', () => {
     expect((await verify(second.reference)).status).toBe('abandoned')
   })
 
+  it('gives each customer email its own card signature for the same test card, the same on every payment', async () => {
+    const signatureOf = async (email: string, body: Record<string, unknown> = {}) => {
+      const { reference } = await initialize({ email })
+      await h.api.post(`/__sandbox/transactions/${reference}/succeed`, body)
+      return (await verify(reference)).authorization?.signature
+    }
+    const ada = await signatureOf('ada@example.com')
+    expect(ada).toMatch(/^SIG_[0-9a-f]{20}$/)
+    expect(await signatureOf('ada@example.com')).toBe(ada)
+    expect(await signatureOf('bola@example.com')).not.toBe(ada)
+  })
+
+  it('uses the signature a payer passes, so two customers can share one physical card', async () => {
+    const shared = 'SIG_one_stolen_card'
+    const { reference } = await initialize({ email: 'chidi@example.com' })
+    await h.api.post(`/__sandbox/transactions/${reference}/succeed`, { signature: shared })
+    const other = await initialize({ email: 'dayo@example.com' })
+    const page = await fetch(other.authorization_url)
+    const form = /<form method="post" action="([^"]+)"/.exec(await page.text())![1]!
+    await fetch(new URL(form.replaceAll('&amp;', '&'), other.authorization_url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ action: 'success', signature: shared }).toString(),
+      redirect: 'manual',
+    })
+    expect((await verify(reference)).authorization?.signature).toBe(shared)
+    expect((await verify(other.reference)).authorization?.signature).toBe(shared)
+  })
+
   it('refuses to succeed a transaction with a card that never succeeds', async () => {
     const { reference } = await initialize()
     const response = await h.api.post(`/__sandbox/transactions/${reference}/succeed`, {

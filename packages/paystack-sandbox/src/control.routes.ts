@@ -20,7 +20,11 @@ import { settleTransfer, transferByKey } from './transfers.service.js'
 
 const webhookUrlBody = z.object({ url: z.union([z.url(), z.null()]) })
 const topUpBody = z.object({ amount: amountField, currency: currencyField.optional() })
-const succeedBody = z.object({ card: z.string().optional() })
+const succeedBody = z.object({
+  card: z.string().optional(),
+  /** The physical card, when a test means one card shared across customers. */
+  signature: z.string().min(1).max(100).optional(),
+})
 const failBody = z.object({ reason: z.enum(['decline', 'insufficient_funds']).optional() })
 const outcomeBody = z.object({ outcome: z.enum(['success', 'decline', 'insufficient_funds']) })
 const renewBody = z.object({ outcome: outcomeBody.shape.outcome.optional() })
@@ -113,11 +117,11 @@ export function controlRoutes(ctx: SandboxContext): Route[] {
     }),
     route('POST', '/__sandbox/transactions/:reference/succeed', 'control', ({ params, body }) => {
       const transaction = transactionByReference(ctx, params.reference ?? '')
-      const { card: cardNumber } = parseInput(succeedBody, body)
+      const { card: cardNumber, signature } = parseInput(succeedBody, body)
       const card = cardNumber ? findTestCard(cardNumber) : undefined
       if (cardNumber && !card) throw invalid('Unknown test card')
       if (card && card.outcome !== 'success') throw invalid('That test card never succeeds')
-      attemptCheckout(ctx, transaction, 'success', card)
+      attemptCheckout(ctx, transaction, 'success', card, signature)
       return ok('Transaction succeeded', transactionData(ctx, transaction))
     }),
     route('POST', '/__sandbox/transactions/:reference/fail', 'control', ({ params, body }) => {

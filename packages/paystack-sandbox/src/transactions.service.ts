@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import { prefixedCode, randomCode } from './ids.js'
 import { chargeFees, formatAmount, MAXIMUM_CHARGE, MINIMUM_CHARGE } from './money.format.js'
 import { invalid, notFound, PaystackError } from './paystack.errors.js'
-import { transactionData } from './paystack.presenters.js'
+import { customerOf, transactionData } from './paystack.presenters.js'
 import type {
   AuthorizationRecord,
   ChargeOutcome,
@@ -141,15 +142,34 @@ export function transactionByAccessCode(
   return ctx.store.state.transactions.find((t) => t.accessCode === accessCode)
 }
 
+/**
+ * The card's signature (Paystack's fingerprint of one physical card). Everyone pays with the same
+ * few test cards, so the test number alone would make every customer one card holder (and fire
+ * card-velocity rules after a few payments on a dev database): the sandbox gives each customer
+ * email its own deterministic "physical card" per test number. A payer that means the same card
+ * across customers passes its `signature` (the checkout form's `signature` field).
+ */
+export function cardSignature(card: TestCard, email: string, given?: string): string {
+  if (given) return given
+  const digest = createHash('sha256').update(`${card.number}:${card.cvv}:${email}`).digest('hex')
+  return `SIG_${digest.slice(0, 20)}`
+}
+
 function authorizationFor(
   ctx: SandboxContext,
   customerId: number,
   card: TestCard,
+  givenSignature?: string,
 ): AuthorizationRecord {
   const { state } = ctx.store
+  const { email } = customerOf(ctx, customerId)
+  const signature = cardSignature(card, email, givenSignature)
   // Paystack hands back the same authorization for the same card and customer.
   const existing = state.authorizations.find(
-    (auth) => auth.customerId === customerId && auth.cardNumber === card.number,
+    (auth) =>
+      auth.customerId === customerId &&
+      auth.cardNumber === card.number &&
+      auth.signature === signature,
   )
   if (existing) return existing
   const authorization: AuthorizationRecord = {
@@ -164,7 +184,7 @@ function authorizationFor(
     bank: card.bank,
     brand: card.brand,
     reusable: true,
-    signature: `SIG_${card.number.slice(-10)}${card.cvv}`,
+    signature,
     nextOutcome: card.outcome,
     createdAt: ctx.now().toISOString(),
   }
@@ -202,6 +222,7 @@ export type CheckoutOutcome = ChargeOutcome | 'abandon' | 'card'
 /**
  * Settles a checkout attempt. `card` lets the chosen test card decide; the others force an
  * outcome. A failed or abandoned transaction can be attempted again, as on Paystack's page.
+ * `signature` names the physical card when the payer means one shared across customers.
  * @throws PaystackError 400 once the transaction has been paid.
  */
 export function attemptCheckout(
@@ -209,13 +230,14 @@ export function attemptCheckout(
   transaction: TransactionRecord,
   requested: CheckoutOutcome,
   card: TestCard = DEFAULT_TEST_CARD,
+  signature?: string,
 ): TransactionRecord {
   if (transaction.status === 'success' || transaction.status === 'reversed') {
     throw invalid('Transaction has already been completed')
   }
   const outcome = requested === 'card' ? card.outcome : requested
   if (outcome === 'success') {
-    markPaid(ctx, transaction, authorizationFor(ctx, transaction.customerId, card))
+    markPaid(ctx, transaction, authorizationFor(ctx, transaction.customerId, card, signature))
     if (transaction.planCode) subscribeAfterCheckout(ctx, transaction)
   } else {
     markUnpaid(ctx, transaction, outcome, outcome === 'abandon' ? null : card.number)

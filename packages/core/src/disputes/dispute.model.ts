@@ -55,6 +55,11 @@ export interface DisputeDoc {
   overdueAt?: Date
   evidence: DisputeEvidenceDoc[]
   history: DisputeHistoryDoc[]
+  /**
+   * True from the resolving write until the money moved (refund or release): a crash between
+   * the two is finished by `repairSettlements` (the `advance-dispute-deadlines` job).
+   */
+  settlementPending?: boolean
   resolution?: {
     outcome: DisputeOutcome
     amount: number
@@ -126,6 +131,7 @@ const disputeSchema = new Schema<DisputeDoc>(
     overdueAt: Date,
     evidence: { type: [evidenceSchema], default: [] },
     history: { type: [historySchema], default: [] },
+    settlementPending: Boolean,
     resolution: {
       type: new Schema(
         {
@@ -163,6 +169,7 @@ disputeSchema.index({ buyerId: 1, _id: -1 })
 disputeSchema.index({ storeId: 1, status: 1 })
 disputeSchema.index({ status: 1, _id: -1 })
 disputeSchema.index({ 'paystack.disputeId': 1 })
+disputeSchema.index({ settlementPending: 1, updatedAt: 1 })
 
 export type DisputeModel = Model<DisputeDoc>
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Types } from 'mongoose'
 import type { Ctx } from '../shared/ctx.js'
 import { A_PASSWORD, adminCliCtx, type TestWorld } from '../test-support/harness.js'
 import { aJpeg } from '../test-support/image-fixtures.js'
@@ -227,6 +228,58 @@ describe('deciding', () => {
     await expect(world.core.disputes.resolve(admin(), dispute.id, release)).rejects.toMatchObject({
       code: 'invalid_transition',
     })
+  })
+})
+
+describe('a decision whose money a crash kept from moving', () => {
+  it('is refunded once by the deadlines job, and a second run moves nothing', async () => {
+    const { order, dispute } = await anOpenDispute()
+    // The state a crash right after the resolving write leaves: the case resolved and marked,
+    // the order still disputed, no refund.
+    await world.core.connection.collection('disputes').updateOne(
+      { _id: new Types.ObjectId(dispute.id) },
+      {
+        $set: {
+          status: 'resolved',
+          settlementPending: true,
+          updatedAt: world.clock.now(),
+          resolution: {
+            outcome: 'refund_partial',
+            amount: 500_000,
+            reason: 'One of the two dresses is torn',
+            decidedBy: 'admin-cli:test',
+            at: world.clock.now(),
+          },
+        },
+      },
+    )
+    expect((await world.core.orders.get(admin(), order.id)).status).toBe('disputed')
+    const early = await world.core.jobs.run(admin(), 'advance-dispute-deadlines')
+    expect(early.result).toMatchObject({ settledLate: 0 }) // a decision in flight is left alone
+    world.clock.advance(2 * 60_000)
+    const run = await world.core.jobs.run(admin(), 'advance-dispute-deadlines')
+    expect(run.result).toMatchObject({ settledLate: 1 })
+    await pw.settle()
+    const after = await world.core.orders.get(admin(), order.id)
+    expect(after).toMatchObject({ status: 'resolved', refundedAmount: 500_000 })
+    expect(await journals(order.id)).toEqual(['sale', 'refund', 'release'])
+    const again = await world.core.jobs.run(admin(), 'advance-dispute-deadlines')
+    expect(again.result).toMatchObject({ settledLate: 0 })
+    await pw.settle()
+    expect((await world.core.orders.get(admin(), order.id)).refundedAmount).toBe(500_000)
+    expect(await journals(order.id)).toEqual(['sale', 'refund', 'release'])
+  })
+
+  it('leaves no mark on a decision that moved its money', async () => {
+    const { dispute } = await anOpenDispute()
+    await world.core.disputes.resolve(admin(), dispute.id, {
+      decision: 'release',
+      reason: 'Photos show it whole',
+    })
+    const stored = await world.core.connection
+      .collection('disputes')
+      .findOne({ _id: new Types.ObjectId(dispute.id) })
+    expect(stored?.settlementPending).toBeUndefined()
   })
 })
 

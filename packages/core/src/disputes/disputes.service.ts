@@ -79,6 +79,8 @@ export const DISPUTE_CLOCKS = {
 export const MAX_DISPUTE_PHOTOS = 10
 const DAY_MS = 24 * 3600_000
 const DEADLINE_BATCH = 200
+/** A resolution younger than this may still be moving its money: the repair leaves it. */
+const SETTLE_GRACE_MS = 60_000
 
 export interface DisputesDeps {
   disputes: DisputeModel
@@ -441,10 +443,10 @@ export class DisputesService {
    */
   async advanceDeadlines(
     ctx: Ctx,
-  ): Promise<{ escalated: number; closed: number; overdue: number }> {
+  ): Promise<{ escalated: number; closed: number; overdue: number; settledLate: number }> {
     requireAdminOrSystem(ctx)
     const { disputes } = this.deps
-    const result = { escalated: 0, closed: 0, overdue: 0 }
+    const result = { escalated: 0, closed: 0, overdue: 0, settledLate: 0 }
     const unanswered = await disputes
       .find({ status: 'awaiting_seller', sellerDueAt: op({ $lte: ctx.now }) })
       .limit(DEADLINE_BATCH)
@@ -491,6 +493,7 @@ export class DisputesService {
       })
       if (marked) result.overdue++
     }
+    result.settledLate = await this.repairSettlements(ctx)
     return result
   }
 
@@ -533,6 +536,7 @@ export class DisputesService {
       note: settlement.reason,
       set: {
         openKey: `${doc.openKey}:${String(doc._id)}`,
+        ...(doc.source === 'chargeback' ? {} : { settlementPending: true }),
         resolution: {
           outcome: settlement.outcome,
           amount: settlement.amount,
@@ -548,7 +552,44 @@ export class DisputesService {
       },
     })
     await this.settleMoney(ctx, resolved, settlement)
+    await this.settled(resolved)
     return (await this.deps.disputes.findById(resolved._id).lean()) ?? resolved
+  }
+
+  private async settled(doc: DisputeDoc): Promise<void> {
+    if (!doc.settlementPending) return
+    await this.deps.disputes.updateOne({ _id: doc._id }, { $unset: { settlementPending: 1 } })
+  }
+
+  /**
+   * Finishes decisions whose money never moved (a crash between resolving the case and the
+   * refund or release; `advance-dispute-deadlines` runs it). The order's own compare-and-set
+   * (`disputed` -> `resolved`) makes the move happen once: an order that already moved only
+   * clears the mark. Cases resolved in the last minute are left to the call still running.
+   */
+  async repairSettlements(ctx: Ctx): Promise<number> {
+    const before = new Date(ctx.now.getTime() - SETTLE_GRACE_MS)
+    const pending = await this.deps.disputes
+      .find({ settlementPending: true, updatedAt: op({ $lte: before }) })
+      .limit(DEADLINE_BATCH)
+      .lean()
+    let repaired = 0
+    for (const doc of pending) {
+      const order = await this.orderFor(doc.orderId)
+      if (order.status === 'disputed' && doc.resolution) {
+        const { outcome, amount, reason } = doc.resolution
+        const moved = await this.settleMoney(ctx, doc, { outcome, amount, reason })
+          .then(() => true)
+          .catch((error: unknown) => {
+            if (error instanceof AppError && error.code === 'invalid_transition') return false
+            throw error
+          })
+        if (moved) repaired++
+      }
+      await this.settled(doc)
+    }
+    if (repaired > 0) this.deps.logger.warn({ repaired }, 'dispute settlements finished late')
+    return repaired
   }
 
   /** The money side of a decision; a chargeback goes through Paystack and never moves the order. */

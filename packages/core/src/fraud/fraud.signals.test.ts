@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { KeyValueStore } from '../adapters/kv.js'
 import type { Ctx } from '../shared/ctx.js'
 import type { EventBus } from '../shared/events.js'
 import { adminCliCtx, type TestWorld, testKv } from '../test-support/harness.js'
@@ -85,6 +86,22 @@ describe('fraud signals', () => {
     })
   })
 
+  it("counts card velocity per physical card: two buyers' sandbox cards differ unless they share one", async () => {
+    const store = await aStoreSelling(world, { stock: 10 })
+    /** Two buyers each pay one checkout, then the second checks out again: its card count. */
+    const secondBuyersCardCount = async (signature?: string) => {
+      const [first, second] = [await aBuyer(world), await aBuyer(world)]
+      for (const buyer of [first, second]) {
+        const paying = await decisionOf(buyer.ctx, store.variant.id)
+        await payOnCheckoutPage(paying.result.payment.authorizationUrl, 'success', signature)
+        await pw.settle()
+      }
+      return (await decisionOf(second.ctx, store.variant.id)).decision.inputs.cardOrdersDay
+    }
+    expect(await secondBuyersCardCount()).toBe(1)
+    expect(await secondBuyersCardCount(`SIG_shared_${Date.now()}`)).toBe(2)
+  })
+
   it('counts a payment issue against the buyer, the address and the card', async () => {
     const store = await aStoreSelling(world)
     const buyer = await aBuyer(world)
@@ -154,9 +171,14 @@ describe('fraud signals', () => {
 })
 
 describe('fraud signals on Redis', () => {
-  const kv = testKv('redis')
-  const signals = new FraudSignals(kv)
+  // Opened in beforeAll: a filtered run that skips these tests opens no connection to close.
+  let kv: KeyValueStore
+  let signals: FraudSignals
   const now = new Date('2026-03-02T10:00:00Z')
+  beforeAll(() => {
+    kv = testKv('redis')
+    signals = new FraudSignals(kv)
+  })
   afterAll(() => kv.close())
 
   it('keeps every user of concurrent checkouts from one address', async () => {

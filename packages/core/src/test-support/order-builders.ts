@@ -209,10 +209,13 @@ export async function aStrayCharge(
 /**
  * Pays on the sandbox's hosted checkout page over HTTP, as a buyer's browser would: loads
  * `authorizationUrl` and submits its form with the "Pay" button. Returns the final response.
+ * `cardSignature` names one physical card shared across buyers (the sandbox otherwise gives
+ * each buyer email its own).
  */
 export async function payOnCheckoutPage(
   authorizationUrl: string,
   action: 'success' | 'decline' | 'abandon' = 'success',
+  cardSignature?: string,
 ): Promise<Response> {
   const page = await fetch(authorizationUrl)
   const html = await page.text()
@@ -222,7 +225,11 @@ export async function payOnCheckoutPage(
   return fetch(new URL(form.replaceAll('&amp;', '&'), authorizationUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ card, action }).toString(),
+    body: new URLSearchParams({
+      card,
+      action,
+      ...(cardSignature ? { signature: cardSignature } : {}),
+    }).toString(),
     redirect: 'manual',
   })
 }
