@@ -62,8 +62,10 @@ describe('tests that talk HTTP to the API', () => {
     const sample = [
       "import { request } from 'node:http'",
       "import request2 from 'supertest'",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: test source, not a template
       'await fetch(`${server.url}/api/v1/me`)',
       'await http.api.fetch(new Request(url))',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: test source, not a template
       'await fetch(`${pw.sandbox.url}/transfer`)',
     ].join('\n')
     expect(uncheckedHttp(sample)).toEqual([
