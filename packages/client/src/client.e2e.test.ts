@@ -9,6 +9,7 @@ import {
   payOnCheckoutPage,
 } from '@kloset/core/testing'
 import { createApi, type RunningServer, startServer } from '@kloset/server'
+import { checkedFetch } from '../../server/src/test-support/checked-fetch.js'
 import { ContractChecker } from '../../server/src/test-support/contract.js'
 import { createKlosetClient, type KlosetClient } from './index.js'
 
@@ -169,7 +170,7 @@ describe('the typed client', () => {
     const checkedIn = JSON.parse(
       await readFile(new URL('./generated/openapi.json', import.meta.url), 'utf8'),
     )
-    const served = await (await fetch(`${server.url}/api/v1/openapi.json`)).json()
+    const served = await (await checkedFetch(`${server.url}/api/v1/openapi.json`)).json()
     // The server URL is the deployment's; everything else must match (`npm run client`).
     expect({ ...checkedIn, servers: [] }).toEqual({ ...served, servers: [], info: checkedIn.info })
   })

@@ -12,6 +12,7 @@ import { openApiDocumentBody } from './contract/responses.js'
 import { apiDocsRoutes } from './http/api-docs.js'
 import { createCors } from './http/cors.js'
 import { buildOpenApi } from './http/openapi.js'
+import { inputOf } from './http/parse.js'
 import { abuseSignalOf, withRateLimit } from './http/rate-limits.js'
 import { appErrorResponse, errorBody, json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
@@ -158,7 +159,8 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
     const page = pages?.match(request.method, url.pathname)
     if (page && page !== 'method_not_allowed') {
       const ctx = makeCtx({ kind: 'anonymous' }, core.clock.now(), requestId, info.ip)
-      return page.route.handler(request, { core, ctx, params: page.params, url })
+      const input = { body: undefined, query: undefined }
+      return page.route.handler(request, { core, ctx, params: page.params, url, input })
     }
     const found = router.match(request.method, url.pathname)
     if (found === 'method_not_allowed') {
@@ -203,8 +205,15 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
       ...(info.ip ? { ip: info.ip } : {}),
       ...(seen.userId ? { userId: seen.userId } : {}),
     }
-    return withRateLimit(core, route, client, requestId, () =>
-      route.handler(request, { core, ctx, params, url, ...(principal ? { principal } : {}) }),
+    return withRateLimit(core, route, client, requestId, async () =>
+      route.handler(request, {
+        core,
+        ctx,
+        params,
+        url,
+        input: await inputOf(route, request, url),
+        ...(principal ? { principal } : {}),
+      }),
     )
   }
 

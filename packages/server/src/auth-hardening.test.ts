@@ -10,6 +10,7 @@ import {
 } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from './server.js'
+import { checkedFetch } from './test-support/checked-fetch.js'
 
 let world: TestWorld
 let server: RunningServer
@@ -47,7 +48,8 @@ async function claimsFor(role: 'buyer' | 'seller' = 'buyer') {
 }
 
 const meStatus = async (token: string) =>
-  (await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status
+  (await checkedFetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }))
+    .status
 
 /** Resolves with the HTTP status of a refused upgrade, or 101 when the socket opened. */
 function upgradeStatus(token: string): Promise<number> {
@@ -103,7 +105,7 @@ describe('access tokens signed with our key', () => {
 
 /** Posts JSON to the real server as a client at `ip` (the host trusts X-Forwarded-For from loopback). */
 async function post(path: string, body: unknown, ip: string) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await checkedFetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
     body: JSON.stringify(body),

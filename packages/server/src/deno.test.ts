@@ -13,6 +13,7 @@ import {
   type TestWorld,
   testMongoUri,
 } from '@kloset/core/testing'
+import { checkedFetch } from './test-support/checked-fetch.js'
 
 /**
  * The edge claim, proved with real Deno: `test/deno/serve.ts` serves the same `createApi(core)`
@@ -122,7 +123,7 @@ async function call<T>(path: string, init: { body?: unknown; token?: string } = 
   const headers: Record<string, string> = {}
   if (init.body !== undefined) headers['content-type'] = 'application/json'
   if (init.token) headers.authorization = `Bearer ${init.token}`
-  const response = await fetch(`${server!.url}${path}`, {
+  const response = await checkedFetch(`${server!.url}${path}`, {
     method: init.body === undefined ? 'GET' : 'POST',
     headers,
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),

@@ -9,6 +9,7 @@ import {
 } from '@kloset/core/testing'
 import { type RunningServer, startServer } from './server.js'
 import { createTestApi, type TestApi } from './test-support/api-harness.js'
+import { checkedFetch } from './test-support/checked-fetch.js'
 import { connect } from './test-support/ws-client.js'
 
 let world: TestWorld
@@ -129,7 +130,7 @@ describe('TRUST_PROXY and blocks on the real server', () => {
   afterAll(() => server?.close(0))
 
   const fromProxy = (forwarded: string) =>
-    fetch(`${server.url}/api/v1/products`, { headers: { 'x-forwarded-for': forwarded } })
+    checkedFetch(`${server.url}/api/v1/products`, { headers: { 'x-forwarded-for': forwarded } })
 
   it('believes X-Forwarded-For from a trusted hop, and blocks by the address it names', async () => {
     await world.core.ipBlocks.block(adminCliCtx(world.clock.now()), {

@@ -196,35 +196,65 @@ async function cloudinary(core: Core): Promise<DoctorCheck> {
     }
   }
   const base = settings.uploadPrefix ?? 'https://api.cloudinary.com'
+  const cloud = settings.cloudName
+  let response: Response
   try {
-    const response = await within(
-      fetch(`${base}/v1_1/${settings.cloudName}/usage`, {
+    // The Admin API's usage call: read-only, and it proves key, secret and cloud name together.
+    response = await within(
+      fetch(`${base}/v1_1/${encodeURIComponent(cloud)}/usage`, {
         headers: {
           authorization: `Basic ${Buffer.from(`${settings.apiKey}:${settings.apiSecret}`).toString('base64')}`,
         },
       }),
       'Cloudinary',
     )
-    if (response.ok)
-      return {
-        name: 'cloudinary',
-        status: 'ok',
-        detail: `cloud ${settings.cloudName}, credentials accepted`,
-      }
-    return {
-      name: 'cloudinary',
-      status: 'fail',
-      detail: `Cloudinary answered ${response.status} for cloud ${settings.cloudName}`,
-      fix: 'copy the API environment variable again into CLOUDINARY_URL',
-    }
   } catch (error) {
     return {
       name: 'cloudinary',
       status: 'fail',
-      detail: message(error),
-      fix: 'check outbound https from this machine',
+      detail: `cannot reach ${base}: ${causeOf(error)}`,
+      fix: `check outbound https from this machine to ${new URL(base).host} (and upload_prefix in CLOUDINARY_URL, if set)`,
     }
   }
+  const body = (await response.json().catch(() => undefined)) as CloudinaryUsage | undefined
+  if (response.ok) {
+    const credits = body?.credits?.used_percent
+    const plan = body?.plan ? `, plan ${body.plan}` : ''
+    const used = typeof credits === 'number' ? `, ${credits}% of the credits used` : ''
+    return {
+      name: 'cloudinary',
+      status: typeof credits === 'number' && credits >= 90 ? 'warn' : 'ok',
+      detail: `cloud ${cloud}, credentials accepted${plan}${used}`,
+      ...(typeof credits === 'number' && credits >= 90
+        ? { fix: 'raise the Cloudinary plan before uploads are refused' }
+        : {}),
+    }
+  }
+  const said = body?.error?.message ? `: ${body.error.message}` : ''
+  return {
+    name: 'cloudinary',
+    status: 'fail',
+    detail: `Cloudinary answered ${response.status} for cloud ${cloud}${said}`,
+    fix:
+      response.status === 401 || response.status === 403
+        ? 'copy the API environment variable (cloudinary://<api_key>:<api_secret>@<cloud_name>) from the Cloudinary console again into CLOUDINARY_URL'
+        : response.status === 420 || response.status === 429
+          ? 'the Admin API rate limit is spent for this hour: run kloset doctor again later'
+          : 'Cloudinary is not answering normally: see status.cloudinary.com, then run kloset doctor again',
+  }
+}
+
+/** What Cloudinary's Admin API `usage` answers (the fields doctor reads). */
+interface CloudinaryUsage {
+  plan?: string
+  credits?: { used_percent?: number }
+  error?: { message?: string }
+}
+
+/** fetch hides why a connection failed in `cause` ("fetch failed" alone says nothing). */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause
+  return cause?.code ?? cause?.message ?? message(error)
 }
 
 function clock(core: Core, paystackDate?: Date): DoctorCheck {

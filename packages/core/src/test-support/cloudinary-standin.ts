@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import sharp from 'sharp'
 
 /**
- * A local stand-in for Cloudinary's Upload API (upload and destroy), speaking the real protocol:
+ * A local stand-in for Cloudinary's Upload API (upload and destroy) and the Admin API's `ping`
+ * and `usage` (HTTP Basic api_key:api_secret), speaking the real protocol:
  * signed multipart requests checked exactly as Cloudinary checks them, Cloudinary's response and
  * error shapes. Point the SDK at it with `upload_prefix` (see `CloudinaryImageStore`).
  */
@@ -225,6 +226,32 @@ export async function startCloudinaryStandin(
     return { result: assets.delete(publicId) ? 'ok' : 'not found' }
   }
 
+  /** Why the Admin API refuses these Basic credentials, or nothing when it accepts them. */
+  function adminRefusal(header: string | undefined, cloud: string | undefined): string | undefined {
+    const basic = /^Basic (.+)$/i.exec(header ?? '')
+    if (!basic) return 'Must supply api_key'
+    const decoded = Buffer.from(basic[1] ?? '', 'base64').toString()
+    const colon = decoded.indexOf(':')
+    const key = colon < 0 ? decoded : decoded.slice(0, colon)
+    const secret = colon < 0 ? '' : decoded.slice(colon + 1)
+    if (key !== apiKey) return `Unknown API key ${key}`
+    if (!sameHex(secret, apiSecret)) return 'api_secret mismatch'
+    if (cloud !== cloudName) return `Invalid cloud_name ${cloud}`
+    return undefined
+  }
+
+  function adminAnswer(action: string): Record<string, unknown> {
+    if (action === 'ping') return { status: 'ok' }
+    return {
+      plan: 'Free',
+      last_updated: now().toISOString().slice(0, 10),
+      credits: { usage: 1.25, limit: 25, used_percent: 5 },
+      resources: assets.size,
+      derived_resources: 0,
+      requests: calls.length,
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://standin').pathname
     const send = (status: number, body: unknown) => {
@@ -245,6 +272,16 @@ export async function startCloudinaryStandin(
           error: { message: error instanceof Error ? error.message : 'Server error' },
         })
       }
+      calls.push({ action, status })
+      return
+    }
+    // The Admin API's ping and usage, as `kloset doctor` calls them: HTTP Basic api_key:api_secret.
+    const admin = /^\/v1_1\/([^/]+)\/(ping|usage)$/.exec(path)
+    if (request.method === 'GET' && admin) {
+      const [, cloud, action = 'ping'] = admin
+      const refusal = adminRefusal(request.headers.authorization, cloud)
+      const status = refusal ? 401 : 200
+      send(status, refusal ? { error: { message: refusal } } : adminAnswer(action))
       calls.push({ action, status })
       return
     }

@@ -29,6 +29,26 @@ describe('the API contract', () => {
     expect(missing).toEqual([])
   })
 
+  it('lists the errors the edge answers on every operation, whatever the route row says', () => {
+    const statuses = (path: string, method: string) =>
+      Object.keys(document.paths[path][method].responses)
+    // Signed-in and role-gated, with a body: every edge error.
+    expect(statuses('/api/v1/admin/stores/{id}/approve', 'post')).toEqual(
+      expect.arrayContaining(['400', '401', '403', '413', '415', '429', '503']),
+    )
+    // Public and bodiless: a bad token sent anyway is still a 401; no body, no 413 or 415.
+    const catalog = statuses('/api/v1/products', 'get')
+    expect(catalog).toEqual(expect.arrayContaining(['400', '401', '403', '503']))
+    expect(catalog).not.toContain('413')
+  })
+
+  it('refuses an edge error status the operation does not declare', async () => {
+    const checker = await ContractChecker.of(documentOnly as never)
+    const envelope = { error: { code: 'payload_too_large', message: 'Too large', requestId: 'r1' } }
+    expect(() => checker.check('GET', '/api/v1/products', 413, envelope)).toThrow(/not declared/)
+    expect(() => checker.check('GET', '/api/v1/products', 418, { ...envelope })).not.toThrow()
+  })
+
   it('describes every error answer with the one error envelope', () => {
     for (const [path, operations] of Object.entries(document.paths as Json)) {
       for (const [method, op] of Object.entries(operations as Json)) {

@@ -21,6 +21,8 @@ import {
   testRedisUrl,
 } from '@kloset/core/testing'
 import { type SandboxHandle, startSandbox } from '@kloset/paystack-sandbox'
+import { checkedFetch } from '../test-support/checked-fetch.js'
+import { ContractViolation } from '../test-support/contract.js'
 import { parseDockerfile, type Replayed, replayStage } from '../test-support/dockerfile-replay.js'
 
 /**
@@ -213,7 +215,7 @@ describe('the image in production mode', () => {
         expect([args.join(' '), run.status, run.output]).toEqual([args.join(' '), 0, run.output])
       }
       const call = async <T>(method: string, path: string, body?: unknown, token?: string) => {
-        const response = await fetch(`${origin}${path}`, {
+        const response = await checkedFetch(`${origin}${path}`, {
           method,
           headers: {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -322,9 +324,13 @@ describe('the image in production mode', () => {
 
 async function waitForReady(origin: string, output: () => string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const ready = await fetch(`${origin}/readyz`).then(
+    const ready = await checkedFetch(`${origin}/readyz`).then(
       (r) => r.status === 200,
-      () => false,
+      (error) => {
+        // Not up yet is worth another look; an answer that breaks the document is not.
+        if (error instanceof ContractViolation) throw error
+        return false
+      },
     )
     // Ready, and past the start banner (printed once the relay and scheduler run).
     if (ready && output().includes('KlosetStore is running')) return

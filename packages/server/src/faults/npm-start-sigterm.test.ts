@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { freePort } from '@kloset/embedded-db'
+import { checkedFetch } from '../test-support/checked-fetch.js'
 
 /**
  * `npm start` as a container runtime runs it: PID 1 gets SIGTERM and everything it started (the
@@ -64,7 +65,7 @@ describe('npm start', () => {
       if (Date.now() > deadline || npm.exitCode !== null) throw new Error(`no start:\n${output}`)
       await new Promise((done) => setTimeout(done, 200))
     }
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    const health = await checkedFetch(`http://127.0.0.1:${port}/healthz`)
     expect(health.status).toBe(200)
     const engine = JSON.parse(await readFile(join(dataDir, 'engine', 'engine.json'), 'utf8'))
     const server = childrenOf(npm.pid!)
@@ -76,6 +77,6 @@ describe('npm start', () => {
     expect(code).toBe(0)
     expect(alive(server[0]!)).toBe(false)
     expect(alive(engine.pid)).toBe(false)
-    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+    await expect(checkedFetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
   })
 })

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestWorld, type TestWorld } from '@kloset/core/testing'
-import request from 'supertest'
 import { createApi } from '../api.js'
+import { checkedRequest } from '../test-support/checked-supertest.js'
 import { createHttpApp } from './express.js'
 
 let world: TestWorld
-let app: ReturnType<typeof createHttpApp>
+let request: Awaited<ReturnType<typeof checkedRequest>>
 beforeAll(async () => {
   world = await createTestWorld()
-  app = createHttpApp(createApi(world.core), { maxBodyBytes: 64 * 1024 })
+  const api = createApi(world.core)
+  request = await checkedRequest(createHttpApp(api, { maxBodyBytes: 64 * 1024 }), api)
 })
 afterAll(() => world.close())
 
 describe('the Express host', () => {
   it('serves the API through the fetch bridge with security headers and no x-powered-by', async () => {
-    const res = await request(app).get('/healthz').expect(200)
+    const res = await request.get('/healthz').expect(200)
     expect(res.body).toEqual({ status: 'ok' })
     expect(res.headers['x-powered-by']).toBeUndefined()
     expect(res.headers['x-content-type-options']).toBe('nosniff')
@@ -23,12 +24,12 @@ describe('the Express host', () => {
   })
 
   it('reports readiness with the engine', async () => {
-    const res = await request(app).get('/readyz').expect(200)
+    const res = await request.get('/readyz').expect(200)
     expect(res.body).toMatchObject({ status: 'ready', checks: { database: { ok: true } } })
   })
 
   it('refuses a body over the limit with 413 before reading it', async () => {
-    const res = await request(app)
+    const res = await request
       .post('/api/v1/auth/login')
       .set('content-type', 'application/json')
       .send(JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(100 * 1024) }))
@@ -39,7 +40,7 @@ describe('the Express host', () => {
   it('passes the client address to the API for rate limits', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 7; i++) {
-      const res = await request(app)
+      const res = await request
         .post('/api/v1/auth/login')
         .send({ email: 'nobody-at-all@example.test', password: 'wrong password here' })
       statuses.push(res.status)
@@ -48,7 +49,7 @@ describe('the Express host', () => {
   })
 
   it('serves the OpenAPI document covering every route', async () => {
-    const res = await request(app).get('/api/v1/openapi.json').expect(200)
+    const res = await request.get('/api/v1/openapi.json').expect(200)
     expect(res.body.openapi).toBe('3.1.0')
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/auth/login', '/api/v1/admin/users/{id}']),

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestWorld, type TestWorld } from '@kloset/core/testing'
-import request from 'supertest'
 import { createApi } from '../api.js'
 import { createHttpApp } from '../host/express.js'
+import { checkedRequest } from '../test-support/checked-supertest.js'
 
 let world: TestWorld
-let app: ReturnType<typeof createHttpApp>
+let request: Awaited<ReturnType<typeof checkedRequest>>
 beforeAll(async () => {
   world = await createTestWorld()
-  app = createHttpApp(createApi(world.core))
+  const api = createApi(world.core)
+  request = await checkedRequest(createHttpApp(api), api)
 })
 afterAll(() => world.close())
 
 describe('the API reference page at /api/v1/docs', () => {
   it('serves a page whose scripts all come from this server, under a self-only script policy', async () => {
-    const res = await request(app).get('/api/v1/docs').expect(200)
+    const res = await request.get('/api/v1/docs').expect(200)
     expect(res.headers['content-type']).toMatch(/^text\/html/)
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/)
     const scripts = [...res.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)]
@@ -27,23 +28,23 @@ describe('the API reference page at /api/v1/docs', () => {
   })
 
   it('serves Swagger UI from node_modules and points it at the OpenAPI document', async () => {
-    const bundle = await request(app).get('/api/v1/docs/swagger-ui-bundle.js').expect(200)
+    const bundle = await request.get('/api/v1/docs/swagger-ui-bundle.js').expect(200)
     expect(bundle.headers['content-type']).toMatch(/^text\/javascript/)
     expect(Number(bundle.headers['content-length'])).toBeGreaterThan(1_000_000)
-    const css = await request(app).get('/api/v1/docs/swagger-ui.css').expect(200)
+    const css = await request.get('/api/v1/docs/swagger-ui.css').expect(200)
     expect(css.headers['content-type']).toMatch(/^text\/css/)
-    const init = await request(app).get('/api/v1/docs/init.js').expect(200)
+    const init = await request.get('/api/v1/docs/init.js').expect(200)
     expect(init.text).toContain("url: '/api/v1/openapi.json'")
   })
 
   it('answers 404 in the error envelope for any other file', async () => {
-    const res = await request(app).get('/api/v1/docs/package.json').expect(404)
+    const res = await request.get('/api/v1/docs/package.json').expect(404)
     expect(res.body.error).toMatchObject({ code: 'not_found' })
-    await request(app).get('/api/v1/docs/..%2Fpackage.json').expect(404)
+    await request.get('/api/v1/docs/..%2Fpackage.json').expect(404)
   })
 
   it('stays out of the OpenAPI document', async () => {
-    const res = await request(app).get('/api/v1/openapi.json').expect(200)
+    const res = await request.get('/api/v1/openapi.json').expect(200)
     expect(Object.keys(res.body.paths).filter((p) => p.startsWith('/api/v1/docs'))).toEqual([])
   })
 })

@@ -138,6 +138,35 @@ const uploadBody = (upload: NonNullable<RouteDef['upload']>): JsonSchema => ({
 })
 
 /**
+ * The errors the edge itself answers for a route (api.ts, before and around its handler), so
+ * the document lists them even where the route's own row does not. The contract checker
+ * (test-support/contract.ts) refuses any of these statuses a route has not declared.
+ */
+export function edgeResponses(r: RouteDef): Record<number, string> {
+  const body = r.body !== undefined || r.upload !== undefined
+  const bodyErrors: Record<number, string> = body
+    ? { 413: 'The body is over its size limit', 415: 'The body has the wrong type' }
+    : {}
+  return {
+    400: 'Invalid input (error.details names the fields), or an unknown query parameter',
+    // A token that is sent is checked even on a public route: a stale one is refused.
+    401:
+      r.auth === 'public'
+        ? 'A bearer token was sent and is invalid or expired (this route needs none)'
+        : 'Authentication required: no token, or an invalid, expired or revoked one',
+    403:
+      r.auth === 'public' || r.auth === 'user'
+        ? 'The address is blocked by an administrator (ip_blocked)'
+        : `Only for ${r.auth.join(', ')}; or the address is blocked (ip_blocked)`,
+    ...bodyErrors,
+    503: 'The database or Redis is unavailable for the moment (Retry-After)',
+  }
+}
+
+/** The statuses `edgeResponses` may name: an answer with one of them must be declared. */
+export const EDGE_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 413, 415, 429, 503])
+
+/**
  * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
  * validate requests, so the two cannot drift apart.
  */
@@ -191,6 +220,9 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
                 },
               }
             : { description }
+    }
+    for (const [status, description] of Object.entries(edgeResponses(r))) {
+      responses[status] ??= { description, content: errorContent }
     }
     responses.default = {
       description: 'Any other error, in the one error envelope (docs/api.md, "Errors")',

@@ -70,3 +70,19 @@ export async function readBytes(request: Request, max: number): Promise<Uint8Arr
 export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {
   return validate(schema, Object.fromEntries(url.searchParams))
 }
+
+/**
+ * The one gate for a route's input: its row's `body` and `query` schemas, applied by the router
+ * before the handler runs (after authentication and the rate limit, as before).
+ * @throws ValidationError, TooLargeError as `parseBody` and `parseQuery` do.
+ */
+export async function inputOf(
+  route: { body?: z.ZodType; query?: z.ZodType },
+  request: Request,
+  url: URL,
+): Promise<{ body: unknown; query: unknown }> {
+  return {
+    body: route.body ? await parseBody(request, route.body) : undefined,
+    query: route.query ? parseQuery(url, route.query) : undefined,
+  }
+}

@@ -12,6 +12,7 @@ import {
 import type { Browser, Page } from 'playwright-core'
 import { type RunningServer, startServer } from '../server.js'
 import { launchChromium } from '../test-support/browser.js'
+import { checkedFetch } from '../test-support/checked-fetch.js'
 
 /**
  * The pages the server's links land on, in a real headless Chromium: the links come from the
@@ -46,7 +47,7 @@ async function newPage(): Promise<Page> {
 }
 
 async function api(path: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(`${origin}${path}`, {
+  return checkedFetch(`${origin}${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -149,7 +150,7 @@ describe('the pages links land on, in Chromium', () => {
       token,
     )
     expect(added.status).toBe(200)
-    const checkout = await fetch(`${origin}/api/v1/checkout`, {
+    const checkout = await checkedFetch(`${origin}/api/v1/checkout`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -1,6 +1,5 @@
 import { listAuditQuery } from '@kloset/core'
 import { auditPage } from '../contract/responses.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -14,7 +13,6 @@ export const adminAuditRoutes = [
     query: listAuditQuery,
     response: auditPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.audit.list(ctx, parseQuery(url, listAuditQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.audit.list(ctx, input.query)),
   }),
 ]

@@ -23,7 +23,6 @@ import {
   ruleSetsBody,
   ruleSetTestBody,
 } from '../contract/fraud.schemas.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -41,8 +40,8 @@ export const adminFraudRoutes = [
     query: listFraudCasesQuery,
     response: fraudCasesPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.fraud.listCases(ctx, parseQuery(url, listFraudCasesQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.fraud.listCases(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -69,9 +68,9 @@ export const adminFraudRoutes = [
       404: 'No such case',
       409: 'Already cleared or confirmed',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        case: await core.fraud.clearCase(ctx, params.id!, await parseBody(req, clearFraudCaseBody)),
+        case: await core.fraud.clearCase(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -89,13 +88,9 @@ export const adminFraudRoutes = [
       404: 'No such case',
       409: 'Already cleared or confirmed',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        case: await core.fraud.confirmCase(
-          ctx,
-          params.id!,
-          await parseBody(req, confirmFraudCaseBody),
-        ),
+        case: await core.fraud.confirmCase(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -107,8 +102,8 @@ export const adminFraudRoutes = [
     query: listFraudDecisionsQuery,
     response: fraudDecisionsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.fraud.listDecisions(ctx, parseQuery(url, listFraudDecisionsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.fraud.listDecisions(ctx, input.query)),
   }),
   route({
     method: 'POST',
@@ -119,8 +114,8 @@ export const adminFraudRoutes = [
     body: snoozeRuleBody,
     response: fraudSnoozeBody,
     responses: { 201: '{ snooze }', 400: 'Unknown rule, a date in the past, or no reason' },
-    handler: async (req, { core, ctx }) =>
-      json({ snooze: await core.fraud.snooze(ctx, await parseBody(req, snoozeRuleBody)) }, 201),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ snooze: await core.fraud.snooze(ctx, input.body) }, 201),
   }),
   route({
     method: 'GET',
@@ -141,8 +136,8 @@ export const adminFraudRoutes = [
     body: testRuleSetBody,
     response: ruleSetTestBody,
     responses: { 200: '{ report }', 404: 'No such rule set version' },
-    handler: async (req, { core, ctx }) =>
-      json({ report: await core.fraud.testRuleSet(ctx, await parseBody(req, testRuleSetBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ report: await core.fraud.testRuleSet(ctx, input.body) }),
   }),
   route({
     method: 'POST',
@@ -153,9 +148,9 @@ export const adminFraudRoutes = [
     body: publishRuleSetBody,
     response: ruleSetBody,
     responses: { 200: '{ ruleSet }', 404: 'No such rule set version' },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json({
-        ruleSet: await core.fraud.publishRuleSet(ctx, await parseBody(req, publishRuleSetBody)),
+        ruleSet: await core.fraud.publishRuleSet(ctx, input.body),
       }),
   }),
   route({
@@ -177,8 +172,8 @@ export const adminFraudRoutes = [
     body: trainRiskModelBody,
     response: riskModelResultBody,
     responses: { 201: '{ model, evaluation }', 400: 'Invalid options' },
-    handler: async (req, { core, ctx }) =>
-      json(await core.fraud.trainModel(ctx, await parseBody(req, trainRiskModelBody)), 201),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.fraud.trainModel(ctx, input.body), 201),
   }),
   route({
     method: 'POST',
@@ -189,12 +184,9 @@ export const adminFraudRoutes = [
     body: evaluateRiskModelBody,
     response: riskEvaluationBody,
     responses: { 200: '{ evaluation }', 404: 'No such model' },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json({
-        evaluation: await core.fraud.evaluateModel(
-          ctx,
-          await parseBody(req, evaluateRiskModelBody),
-        ),
+        evaluation: await core.fraud.evaluateModel(ctx, input.body),
       }),
   }),
   route({
@@ -210,7 +202,7 @@ export const adminFraudRoutes = [
       404: 'No such model',
       409: 'It does not win (details: the evaluation), or it is already live',
     },
-    handler: async (req, { core, ctx }) =>
-      json(await core.fraud.promoteModel(ctx, await parseBody(req, promoteRiskModelBody))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.fraud.promoteModel(ctx, input.body)),
   }),
 ]

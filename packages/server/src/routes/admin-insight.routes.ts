@@ -1,6 +1,5 @@
 import { dashboardQuery, revenueReportCsv, revenueReportQuery } from '@kloset/core'
 import { dashboard, revenueReport, revenueReportCsvText } from '../contract/ops.schemas.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -17,8 +16,8 @@ export const adminInsightRoutes = [
     query: dashboardQuery,
     response: dashboard,
     responses: { 200: 'Dashboard', 400: 'Invalid period', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.insight.dashboard(ctx, parseQuery(url, dashboardQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.insight.dashboard(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -35,8 +34,8 @@ export const adminInsightRoutes = [
       400: 'Invalid period or too many buckets',
       403: 'Not an administrator',
     },
-    handler: async (req, { core, ctx, url }) => {
-      const report = await core.insight.revenueReport(ctx, parseQuery(url, revenueReportQuery))
+    handler: async (req, { core, ctx, input }) => {
+      const report = await core.insight.revenueReport(ctx, input.query)
       if (!(req.headers.get('accept') ?? '').includes('text/csv')) return json(report)
       return new Response(revenueReportCsv(report), {
         headers: {

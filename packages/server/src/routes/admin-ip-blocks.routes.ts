@@ -1,6 +1,5 @@
 import { blockIpBody } from '@kloset/core'
 import { ipBlockBody, ipBlocksBody } from '../contract/ops.schemas.js'
-import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -31,8 +30,8 @@ export const adminIpBlockRoutes = [
       403: 'Not an administrator',
       409: 'ip_already_blocked',
     },
-    handler: async (req, { core, ctx }) =>
-      json({ block: await core.ipBlocks.block(ctx, await parseBody(req, blockIpBody)) }, 201),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ block: await core.ipBlocks.block(ctx, input.body) }, 201),
   }),
   route({
     method: 'DELETE',

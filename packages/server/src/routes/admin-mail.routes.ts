@@ -1,6 +1,5 @@
 import { listOutboxQuery } from '@kloset/core'
 import { outboxMailBody, outboxPage } from '../contract/ops.schemas.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -16,8 +15,8 @@ export const adminMailRoutes = [
     query: listOutboxQuery,
     response: outboxPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.mailOutbox.list(ctx, parseQuery(url, listOutboxQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.mailOutbox.list(ctx, input.query)),
   }),
   route({
     method: 'POST',

@@ -11,7 +11,6 @@ import {
   refundResult,
   trackingBody,
 } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
 import { postTrackingCheckpoint } from './seller-orders.routes.js'
@@ -29,8 +28,7 @@ export const adminOrderRoutes = [
     query: adminOrdersQuery,
     response: adminOrdersPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.orders.list(ctx, parseQuery(url, adminOrdersQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.orders.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -59,11 +57,11 @@ export const adminOrderRoutes = [
       409: 'Not paid, or more than is left to refund',
       422: 'Idempotency-Key reused with another body',
     },
-    handler: async (req, { core, ctx, params }) => {
+    handler: async (req, { core, ctx, params, input }) => {
       const result = await core.refunds.refund(
         ctx,
         params.id!,
-        await parseBody(req, refundOrderBody),
+        input.body,
         req.headers.get('idempotency-key'),
       )
       return idempotentJson(result)
@@ -79,8 +77,8 @@ export const adminOrderRoutes = [
     body: resolveDisputeBody,
     response: adminOrderBody,
     responses: { 200: '{ order }', 400: 'Invalid body', 404: 'No such order', 409: 'Not disputed' },
-    handler: async (req, { core, ctx, params }) => {
-      const body = await parseBody(req, resolveDisputeBody)
+    handler: async (_req, { core, ctx, params, input }) => {
+      const body = input.body
       const open = await core.disputes.openCaseOf(ctx, params.id!)
       // Orders disputed before dispute cases existed have no case: the order settles alone.
       if (!open) return json({ order: await core.orders.resolve(ctx, params.id!, body) })

@@ -1,6 +1,5 @@
 import { listPaymentEventsQuery } from '@kloset/core'
 import { paymentEventsPage } from '../contract/responses.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -17,7 +16,6 @@ export const adminPaymentRoutes = [
     query: listPaymentEventsQuery,
     response: paymentEventsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.payments.list(ctx, parseQuery(url, listPaymentEventsQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.payments.list(ctx, input.query)),
   }),
 ]

@@ -1,6 +1,5 @@
 import { listPayoutsQuery } from '@kloset/core'
 import { payoutBody, payoutsPage } from '../contract/responses.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -18,8 +17,7 @@ export const adminPayoutRoutes = [
     query: listPayoutsQuery,
     response: payoutsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.payouts.list(ctx, parseQuery(url, listPayoutsQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.payouts.list(ctx, input.query)),
   }),
   route({
     method: 'GET',

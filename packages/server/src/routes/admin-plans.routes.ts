@@ -10,7 +10,6 @@ import {
   subscriptionDetailBody,
   subscriptionsPage,
 } from '../contract/plans.schemas.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -28,8 +27,8 @@ export const adminPlanRoutes = [
     query: listPlansQuery,
     response: plansBody,
     responses: { 200: '{ plans: [Plan] }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json({ plans: await core.plans.list(ctx, parseQuery(url, listPlansQuery)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ plans: await core.plans.list(ctx, input.query) }),
   }),
   route({
     method: 'POST',
@@ -45,8 +44,8 @@ export const adminPlanRoutes = [
       409: 'A plan with that code exists',
       503: 'Paystack is unavailable',
     },
-    handler: async (req, { core, ctx }) =>
-      json({ plan: await core.plans.create(ctx, await parseBody(req, createPlanBody)) }, 201),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ plan: await core.plans.create(ctx, input.body) }, 201),
   }),
   route({
     method: 'PATCH',
@@ -62,9 +61,9 @@ export const adminPlanRoutes = [
       404: 'No such plan',
       409: 'Archived plan',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        plan: await core.plans.update(ctx, params.code!, await parseBody(req, updatePlanBody)),
+        plan: await core.plans.update(ctx, params.code!, input.body),
       }),
   }),
   route({
@@ -87,8 +86,8 @@ export const adminPlanRoutes = [
     query: listSubscriptionsQuery,
     response: subscriptionsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.subscriptions.list(ctx, parseQuery(url, listSubscriptionsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.subscriptions.list(ctx, input.query)),
   }),
   route({
     method: 'GET',

@@ -1,6 +1,5 @@
 import { listProductsQuery, optionalReasonBody, reasonBody } from '@kloset/core'
 import { productBody, productDetailBody, productsPage } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -18,8 +17,7 @@ export const adminProductRoutes = [
     query: listProductsQuery,
     response: productsPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.products.list(ctx, parseQuery(url, listProductsQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.products.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -41,13 +39,9 @@ export const adminProductRoutes = [
     body: optionalReasonBody,
     response: productBody,
     responses: { 200: 'The approved product', 404: 'No such product', 409: 'Not pending review' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.approve(
-          ctx,
-          params.id!,
-          await parseBody(req, optionalReasonBody),
-        ),
+        product: await core.products.approve(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -64,9 +58,9 @@ export const adminProductRoutes = [
       404: 'No such product',
       409: 'Not pending review',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.reject(ctx, params.id!, await parseBody(req, reasonBody)),
+        product: await core.products.reject(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -82,13 +76,9 @@ export const adminProductRoutes = [
       404: 'No such product',
       409: 'No revision pending (no_pending_revision)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.approveRevision(
-          ctx,
-          params.id!,
-          await parseBody(req, optionalReasonBody),
-        ),
+        product: await core.products.approveRevision(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -105,13 +95,9 @@ export const adminProductRoutes = [
       404: 'No such product',
       409: 'No revision pending (no_pending_revision)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.rejectRevision(
-          ctx,
-          params.id!,
-          await parseBody(req, reasonBody),
-        ),
+        product: await core.products.rejectRevision(ctx, params.id!, input.body),
       }),
   }),
 ]

@@ -1,6 +1,5 @@
 import { listStoresQuery, storeDecisionBody, storeReasonBody } from '@kloset/core'
 import { storeBody, storesPage } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -17,8 +16,7 @@ export const adminStoreRoutes = [
     query: listStoresQuery,
     response: storesPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.stores.list(ctx, parseQuery(url, listStoresQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.stores.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -40,9 +38,9 @@ export const adminStoreRoutes = [
     body: storeDecisionBody,
     response: storeBody,
     responses: { 200: 'The approved store', 404: 'No such store', 409: 'Not pending' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        store: await core.stores.approve(ctx, params.id!, await parseBody(req, storeDecisionBody)),
+        store: await core.stores.approve(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -59,9 +57,9 @@ export const adminStoreRoutes = [
       404: 'No such store',
       409: 'Not pending',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        store: await core.stores.reject(ctx, params.id!, await parseBody(req, storeReasonBody)),
+        store: await core.stores.reject(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -78,9 +76,9 @@ export const adminStoreRoutes = [
       404: 'No such store',
       409: 'Not approved',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        store: await core.stores.suspend(ctx, params.id!, await parseBody(req, storeReasonBody)),
+        store: await core.stores.suspend(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -92,13 +90,9 @@ export const adminStoreRoutes = [
     body: storeDecisionBody,
     response: storeBody,
     responses: { 200: 'The approved store', 404: 'No such store', 409: 'Not suspended' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        store: await core.stores.reinstate(
-          ctx,
-          params.id!,
-          await parseBody(req, storeDecisionBody),
-        ),
+        store: await core.stores.reinstate(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -110,9 +104,9 @@ export const adminStoreRoutes = [
     body: storeDecisionBody,
     response: storeBody,
     responses: { 200: 'The closed store', 404: 'No such store', 409: 'Not approved or suspended' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        store: await core.stores.close(ctx, params.id!, await parseBody(req, storeDecisionBody)),
+        store: await core.stores.close(ctx, params.id!, input.body),
       }),
   }),
 ]

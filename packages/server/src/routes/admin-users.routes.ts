@@ -1,6 +1,5 @@
 import { listUsersQuery, optionalReasonBody, reasonBody } from '@kloset/core'
 import { userBody, usersPage } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -17,8 +16,7 @@ export const adminUserRoutes = [
     query: listUsersQuery,
     response: usersPage,
     responses: { 200: '{ items, nextCursor }', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.users.list(ctx, parseQuery(url, listUsersQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.users.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -40,8 +38,8 @@ export const adminUserRoutes = [
     body: reasonBody,
     response: userBody,
     responses: { 200: 'The suspended user', 409: 'Already suspended' },
-    handler: async (req, { core, ctx, params }) =>
-      json({ user: await core.users.suspend(ctx, params.id!, await parseBody(req, reasonBody)) }),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json({ user: await core.users.suspend(ctx, params.id!, input.body) }),
   }),
   route({
     method: 'POST',
@@ -52,9 +50,9 @@ export const adminUserRoutes = [
     body: optionalReasonBody,
     response: userBody,
     responses: { 200: 'The reinstated user', 409: 'Not suspended' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        user: await core.users.reinstate(ctx, params.id!, await parseBody(req, optionalReasonBody)),
+        user: await core.users.reinstate(ctx, params.id!, input.body),
       }),
   }),
 ]

@@ -8,7 +8,6 @@ import {
   verifyEmailBody,
 } from '@kloset/core'
 import { acceptedBody, session, signupAccepted, userBody } from '../contract/responses.js'
-import { parseBody } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -28,8 +27,8 @@ export const authRoutes = [
       400: 'Invalid input',
       429: 'Too many requests for this address',
     },
-    handler: async (req, { core, ctx }) =>
-      json(await core.accounts.signup(ctx, await parseBody(req, signupBody)), 202),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.accounts.signup(ctx, input.body), 202),
   }),
   route({
     method: 'POST',
@@ -40,8 +39,8 @@ export const authRoutes = [
     body: verifyEmailBody,
     response: userBody,
     responses: { 200: 'The verified user', 400: 'Invalid or expired token' },
-    handler: async (req, { core, ctx }) =>
-      json({ user: await core.accounts.verifyEmail(ctx, await parseBody(req, verifyEmailBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ user: await core.accounts.verifyEmail(ctx, input.body) }),
   }),
   route({
     method: 'POST',
@@ -52,8 +51,8 @@ export const authRoutes = [
     body: emailOnlyBody,
     response: acceptedBody,
     responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
-    handler: async (req, { core, ctx }) => {
-      await core.accounts.resendVerification(ctx, await parseBody(req, emailOnlyBody))
+    handler: async (_req, { core, ctx, input }) => {
+      await core.accounts.resendVerification(ctx, input.body)
       return json({ status: 'accepted' }, 202)
     },
   }),
@@ -71,8 +70,7 @@ export const authRoutes = [
       403: 'email_not_verified or account_suspended',
       429: 'Too many attempts',
     },
-    handler: async (req, { core, ctx }) =>
-      json(await core.accounts.login(ctx, await parseBody(req, loginBody))),
+    handler: async (_req, { core, ctx, input }) => json(await core.accounts.login(ctx, input.body)),
   }),
   route({
     method: 'POST',
@@ -83,8 +81,8 @@ export const authRoutes = [
     body: refreshBody,
     response: session,
     responses: { 200: 'A new token pair', 401: 'Invalid, spent or revoked refresh token' },
-    handler: async (req, { core, ctx }) =>
-      json(await core.accounts.refresh(ctx, await parseBody(req, refreshBody))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.accounts.refresh(ctx, input.body)),
   }),
   route({
     method: 'POST',
@@ -94,8 +92,8 @@ export const authRoutes = [
     summary: 'Revoke the refresh token family',
     body: refreshBody,
     responses: { 204: 'Signed out' },
-    handler: async (req, { core, ctx }) => {
-      await core.accounts.logout(ctx, await parseBody(req, refreshBody))
+    handler: async (_req, { core, ctx, input }) => {
+      await core.accounts.logout(ctx, input.body)
       return noContent()
     },
   }),
@@ -108,8 +106,8 @@ export const authRoutes = [
     body: emailOnlyBody,
     response: acceptedBody,
     responses: { 202: 'Accepted, always', 429: 'Too many requests for this address' },
-    handler: async (req, { core, ctx }) => {
-      await core.accounts.forgotPassword(ctx, await parseBody(req, emailOnlyBody))
+    handler: async (_req, { core, ctx, input }) => {
+      await core.accounts.forgotPassword(ctx, input.body)
       return json({ status: 'accepted' }, 202)
     },
   }),
@@ -121,8 +119,8 @@ export const authRoutes = [
     summary: 'Set a new password with the token from the link; signs out everywhere',
     body: resetPasswordBody,
     responses: { 204: 'Password changed', 400: 'Invalid or expired token, or a weak password' },
-    handler: async (req, { core, ctx }) => {
-      await core.accounts.resetPassword(ctx, await parseBody(req, resetPasswordBody))
+    handler: async (_req, { core, ctx, input }) => {
+      await core.accounts.resetPassword(ctx, input.body)
       return noContent()
     },
   }),
@@ -146,7 +144,7 @@ export const authRoutes = [
     body: updateMeBody,
     response: userBody,
     responses: { 200: 'The updated user', 400: 'Invalid input (unknown fields are refused)' },
-    handler: async (req, { core, ctx }) =>
-      json({ user: await core.accounts.updateMe(ctx, await parseBody(req, updateMeBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ user: await core.accounts.updateMe(ctx, input.body) }),
   }),
 ]

@@ -1,6 +1,5 @@
 import { addCartItemBody, updateCartItemBody } from '@kloset/core'
 import { cartBody } from '../contract/responses.js'
-import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -33,8 +32,8 @@ export const cartRoutes = [
       404: 'No such variant',
       409: 'Not available, not enough stock, or the cart is full',
     },
-    handler: async (req, { core, ctx }) =>
-      json({ cart: await core.cart.addItem(ctx, await parseBody(req, addCartItemBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ cart: await core.cart.addItem(ctx, input.body) }),
   }),
   route({
     method: 'PATCH',
@@ -45,9 +44,9 @@ export const cartRoutes = [
     body: updateCartItemBody,
     response: cartBody,
     responses: { 200: '{ cart }', 400: 'Invalid body', 404: 'No such line' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        cart: await core.cart.updateItem(ctx, params.id!, await parseBody(req, updateCartItemBody)),
+        cart: await core.cart.updateItem(ctx, params.id!, input.body),
       }),
   }),
   route({

@@ -1,6 +1,5 @@
 import { type CachedJson, catalogQuery, storeCatalogQuery } from '@kloset/core'
 import { catalogPage, catalogProductBody, categoriesBody } from '../contract/responses.js'
-import { parseQuery } from '../http/parse.js'
 import { jsonBytes } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -46,8 +45,8 @@ export const catalogRoutes = [
     query: catalogQuery,
     response: catalogPage,
     responses: listResponses,
-    handler: async (req, { core, ctx, url }) =>
-      cached(req, await core.catalog.listProducts(ctx, parseQuery(url, catalogQuery))),
+    handler: async (req, { core, ctx, input }) =>
+      cached(req, await core.catalog.listProducts(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -73,11 +72,8 @@ export const catalogRoutes = [
     query: storeCatalogQuery,
     response: catalogPage,
     responses: { ...listResponses, 404: 'No such store, or not open for business' },
-    handler: async (req, { core, ctx, params, url }) =>
-      cached(
-        req,
-        await core.catalog.listStoreProducts(ctx, params.slug!, parseQuery(url, storeCatalogQuery)),
-      ),
+    handler: async (req, { core, ctx, params, input }) =>
+      cached(req, await core.catalog.listStoreProducts(ctx, params.slug!, input.query)),
   }),
   route({
     method: 'GET',

@@ -8,7 +8,6 @@ import {
 } from '@kloset/core/testing'
 import { type RunningServer, startServer } from '../server.js'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
-import { ContractChecker } from '../test-support/contract.js'
 import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 
 let world: TestWorld
@@ -143,7 +142,7 @@ describe('chat over REST', () => {
       headers: { authorization: `Bearer ${token}` },
       body: form,
     })
-    const uploaded = await api.api.fetch(request)
+    const uploaded = await api.send(request)
     expect(uploaded.status).toBe(201)
     const { attachment } = (await uploaded.json()) as { attachment: { id: string; url: string } }
     const sent = await api.call('POST', `/api/v1/conversations/${id}/messages`, {
@@ -156,7 +155,7 @@ describe('chat over REST', () => {
     })
     const bad = new FormData()
     bad.append('image', new Blob(['<html></html>'], { type: 'image/jpeg' }), 'x.jpg')
-    const refused = await api.api.fetch(
+    const refused = await api.send(
       new Request(`http://localhost:8080/api/v1/conversations/${id}/attachments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
@@ -215,11 +214,10 @@ describe('chat over REST', () => {
     expect(notYours.status).toBe(403)
     const unblocked = await api.call('POST', `/api/v1/conversations/${id}/unblock`, { token })
     expect(unblocked).toMatchObject({ status: 200, body: { conversation: { blocked: false } } })
-    // A multipart upload does not go through api.call: check its answer against the document.
     const form = new FormData()
     form.append('image', new Blob([new Uint8Array(await aJpeg())], { type: 'image/jpeg' }), 'a.jpg')
     const path = `/api/v1/conversations/${id}/attachments`
-    const uploaded = await api.api.fetch(
+    const uploaded = await api.send(
       new Request(`http://localhost:8080${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
@@ -227,8 +225,6 @@ describe('chat over REST', () => {
       }),
     )
     expect(uploaded.status).toBe(201)
-    const checker = await ContractChecker.of(api.api)
-    checker.check('POST', path, uploaded.status, await uploaded.json())
     await api.call('POST', `/api/v1/conversations/${id}/report`, {
       token: sellerToken,
       body: { reason: 'keeps asking for my number' },

@@ -21,7 +21,6 @@ import {
   sendMessageResult,
 } from '../contract/chat.schemas.js'
 import { readMultipartFile } from '../http/multipart.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -47,11 +46,8 @@ export const chatRoutes = [
       404: 'No such live product, approved store or order of yours',
       429: '5 new conversations an hour (Retry-After)',
     },
-    handler: async (req, { core, ctx }) => {
-      const { conversation, created } = await core.chat.start(
-        ctx,
-        await parseBody(req, startConversationBody),
-      )
+    handler: async (_req, { core, ctx, input }) => {
+      const { conversation, created } = await core.chat.start(ctx, input.body)
       return json({ conversation }, created ? 201 : 200)
     },
   }),
@@ -65,8 +61,7 @@ export const chatRoutes = [
     query: listConversationsQuery,
     response: conversationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid cursor or limit' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.chat.list(ctx, parseQuery(url, listConversationsQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.chat.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -92,8 +87,8 @@ export const chatRoutes = [
       400: 'Invalid cursor, limit or since',
       404: notFound,
     },
-    handler: async (_req, { core, ctx, params, url }) =>
-      json(await core.chat.messages(ctx, params.id!, parseQuery(url, listMessagesQuery))),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json(await core.chat.messages(ctx, params.id!, input.query)),
   }),
   route({
     method: 'POST',
@@ -115,8 +110,8 @@ export const chatRoutes = [
       422: 'Refused: moving payment off the platform (message_blocked, details.reasons)',
       429: '20 messages a minute (Retry-After)',
     },
-    handler: async (req, { core, ctx, params }) => {
-      const result = await core.chat.send(ctx, params.id!, await parseBody(req, sendMessageBody))
+    handler: async (_req, { core, ctx, params, input }) => {
+      const result = await core.chat.send(ctx, params.id!, input.body)
       return json(result, result.replayed ? 200 : 201)
     },
   }),
@@ -156,9 +151,9 @@ export const chatRoutes = [
     body: markReadBody,
     response: conversationBody,
     responses: { 200: '{ conversation }', 400: 'seq missing or negative', 404: notFound },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        conversation: await core.chat.markRead(ctx, params.id!, await parseBody(req, markReadBody)),
+        conversation: await core.chat.markRead(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -170,8 +165,8 @@ export const chatRoutes = [
     body: reportConversationBody,
     response: reportedBody,
     responses: { 200: '{ reported: true }', 400: 'reason missing', 404: notFound },
-    handler: async (req, { core, ctx, params }) =>
-      json(await core.chat.report(ctx, params.id!, await parseBody(req, reportConversationBody))),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json(await core.chat.report(ctx, params.id!, input.body)),
   }),
   route({
     method: 'POST',
@@ -220,8 +215,8 @@ export const adminChatRoutes = [
     query: adminConversationsQuery,
     response: adminConversationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.chat.adminList(ctx, parseQuery(url, adminConversationsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.chat.adminList(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -237,8 +232,8 @@ export const adminChatRoutes = [
       403: 'Not an administrator',
       404: notReviewable,
     },
-    handler: async (_req, { core, ctx, params, url }) =>
-      json(await core.chat.adminShow(ctx, params.id!, parseQuery(url, listMessagesQuery))),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json(await core.chat.adminShow(ctx, params.id!, input.query)),
   }),
   route({
     method: 'POST',
@@ -255,13 +250,9 @@ export const adminChatRoutes = [
       404: notReviewable,
       409: 'Already resolved (already_resolved)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        conversation: await core.chat.adminResolve(
-          ctx,
-          params.id!,
-          await parseBody(req, resolveConversationBody),
-        ),
+        conversation: await core.chat.adminResolve(ctx, params.id!, input.body),
       }),
   }),
 ]

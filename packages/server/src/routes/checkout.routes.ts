@@ -1,7 +1,6 @@
 import { checkoutBody } from '@kloset/core'
 import { paymentStatusBody } from '../contract/payment-status.schemas.js'
 import { checkoutResult, checkoutStatus } from '../contract/responses.js'
-import { parseBody } from '../http/parse.js'
 import { idempotentJson, json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -27,10 +26,10 @@ export const checkoutRoutes = [
       422: 'Idempotency-Key reused with another body',
       503: 'Paystack unavailable (nothing was kept)',
     },
-    handler: async (req, { core, ctx }) => {
+    handler: async (req, { core, ctx, input }) => {
       const result = await core.checkout.checkout(
         ctx,
-        await parseBody(req, checkoutBody),
+        input.body,
         req.headers.get('idempotency-key'),
       )
       return idempotentJson(result)

@@ -38,7 +38,7 @@ async function anOpenCase() {
 async function uploadPhoto(path: string, token: string) {
   const form = new FormData()
   form.append('image', new Blob([new Uint8Array(await aJpeg())]), 'zip.jpg')
-  const response = await http.api.fetch(
+  const response = await http.send(
     new Request(`http://localhost:8080${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

@@ -1,6 +1,7 @@
 import {
   acceptDisputeBody,
   answerDisputeBody,
+  type DisputeNoteBody,
   disputeNoteBody,
   escalateDisputeBody,
   listDisputesQuery,
@@ -9,7 +10,6 @@ import {
 } from '@kloset/core'
 import { disputeBody, disputesPage } from '../contract/disputes.schemas.js'
 import { readMultipartFile } from '../http/multipart.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { type Handler, route } from '../http/route.js'
 
@@ -43,9 +43,9 @@ const moveResponses = (extra: string) => ({
  */
 const showDispute: Handler = async (_req, { core, ctx, params }) =>
   json({ dispute: await core.disputes.get(ctx, params.id!) })
-const addNote: Handler = async (req, { core, ctx, params }) =>
+const addNote: Handler<DisputeNoteBody> = async (_req, { core, ctx, params, input }) =>
   json({
-    dispute: await core.disputes.addNote(ctx, params.id!, await parseBody(req, disputeNoteBody)),
+    dispute: await core.disputes.addNote(ctx, params.id!, input.body),
   })
 const addPhoto: Handler = async (req, { core, ctx, params }) => {
   const file = await readMultipartFile(req, 'image', MAX_IMAGE_BYTES)
@@ -63,8 +63,8 @@ const buyerRoutes = [
     query: listDisputesQuery,
     response: disputesPage,
     responses: { 200: '{ items, nextCursor }' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.disputes.listOwn(ctx, parseQuery(url, listDisputesQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.disputes.listOwn(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -112,13 +112,9 @@ const buyerRoutes = [
     body: escalateDisputeBody,
     response: disputeBody,
     responses: moveResponses('Not answered yet, or resolved'),
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        dispute: await core.disputes.escalate(
-          ctx,
-          params.id!,
-          await parseBody(req, escalateDisputeBody),
-        ),
+        dispute: await core.disputes.escalate(ctx, params.id!, input.body),
       }),
   }),
 ]
@@ -134,8 +130,8 @@ const sellerRoutes = [
     query: listDisputesQuery,
     response: disputesPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.disputes.listForSeller(ctx, parseQuery(url, listDisputesQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.disputes.listForSeller(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -156,13 +152,9 @@ const sellerRoutes = [
     body: answerDisputeBody,
     response: disputeBody,
     responses: moveResponses('Already answered, escalated or resolved'),
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        dispute: await core.disputes.answer(
-          ctx,
-          params.id!,
-          await parseBody(req, answerDisputeBody),
-        ),
+        dispute: await core.disputes.answer(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -178,13 +170,9 @@ const sellerRoutes = [
       ...moveResponses('Escalated or resolved'),
       409: 'Escalated or resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        dispute: await core.disputes.accept(
-          ctx,
-          params.id!,
-          await parseBody(req, acceptDisputeBody),
-        ),
+        dispute: await core.disputes.accept(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -227,8 +215,7 @@ const adminRoutes = [
     query: listDisputesQuery,
     response: disputesPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid query' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.disputes.list(ctx, parseQuery(url, listDisputesQuery))),
+    handler: async (_req, { core, ctx, input }) => json(await core.disputes.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -266,13 +253,9 @@ const adminRoutes = [
       404: 'No such dispute',
       409: 'Already resolved (invalid_transition), or more than is left of the payment (refund_exceeds_paid)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        dispute: await core.disputes.resolve(
-          ctx,
-          params.id!,
-          await parseBody(req, resolveDisputeCaseBody),
-        ),
+        dispute: await core.disputes.resolve(ctx, params.id!, input.body),
       }),
   }),
 ]

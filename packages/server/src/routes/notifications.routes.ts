@@ -7,7 +7,6 @@ import {
   seenBody,
   unreadCountBody,
 } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -26,8 +25,8 @@ export const notificationRoutes = [
     query: listNotificationsQuery,
     response: notificationsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter or cursor' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.notifications.list(ctx, parseQuery(url, listNotificationsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.notifications.list(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -105,12 +104,9 @@ export const notificationRoutes = [
       200: '{ preferences }',
       400: 'Unknown type or channel, or an unmutable type muted',
     },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json({
-        preferences: await core.notifications.updatePreferences(
-          ctx,
-          await parseBody(req, updatePreferencesBody),
-        ),
+        preferences: await core.notifications.updatePreferences(ctx, input.body),
       }),
   }),
 ]

@@ -1,7 +1,6 @@
 import { cancelOrderBody, listOrdersQuery, openDisputeBody } from '@kloset/core'
 import { disputeOpenedBody } from '../contract/disputes.schemas.js'
 import { orderBody, ordersPage, trackingBody } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -18,8 +17,8 @@ export const orderRoutes = [
     query: listOrdersQuery,
     response: ordersPage,
     responses: { 200: '{ items, nextCursor }' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.orders.listOwn(ctx, parseQuery(url, listOrdersQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.orders.listOwn(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -54,9 +53,9 @@ export const orderRoutes = [
     body: cancelOrderBody,
     response: orderBody,
     responses: { 200: '{ order }', 404: 'No such order of yours', 409: 'Already shipped' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        order: await core.orders.cancel(ctx, params.id!, await parseBody(req, cancelOrderBody)),
+        order: await core.orders.cancel(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -85,12 +84,8 @@ export const orderRoutes = [
       404: 'No such order of yours',
       409: 'Not delivered or overdue (not_disputable), past 14 days (dispute_window_closed), or a case is open (dispute_open)',
     },
-    handler: async (req, { core, ctx, params }) => {
-      const dispute = await core.disputes.open(
-        ctx,
-        params.id!,
-        await parseBody(req, openDisputeBody),
-      )
+    handler: async (_req, { core, ctx, params, input }) => {
+      const dispute = await core.disputes.open(ctx, params.id!, input.body)
       return json({ dispute, order: await core.orders.getOwn(ctx, params.id!) }, 201)
     },
   }),

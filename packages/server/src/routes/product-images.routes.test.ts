@@ -19,9 +19,9 @@ import {
   type TestWorld,
   userCtx,
 } from '@kloset/core/testing'
-import request from 'supertest'
 import { createHttpApp } from '../host/express.js'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { checkedRequest } from '../test-support/checked-supertest.js'
 
 let world: TestWorld
 let http: TestApi
@@ -62,7 +62,7 @@ async function aSellerWithProduct() {
 async function upload(token: string, productId: string, bytes: Uint8Array, filename = 'photo.jpg') {
   const form = new FormData()
   form.append('image', new Blob([new Uint8Array(bytes)]), filename)
-  const response = await http.api.fetch(
+  const response = await http.send(
     new Request(`http://localhost:8080/api/v1/seller/products/${productId}/images`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -171,9 +171,8 @@ describe('the stored image', () => {
   it('is served by the Express host at its URL, as an image that must not be sniffed', async () => {
     const { token, productId } = await aSellerWithProduct()
     const [image] = (await upload(token, productId, await aWebp())).body.images
-    const res = await request(createHttpApp(http.api, { mediaDir })).get(
-      new URL(image!.url).pathname,
-    )
+    const host = await checkedRequest(createHttpApp(http.api, { mediaDir }), http.api)
+    const res = await host.get(new URL(image!.url).pathname)
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('image/webp')
     expect(res.headers['x-content-type-options']).toBe('nosniff')

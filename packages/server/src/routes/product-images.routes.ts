@@ -1,7 +1,6 @@
 import { MAX_IMAGE_BYTES, reorderImagesBody } from '@kloset/core'
 import { imagesBody } from '../contract/responses.js'
 import { readMultipartFile } from '../http/multipart.js'
-import { parseBody } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -48,9 +47,9 @@ export const productImageRoutes = [
       400: 'Not each image of the product exactly once',
       404: 'No such product of yours',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        images: await core.images.reorder(ctx, params.id!, await parseBody(req, reorderImagesBody)),
+        images: await core.images.reorder(ctx, params.id!, input.body),
       }),
   }),
   route({

@@ -4,7 +4,6 @@ import {
   forYouBody,
   viewRecordedBody,
 } from '../contract/recommendations.schemas.js'
-import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 import { cached } from './catalog.routes.js'
@@ -55,7 +54,7 @@ export const recommendationRoutes = [
     body: recordViewBody,
     response: viewRecordedBody,
     responses: { 201: '{ recorded: true }', 400: 'Invalid body', 404: 'No such product on sale' },
-    handler: async (req, { core, ctx }) =>
-      json(await core.recommendations.recordView(ctx, await parseBody(req, recordViewBody)), 201),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.recommendations.recordView(ctx, input.body), 201),
   }),
 ]

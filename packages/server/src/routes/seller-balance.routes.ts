@@ -1,6 +1,5 @@
 import { storeLedgerQuery } from '@kloset/core'
 import { balanceBody, storeLedgerPage } from '../contract/responses.js'
-import { parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -28,7 +27,7 @@ export const sellerBalanceRoutes = [
     query: storeLedgerQuery,
     response: storeLedgerPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid cursor', 404: 'You have no store' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.ledger.ownEntries(ctx, parseQuery(url, storeLedgerQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.ledger.ownEntries(ctx, input.query)),
   }),
 ]

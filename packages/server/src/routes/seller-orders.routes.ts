@@ -2,24 +2,23 @@ import {
   cancelOrderBody,
   listOrdersQuery,
   shipOrderBody,
+  type TrackingCheckpointBody,
   trackingCheckpointBody,
 } from '@kloset/core'
 import { sellerOrderBody, sellerOrdersPage, trackingBody } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { type Handler, route } from '../http/route.js'
 
 const tag = 'Seller: orders'
 
 /** `POST .../orders/:id/tracking`, for the seller and for administrators (core tells them apart). */
-export const postTrackingCheckpoint: Handler = async (req, { core, ctx, params }) =>
+export const postTrackingCheckpoint: Handler<TrackingCheckpointBody> = async (
+  _req,
+  { core, ctx, params, input },
+) =>
   json(
     {
-      tracking: await core.orders.addTrackingCheckpoint(
-        ctx,
-        params.id!,
-        await parseBody(req, trackingCheckpointBody),
-      ),
+      tracking: await core.orders.addTrackingCheckpoint(ctx, params.id!, input.body),
     },
     201,
   )
@@ -35,8 +34,8 @@ export const sellerOrderRoutes = [
     query: listOrdersQuery,
     response: sellerOrdersPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.orders.listForSeller(ctx, parseQuery(url, listOrdersQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.orders.listForSeller(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -74,9 +73,9 @@ export const sellerOrderRoutes = [
       404: 'No such order in your store',
       409: 'Not processing, or on hold for a fraud review (order_on_hold)',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        order: await core.orders.ship(ctx, params.id!, await parseBody(req, shipOrderBody)),
+        order: await core.orders.ship(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -116,13 +115,9 @@ export const sellerOrderRoutes = [
     body: cancelOrderBody,
     response: sellerOrderBody,
     responses: { 200: '{ order }', 404: 'No such order in your store', 409: 'Not processing' },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        order: await core.orders.cancelForSeller(
-          ctx,
-          params.id!,
-          await parseBody(req, cancelOrderBody),
-        ),
+        order: await core.orders.cancelForSeller(ctx, params.id!, input.body),
       }),
   }),
 ]

@@ -1,6 +1,5 @@
 import { sellerPayoutsQuery, setPayoutAccountBody } from '@kloset/core'
 import { banksBody, payoutAccountBody, payoutBody, payoutsPage } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -50,12 +49,9 @@ export const sellerPayoutRoutes = [
       429: 'Too many password attempts',
       503: 'Paystack is unavailable',
     },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json({
-        payoutAccount: await core.payoutAccounts.setOwn(
-          ctx,
-          await parseBody(req, setPayoutAccountBody),
-        ),
+        payoutAccount: await core.payoutAccounts.setOwn(ctx, input.body),
       }),
   }),
   route({
@@ -67,8 +63,8 @@ export const sellerPayoutRoutes = [
     query: sellerPayoutsQuery,
     response: payoutsPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.payouts.listOwn(ctx, parseQuery(url, sellerPayoutsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.payouts.listOwn(ctx, input.query)),
   }),
   route({
     method: 'GET',

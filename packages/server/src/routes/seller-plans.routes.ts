@@ -5,7 +5,6 @@ import {
   sellerPlanView,
   subscriptionBody,
 } from '../contract/plans.schemas.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -50,13 +49,10 @@ export const sellerPlanRoutes = [
       409: 'Store not approved, already subscribed (use change), free tier or archived plan',
       503: 'Paystack is unavailable',
     },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json(
         {
-          subscription: await core.subscriptions.subscribe(
-            ctx,
-            await parseBody(req, choosePlanBody),
-          ),
+          subscription: await core.subscriptions.subscribe(ctx, input.body),
         },
         201,
       ),
@@ -77,9 +73,9 @@ export const sellerPlanRoutes = [
       409: 'Not subscribed, same plan, or archived plan',
       503: 'Paystack is unavailable',
     },
-    handler: async (req, { core, ctx }) =>
+    handler: async (_req, { core, ctx, input }) =>
       json({
-        subscription: await core.subscriptions.change(ctx, await parseBody(req, choosePlanBody)),
+        subscription: await core.subscriptions.change(ctx, input.body),
       }),
   }),
   route({
@@ -103,7 +99,7 @@ export const sellerPlanRoutes = [
     query: listInvoicesQuery,
     response: invoicesPage,
     responses: { 200: '{ items, nextCursor }', 404: 'You have no store' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.subscriptions.invoices(ctx, parseQuery(url, listInvoicesQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.subscriptions.invoices(ctx, input.query)),
   }),
 ]

@@ -7,7 +7,6 @@ import {
   updateVariantBody,
 } from '@kloset/core'
 import { productBody, productDetailBody, productsPage, variantBody } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json, noContent } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -25,11 +24,8 @@ export const sellerProductRoutes = [
     body: createProductBody,
     response: productBody,
     responses: { 201: 'The draft', 400: 'Invalid or unknown fields', 404: 'You have no store' },
-    handler: async (req, { core, ctx }) =>
-      json(
-        { product: await core.products.create(ctx, await parseBody(req, createProductBody)) },
-        201,
-      ),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ product: await core.products.create(ctx, input.body) }, 201),
   }),
   route({
     method: 'GET',
@@ -40,8 +36,8 @@ export const sellerProductRoutes = [
     query: listOwnProductsQuery,
     response: productsPage,
     responses: { 200: '{ items, nextCursor }' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.products.listOwn(ctx, parseQuery(url, listOwnProductsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.products.listOwn(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -68,13 +64,9 @@ export const sellerProductRoutes = [
       404: 'No such product of yours',
       409: 'Under review, archived, or options in use by variants',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.update(
-          ctx,
-          params.id!,
-          await parseBody(req, updateProductBody),
-        ),
+        product: await core.products.update(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -105,13 +97,9 @@ export const sellerProductRoutes = [
       404: 'No such product of yours',
       409: 'Not approved',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        product: await core.products.archive(
-          ctx,
-          params.id!,
-          await parseBody(req, optionalReasonBody),
-        ),
+        product: await core.products.archive(ctx, params.id!, input.body),
       }),
   }),
   route({
@@ -128,14 +116,10 @@ export const sellerProductRoutes = [
       404: 'No such product of yours',
       409: 'SKU used in your store (sku_taken), same options, or 100 variants already',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json(
         {
-          variant: await core.products.addVariant(
-            ctx,
-            params.id!,
-            await parseBody(req, createVariantBody),
-          ),
+          variant: await core.products.addVariant(ctx, params.id!, input.body),
         },
         201,
       ),
@@ -154,13 +138,9 @@ export const sellerProductRoutes = [
       404: 'No such variant of yours',
       409: 'SKU taken',
     },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        variant: await core.products.updateVariant(
-          ctx,
-          params.id!,
-          await parseBody(req, updateVariantBody),
-        ),
+        variant: await core.products.updateVariant(ctx, params.id!, input.body),
       }),
   }),
   route({

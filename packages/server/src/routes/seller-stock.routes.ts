@@ -1,6 +1,5 @@
 import { stockChangeBody, stockMovementsQuery } from '@kloset/core'
 import { stockChangeResult, stockMovementsPage } from '../contract/responses.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -23,8 +22,8 @@ export const sellerStockRoutes = [
       404: 'No such variant of yours',
       409: 'The change would take stock below zero (insufficient_stock)',
     },
-    handler: async (req, { core, ctx, params }) =>
-      json(await core.inventory.change(ctx, params.id!, await parseBody(req, stockChangeBody))),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json(await core.inventory.change(ctx, params.id!, input.body)),
   }),
   route({
     method: 'GET',
@@ -35,7 +34,7 @@ export const sellerStockRoutes = [
     query: stockMovementsQuery,
     response: stockMovementsPage,
     responses: { 200: '{ items, nextCursor }', 404: 'No such variant of yours' },
-    handler: async (_req, { core, ctx, params, url }) =>
-      json(await core.inventory.movements(ctx, params.id!, parseQuery(url, stockMovementsQuery))),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json(await core.inventory.movements(ctx, params.id!, input.query)),
   }),
 ]

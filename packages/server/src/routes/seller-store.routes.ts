@@ -1,6 +1,5 @@
 import { registerStoreBody, storeHolidayBody, updateStoreBody } from '@kloset/core'
 import { publicStoreBody, storeBody } from '../contract/responses.js'
-import { parseBody } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -22,11 +21,8 @@ export const sellerStoreRoutes = [
       400: 'Invalid input or unknown field',
       409: 'You already have a store, or the name or slug is taken',
     },
-    handler: async (req, { core, ctx }) =>
-      json(
-        { store: await core.stores.register(ctx, await parseBody(req, registerStoreBody)) },
-        201,
-      ),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ store: await core.stores.register(ctx, input.body) }, 201),
   }),
   route({
     method: 'GET',
@@ -52,8 +48,8 @@ export const sellerStoreRoutes = [
       404: 'You have no store yet',
       409: 'The name is taken, or the store is closed',
     },
-    handler: async (req, { core, ctx }) =>
-      json({ store: await core.stores.updateOwn(ctx, await parseBody(req, updateStoreBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ store: await core.stores.updateOwn(ctx, input.body) }),
   }),
   route({
     method: 'POST',
@@ -69,8 +65,8 @@ export const sellerStoreRoutes = [
       404: 'You have no store yet',
       409: 'The store is closed',
     },
-    handler: async (req, { core, ctx }) =>
-      json({ store: await core.stores.setHoliday(ctx, await parseBody(req, storeHolidayBody)) }),
+    handler: async (_req, { core, ctx, input }) =>
+      json({ store: await core.stores.setHoliday(ctx, input.body) }),
   }),
 ]
 

@@ -1,6 +1,5 @@
 import { addWishlistItemBody, listWishlistQuery, updateWishlistAlertsBody } from '@kloset/core'
 import { removedBody, wishlistItemBody, wishlistPage } from '../contract/wishlist.schemas.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -18,8 +17,8 @@ export const wishlistRoutes = [
     query: listWishlistQuery,
     response: wishlistPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid limit or cursor' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.wishlists.list(ctx, parseQuery(url, listWishlistQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.wishlists.list(ctx, input.query)),
   }),
   route({
     method: 'POST',
@@ -37,11 +36,8 @@ export const wishlistRoutes = [
       404: 'No such product on sale, or a variant not of it',
       409: '`wishlist_full`: the wishlist holds 500 items',
     },
-    handler: async (req, { core, ctx }) => {
-      const { item, created } = await core.wishlists.add(
-        ctx,
-        await parseBody(req, addWishlistItemBody),
-      )
+    handler: async (_req, { core, ctx, input }) => {
+      const { item, created } = await core.wishlists.add(ctx, input.body)
       return json({ item }, created ? 201 : 200)
     },
   }),
@@ -54,13 +50,9 @@ export const wishlistRoutes = [
     body: updateWishlistAlertsBody,
     response: wishlistItemBody,
     responses: { 200: '{ item }', 400: 'Invalid body', 404: notFound },
-    handler: async (req, { core, ctx, params }) =>
+    handler: async (_req, { core, ctx, params, input }) =>
       json({
-        item: await core.wishlists.updateAlerts(
-          ctx,
-          params.id!,
-          await parseBody(req, updateWishlistAlertsBody),
-        ),
+        item: await core.wishlists.updateAlerts(ctx, params.id!, input.body),
       }),
   }),
   route({

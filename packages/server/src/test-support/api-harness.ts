@@ -1,5 +1,5 @@
 import type { TestWorld } from '@kloset/core/testing'
-import { type Api, createApi } from '../api.js'
+import { type Api, type ConnectionInfo, createApi } from '../api.js'
 import { ContractChecker } from './contract.js'
 
 export interface ApiResult<T = unknown> {
@@ -25,14 +25,30 @@ export interface TestApi {
       raw?: { bytes: Uint8Array | string; contentType: string }
     },
   ): Promise<ApiResult<T>>
+  /**
+   * Sends a request built by hand (a multipart upload) through `api.fetch`; the answer is checked
+   * against the document like every `call`, and comes back unread.
+   */
+  send(request: Request, info?: ConnectionInfo): Promise<Response>
 }
 
 export function createTestApi(world: TestWorld): TestApi {
   const api = createApi(world.core)
   // Every answer is checked against the OpenAPI document (docs/api.md, "The contract").
   let contract: Promise<ContractChecker> | undefined
+  const check = async (method: string, path: string, response: Response, body: unknown) => {
+    contract ??= ContractChecker.of(api)
+    const type = response.headers.get('content-type') ?? undefined
+    ;(await contract).check(method, path, response.status, body, type)
+  }
   return {
     api,
+    async send(request, info = { ip: '127.0.0.1' }) {
+      const response = await api.fetch(request, info)
+      const text = await response.clone().text()
+      await check(request.method, request.url, response, parseText(text))
+      return response
+    },
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers }
       let body: BodyInit | undefined
@@ -50,17 +66,18 @@ export function createTestApi(world: TestWorld): TestApi {
           ip: options.ip ?? '127.0.0.1',
         },
       )
-      const text = await response.text()
-      let parsed: unknown = text
-      try {
-        parsed = text ? JSON.parse(text) : undefined
-      } catch {
-        // not JSON: keep the text
-      }
-      contract ??= ContractChecker.of(api)
-      const type = response.headers.get('content-type') ?? undefined
-      ;(await contract).check(method, path, response.status, parsed, type)
+      const parsed = parseText(await response.text())
+      await check(method, path, response, parsed)
       return { status: response.status, body: parsed as never, headers: response.headers }
     },
+  }
+}
+
+/** A JSON body as its value, anything else as its text. */
+function parseText(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined
+  } catch {
+    return text
   }
 }

@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats'
 import type { Api } from '../api.js'
-import { openApiPath } from '../http/openapi.js'
+import { EDGE_STATUSES, openApiPath } from '../http/openapi.js'
 import { Router } from '../http/router.js'
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
@@ -33,19 +33,39 @@ export class ContractViolation extends Error {
  */
 export class ContractChecker {
   private ajv = newAjv()
-  private router: Router
   private validators = new Map<string, ValidateFunction>()
   private document: { paths: Record<string, Record<string, Operation>> }
 
-  private constructor(api: Api, document: Record<string, unknown>) {
-    this.router = new Router(api.routes)
+  /** `routeOf` names the document path of the route answering `method` on a path, if any. */
+  private constructor(
+    document: Record<string, unknown>,
+    private routeOf: (method: string, pathname: string) => string | undefined,
+  ) {
     this.document = document as never
     this.ajv.addSchema({ $id: DOCUMENT_ID, components: document.components })
   }
 
+  /** The checker of an in-process API: its route table finds routes the document forgot. */
   static async of(api: Api): Promise<ContractChecker> {
     const response = await api.fetch(new Request('http://localhost:8080/api/v1/openapi.json'))
-    return new ContractChecker(api, (await response.json()) as Record<string, unknown>)
+    const router = new Router(api.routes)
+    return new ContractChecker((await response.json()) as Record<string, unknown>, (m, p) => {
+      const match = router.match(m, p)
+      return typeof match === 'object' ? openApiPath(match.route.path) : undefined
+    })
+  }
+
+  /**
+   * The checker of a server reached over the network (another process, a replayed image): the
+   * document it serves is the only route table there is.
+   */
+  static async served(origin: string): Promise<ContractChecker> {
+    const response = await fetch(`${origin}/api/v1/openapi.json`)
+    if (response.status !== 200) {
+      throw new Error(`${origin} served its OpenAPI document with status ${response.status}`)
+    }
+    const document = (await response.json()) as { paths: Record<string, object> }
+    return new ContractChecker(document, documentRoutes(document.paths))
   }
 
   /**
@@ -58,14 +78,13 @@ export class ContractChecker {
     if (method === 'OPTIONS') return
     const pathname = new URL(path, 'http://localhost').pathname
     const where = `${method} ${pathname} -> ${status}`
-    const match = this.router.match(method, pathname)
-    const route = typeof match === 'object' ? match.route : undefined
-    const operation = route
-      ? this.document.paths[openApiPath(route.path)]?.[method.toLowerCase()]
-      : undefined
+    const route = this.routeOf(method, pathname)
+    const operation = route ? this.document.paths[route]?.[method.toLowerCase()] : undefined
     if (route && !operation) throw new ContractViolation(`${where}: the route is not documented`)
     const declared = operation?.responses[String(status)]
-    if (operation && !declared && status < 400) {
+    // Errors of the route's own verbs may fall to `default`; the edge's own (auth, roles,
+    // rate limits, body limits, an outage) must be declared (openapi.ts, edgeResponses).
+    if (operation && !declared && (status < 400 || EDGE_STATUSES.has(status))) {
       throw new ContractViolation(`${where}: status ${status} is not declared`)
     }
     const type = contentType?.split(';')[0]?.trim().toLowerCase()
@@ -108,3 +127,25 @@ export class ContractChecker {
     }
   }
 }
+
+/**
+ * Finds the document path that `method` on a path lands on, the way the router does: static
+ * segments win over `{params}` at the same position.
+ */
+function documentRoutes(paths: Record<string, object>) {
+  const templates = Object.keys(paths)
+    .map((path) => ({ path, segments: path.split('/') }))
+    .sort((a, b) => statics(b.segments) - statics(a.segments))
+  return (method: string, pathname: string): string | undefined => {
+    const parts = (pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname).split('/')
+    return templates.find(
+      ({ path, segments }) =>
+        method.toLowerCase() in (paths[path] as object) &&
+        segments.length === parts.length &&
+        segments.every((s, i) => (isParam(s) ? parts[i] !== '' : s === parts[i])),
+    )?.path
+  }
+}
+
+const isParam = (segment: string) => segment.startsWith('{')
+const statics = (segments: string[]) => segments.filter((s) => !isParam(s)).length

@@ -13,6 +13,7 @@ import {
 } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from '../server.js'
+import { checkedFetch } from '../test-support/checked-fetch.js'
 import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 import type { GatewayOptions } from './gateway.js'
 
@@ -50,7 +51,7 @@ async function signedIn(token: string, on: RunningServer = server): Promise<Clie
 }
 
 async function ticketFor(token: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/v1/realtime/tickets`, {
+  const response = await checkedFetch(`${server.url}/api/v1/realtime/tickets`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
   })
@@ -107,7 +108,7 @@ describe('authentication on upgrade', () => {
   })
 
   it('issues tickets to signed-in users only', async () => {
-    const response = await fetch(`${server.url}/api/v1/realtime/tickets`, { method: 'POST' })
+    const response = await checkedFetch(`${server.url}/api/v1/realtime/tickets`, { method: 'POST' })
     expect(response.status).toBe(401)
   })
 
@@ -321,7 +322,7 @@ describe('recovery on resubscribe', () => {
     first.send({ type: 'subscribe', id: 1, channel })
     expect(await first.next()).toMatchObject({ type: 'subscribed', id: 1 })
     const post = (body: Record<string, unknown>) =>
-      fetch(`${server.url}/api/v1/seller/orders/${order.id}/tracking`, {
+      checkedFetch(`${server.url}/api/v1/seller/orders/${order.id}/tracking`, {
         method: 'POST',
         headers: { authorization: `Bearer ${store.token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -541,7 +542,7 @@ function readUntilCloseFrame(socket: Socket): Promise<number> {
 
 /** The server still answers HTTP and still accepts and welcomes a new socket. */
 async function expectServerStillServing(token: string) {
-  const health = await fetch(`${server.url}/healthz`)
+  const health = await checkedFetch(`${server.url}/healthz`)
   expect(health.status).toBe(200)
   const client = await signedIn(token)
   client.socket.close()
