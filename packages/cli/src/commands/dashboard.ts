@@ -48,6 +48,8 @@ export default class DashboardCommand extends KlosetCommand {
           row('take rate', `${p.takeRateBps / 100}%`, `${q.takeRateBps / 100}%`),
           row('refunds', money(p.revenue.refunds), money(q.revenue.refunds)),
           row('payouts', money(p.revenue.payouts), money(q.revenue.payouts)),
+          row('Paystack fees', money(p.revenue.fees), money(q.revenue.fees)),
+          row('net revenue', money(p.revenue.netRevenue), money(q.revenue.netRevenue)),
           ...statuses.map((s) =>
             row(`orders ${s}`, String(p.ordersByStatus[s] ?? 0), String(q.ordersByStatus[s] ?? 0)),
           ),
