@@ -22,6 +22,7 @@ import { ProductsService } from './catalog/products.service.js'
 import { PublicCatalogService } from './catalog/public-catalog.service.js'
 import { createReservationModel } from './catalog/reservation.model.js'
 import { createStockMovementModel } from './catalog/stock-movement.model.js'
+import { StockRecount } from './catalog/stock-recount.js'
 import { createVariantModel } from './catalog/variant.model.js'
 import {
   createConversationModel,
@@ -144,6 +145,8 @@ export interface Core {
   stores: StoresService
   products: ProductsService
   inventory: InventoryService
+  /** Recounts stock left short by a crashed restock (docs/operations.md, "Interrupted restocks"). */
+  stockRecount: StockRecount
   images: ImagesService
   audit: AuditService
   mailbox: MailboxService
@@ -325,6 +328,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     events,
     logger,
   })
+  const stockRecount = new StockRecount({ ...catalogModels, events })
   const images = new ImagesService({ products, ...imageStoresFor(config), logger })
 
   const jobs = new JobsService({
@@ -861,6 +865,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     stores,
     products,
     inventory,
+    stockRecount,
     images,
     audit,
     mailbox: new MailboxService({ directory: mailCaptureDir(config) }),
