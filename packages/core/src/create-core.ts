@@ -12,6 +12,7 @@ import { wireCatalog } from './catalog/catalog.wiring.js'
 import type { InventoryService } from './catalog/inventory.service.js'
 import type { ProductsService } from './catalog/products.service.js'
 import type { PublicCatalogService } from './catalog/public-catalog.service.js'
+import type { StockRecount } from './catalog/stock-recount.js'
 import type { ChatService } from './chat/chat.service.js'
 import { wireChat } from './chat/chat.wiring.js'
 import type { Presence } from './chat/chat-notifier.js'
@@ -85,6 +86,8 @@ export interface Core {
   stores: StoresService
   products: ProductsService
   inventory: InventoryService
+  /** Recounts stock left short by a crashed restock (docs/operations.md, "Interrupted restocks"). */
+  stockRecount: StockRecount
   images: ImagesService
   audit: AuditService
   mailbox: MailboxService
@@ -279,6 +282,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     stores,
     products,
     inventory,
+    stockRecount: catalog.services.stockRecount,
     images,
     audit,
     mailbox: new MailboxService({ directory: mailCaptureDir(config) }),

@@ -50,6 +50,8 @@ export default class DashboardCommand extends KlosetCommand {
           row('payouts', money(p.revenue.payouts), money(q.revenue.payouts)),
           row('active buyers', String(p.activeBuyers), String(q.activeBuyers)),
           row('active sellers', String(p.activeSellers), String(q.activeSellers)),
+          row('Paystack fees', money(p.revenue.fees), money(q.revenue.fees)),
+          row('net revenue', money(p.revenue.netRevenue), money(q.revenue.netRevenue)),
           ...statuses.map((s) =>
             row(`orders ${s}`, String(p.ordersByStatus[s] ?? 0), String(q.ordersByStatus[s] ?? 0)),
           ),

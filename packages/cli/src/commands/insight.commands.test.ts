@@ -46,7 +46,9 @@ describe('kloset revenue report', () => {
 
   it('prints CSV in kobo, and a table with a bar per bucket', async () => {
     const csv = await runCommand(world, RevenueReportCommand, ['--from', from, '--to', to, '--csv'])
-    expect(csv.stdout).toContain('start,end,currency,gross_sales,commission,refunds,payouts')
+    expect(csv.stdout).toContain(
+      'start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue',
+    )
     expect(csv.stdout).toContain('total,,NGN,1250000,62500,0,0')
     const table = await runCommand(world, RevenueReportCommand, ['--from', from, '--to', to])
     expect(table.stdout).toContain('█')

@@ -177,6 +177,8 @@ describe('kloset revenue summary', () => {
       commission: 45_000,
       refunds: 100_000,
       payouts: 855_000,
+      fees: 0,
+      netRevenue: 45_000,
     })
   })
 

@@ -3411,7 +3411,7 @@ export interface components {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
             /** @enum {string} */
-            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment" | "subscription_fee";
+            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment" | "subscription_fee" | "processing_fee";
             /** @enum {string} */
             currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
             /**
@@ -5219,6 +5219,16 @@ export interface components {
              * @example 2000000
              */
             payouts: number;
+            /**
+             * @description Paystack fees on the payments verified in the period (kobo); booked per payment, so 0 for one store
+             * @example 47500
+             */
+            fees: number;
+            /**
+             * @description Commission less Paystack fees (kobo); negative when fees exceed commission
+             * @example 77500
+             */
+            netRevenue: number;
         };
         RevenueReport: {
             /** @enum {string} */
@@ -5269,6 +5279,16 @@ export interface components {
                  * @example 2000000
                  */
                 payouts: number;
+                /**
+                 * @description Paystack fees on the payments verified in the period (kobo); booked per payment, so 0 for one store
+                 * @example 47500
+                 */
+                fees: number;
+                /**
+                 * @description Commission less Paystack fees (kobo); negative when fees exceed commission
+                 * @example 77500
+                 */
+                netRevenue: number;
             }[];
         };
         ReconcileItem: {
@@ -35272,7 +35292,9 @@ export interface operations {
                      *           "grossSales": 2500000,
                      *           "commission": 125000,
                      *           "refunds": 0,
-                     *           "payouts": 2000000
+                     *           "payouts": 2000000,
+                     *           "fees": 47500,
+                     *           "netRevenue": 77500
                      *         },
                      *         "takeRateBps": 500,
                      *         "ordersByStatus": {
@@ -35289,7 +35311,9 @@ export interface operations {
                      *           "grossSales": 2500000,
                      *           "commission": 125000,
                      *           "refunds": 0,
-                     *           "payouts": 2000000
+                     *           "payouts": 2000000,
+                     *           "fees": 47500,
+                     *           "netRevenue": 77500
                      *         },
                      *         "takeRateBps": 500,
                      *         "ordersByStatus": {
@@ -35457,7 +35481,9 @@ export interface operations {
                      *         "grossSales": 2500000,
                      *         "commission": 125000,
                      *         "refunds": 0,
-                     *         "payouts": 2000000
+                     *         "payouts": 2000000,
+                     *         "fees": 47500,
+                     *         "netRevenue": 77500
                      *       },
                      *       "buckets": [
                      *         {
@@ -35466,16 +35492,18 @@ export interface operations {
                      *           "grossSales": 2500000,
                      *           "commission": 125000,
                      *           "refunds": 0,
-                     *           "payouts": 2000000
+                     *           "payouts": 2000000,
+                     *           "fees": 47500,
+                     *           "netRevenue": 77500
                      *         }
                      *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["RevenueReport"];
                     /**
-                     * @example start,end,currency,gross_sales,commission,refunds,payouts
-                     *     2026-12-01T00:00:00.000Z,2026-12-02T00:00:00.000Z,NGN,2500000,125000,0,2000000
-                     *     total,,NGN,2500000,125000,0,2000000
+                     * @example start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue
+                     *     2026-12-01T00:00:00.000Z,2026-12-02T00:00:00.000Z,NGN,2500000,125000,0,2000000,47500,77500
+                     *     total,,NGN,2500000,125000,0,2000000,47500,77500
                      */
                     "text/csv": string;
                 };

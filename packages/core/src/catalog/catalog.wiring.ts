@@ -9,6 +9,7 @@ import { CatalogFacts } from './catalog-facts.js'
 import { InventoryService } from './inventory.service.js'
 import { ProductsService } from './products.service.js'
 import { PublicCatalogService } from './public-catalog.service.js'
+import { StockRecount } from './stock-recount.js'
 
 /** Products, stock, images and the public catalog (with its cache and the facts shelves read). */
 export function wireCatalog(
@@ -17,6 +18,7 @@ export function wireCatalog(
 ): Wired<{
   products: ProductsService
   inventory: InventoryService
+  stockRecount: StockRecount
   images: ImagesService
   catalog: PublicCatalogService
   catalogCache: CatalogCache
@@ -46,6 +48,7 @@ export function wireCatalog(
     events,
     logger,
   })
+  const stockRecount = new StockRecount({ ...catalogModels, events })
   const images = new ImagesService({ products, ...p.imageStores, logger })
   const catalogCache = new CatalogCache({
     kv: p.kv,
@@ -63,7 +66,7 @@ export function wireCatalog(
     stores,
   })
   return {
-    services: { products, inventory, images, catalog, catalogCache, catalogFacts },
+    services: { products, inventory, stockRecount, images, catalog, catalogCache, catalogFacts },
     subscribe(bus) {
       // Images no version of a product uses any more are deleted from the store that holds them.
       bus.subscribe('product.images_dropped', 'images.discard', ({ images: dropped }) =>

@@ -94,13 +94,22 @@ export function bucketsOf(from: Date, to: Date, granularity: Granularity): [Date
   return buckets
 }
 
-const zero = (): RevenueFigures => ({ grossSales: 0, commission: 0, refunds: 0, payouts: 0 })
+const zero = (): RevenueFigures => ({
+  grossSales: 0,
+  commission: 0,
+  refunds: 0,
+  payouts: 0,
+  fees: 0,
+  netRevenue: 0,
+})
 
 function add(into: RevenueFigures, figures: RevenueFigures): void {
   into.grossSales += figures.grossSales
   into.commission += figures.commission
   into.refunds += figures.refunds
   into.payouts += figures.payouts
+  into.fees += figures.fees
+  into.netRevenue += figures.netRevenue
 }
 
 /**
@@ -208,9 +217,19 @@ export class InsightService {
 
 /** The report as CSV, one line per bucket then a total line; amounts in minor units (kobo). */
 export function revenueReportCsv(report: RevenueReport): string {
-  const header = 'start,end,currency,gross_sales,commission,refunds,payouts'
+  const header = 'start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue'
   const line = (start: string, end: string, f: RevenueFigures) =>
-    [start, end, report.currency, f.grossSales, f.commission, f.refunds, f.payouts].join(',')
+    [
+      start,
+      end,
+      report.currency,
+      f.grossSales,
+      f.commission,
+      f.refunds,
+      f.payouts,
+      f.fees,
+      f.netRevenue,
+    ].join(',')
   return `${[
     header,
     ...report.buckets.map((b) => line(b.start, b.end, b)),

@@ -26,6 +26,8 @@ export const PLATFORM_ACCOUNTS = {
   payoutsInTransit: 'platform:payouts_in_transit',
   /** Platform revenue: sellers' plan subscriptions paid through Paystack (docs/plans.md). */
   subscriptions: 'platform:subscriptions',
+  /** Paystack's fees on the charges it took for us, from the verify answer (debit-normal expense). */
+  processingFees: 'platform:processing_fees',
 } as const
 export type PlatformAccount = (typeof PLATFORM_ACCOUNTS)[keyof typeof PLATFORM_ACCOUNTS]
 
@@ -40,6 +42,7 @@ export type SellerBucket = (typeof SELLER_BUCKETS)[number]
 export const DEBIT_NORMAL_ACCOUNTS: readonly string[] = [
   PLATFORM_ACCOUNTS.cash,
   PLATFORM_ACCOUNTS.paidOut,
+  PLATFORM_ACCOUNTS.processingFees,
 ]
 
 const platformNames = new Set<string>(Object.values(PLATFORM_ACCOUNTS))

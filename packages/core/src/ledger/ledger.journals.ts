@@ -7,6 +7,7 @@ import type {
   PayoutOutcomeInput,
   PostJournalInput,
   RecordPayoutSentInput,
+  RecordProcessingFeeInput,
   RecordRefundInput,
   RecordSaleInput,
   RecordSubscriptionFeeInput,
@@ -406,5 +407,26 @@ export function subscriptionFeeJournal(data: RecordSubscriptionFeeInput): Journa
     ],
     refs: {},
     memo: `plan ${data.planCode} of store ${data.storeId}, invoice ${data.invoiceCode}`,
+  }
+}
+
+/**
+ * Paystack's fee on a verified payment: a platform expense (`platform:processing_fees`) paid out
+ * of platform cash, since Paystack keeps it from the balance. No seller account moves: the
+ * platform bears the fee. Key `fee:<reference>`, so a payment's fee is booked once.
+ */
+export function processingFeeJournal(data: RecordProcessingFeeInput): JournalDraft {
+  const key = `fee:${data.reference}`
+  return {
+    idempotencyKey: key,
+    slotKey: key,
+    kind: 'processing_fee',
+    currency: data.currency,
+    entries: [
+      { account: PLATFORM_ACCOUNTS.processingFees, amount: data.amount },
+      { account: cash, amount: -data.amount },
+    ],
+    refs: { orderGroupId: data.orderGroupId },
+    memo: `Paystack fee on ${data.reference}`,
   }
 }

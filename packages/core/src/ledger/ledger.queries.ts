@@ -37,6 +37,8 @@ const emptyFigures = (): RevenueFigures => ({
   commission: 0,
   refunds: 0,
   payouts: 0,
+  fees: 0,
+  netRevenue: 0,
 })
 
 /** What one journal adds to the revenue figures. */
@@ -48,7 +50,9 @@ function revenueFiguresOf(journal: Pick<JournalDoc, 'kind' | 'entries'>): Revenu
     else if (entry.account === commission) figures.commission -= entry.amount
     else if (entry.account === refunds) figures.refunds -= entry.amount
     else if (parsed?.owner === 'seller' && parsed.bucket === 'paid') figures.payouts -= entry.amount
+    else if (entry.account === PLATFORM_ACCOUNTS.processingFees) figures.fees += entry.amount
   }
+  figures.netRevenue = figures.commission - figures.fees
   return figures
 }
 
@@ -177,6 +181,8 @@ export class LedgerQueries {
         target.commission += figures.commission
         target.refunds += figures.refunds
         target.payouts += figures.payouts
+        target.fees += figures.fees
+        target.netRevenue += figures.netRevenue
       }
     }
     return {

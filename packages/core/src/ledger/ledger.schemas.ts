@@ -128,3 +128,13 @@ export const recordSubscriptionFeeInput = z.strictObject({
   currency,
 })
 export type RecordSubscriptionFeeInput = z.infer<typeof recordSubscriptionFeeInput>
+
+/** Paystack's fee on one verified payment (the `fees` of its verify answer). */
+export const recordProcessingFeeInput = z.strictObject({
+  /** The payment's reference (`kg-<order group id>`). */
+  reference: z.string().regex(/^[A-Za-z0-9_.=-]{1,100}$/, 'must be a payment reference'),
+  orderGroupId: refId,
+  amount: positiveAmount,
+  currency,
+})
+export type RecordProcessingFeeInput = z.infer<typeof recordProcessingFeeInput>

@@ -706,11 +706,30 @@ describe('reads', () => {
       commission: 500 + 1_500 - 500,
       refunds: 10_000,
       payouts: 9_500,
+      fees: 0,
+      netRevenue: 1_500,
     })
+    const none = { fees: 0 }
     expect(summary.stores).toEqual(
       [
-        { storeId: a.storeId, grossSales: 10_000, commission: 500, refunds: 0, payouts: 9_500 },
-        { storeId: b.storeId, grossSales: 30_000, commission: 1_000, refunds: 10_000, payouts: 0 },
+        {
+          storeId: a.storeId,
+          grossSales: 10_000,
+          commission: 500,
+          refunds: 0,
+          payouts: 9_500,
+          ...none,
+          netRevenue: 500,
+        },
+        {
+          storeId: b.storeId,
+          grossSales: 30_000,
+          commission: 1_000,
+          refunds: 10_000,
+          payouts: 0,
+          ...none,
+          netRevenue: 1_000,
+        },
       ].sort((x, y) => (x.storeId < y.storeId ? -1 : 1)),
     )
   })

@@ -14,6 +14,7 @@ import {
   payoutReversalJournal,
   payoutReversalKeyOf,
   payoutSentJournal,
+  processingFeeJournal,
   refundJournal,
   refundKeyOf,
   releaseJournal,
@@ -34,12 +35,14 @@ import {
   payoutOutcomeInput,
   postJournalInput,
   type RecordPayoutSentInput,
+  type RecordProcessingFeeInput,
   type RecordRefundInput,
   type RecordSaleInput,
   type RecordSubscriptionFeeInput,
   type ReleaseToAvailableInput,
   type RevenueSummaryQuery,
   recordPayoutSentInput,
+  recordProcessingFeeInput,
   recordRefundInput,
   recordSaleInput,
   recordSubscriptionFeeInput,
@@ -116,6 +119,17 @@ export class LedgerService {
   async recordSubscriptionFee(ctx: Ctx, input: RecordSubscriptionFeeInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
     const draft = subscriptionFeeJournal(validateInput(recordSubscriptionFeeInput, input))
+    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+  }
+
+  /**
+   * Books Paystack's fee on a verified payment as a platform expense, out of platform cash.
+   * Key `fee:<reference>`. @throws ConflictError `idempotency_conflict` when the payment's fee
+   * was booked with another amount.
+   */
+  async recordProcessingFee(ctx: Ctx, input: RecordProcessingFeeInput): Promise<JournalDTO> {
+    requireRole(ctx, 'admin')
+    const draft = processingFeeJournal(validateInput(recordProcessingFeeInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
 

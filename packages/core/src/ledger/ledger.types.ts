@@ -15,6 +15,7 @@ export const JOURNAL_KINDS = [
   'payout_reversed',
   'adjustment',
   'subscription_fee',
+  'processing_fee',
 ] as const
 export type JournalKind = (typeof JOURNAL_KINDS)[number]
 
@@ -83,6 +84,13 @@ export interface RevenueFigures {
   refunds: number
   /** Transfers to sellers settled in the period. */
   payouts: number
+  /**
+   * Paystack's fees on the payments verified in the period (booked per payment, not per store:
+   * 0 in a store's figures).
+   */
+  fees: number
+  /** What the platform kept: commission less Paystack's fees. */
+  netRevenue: number
 }
 
 export interface RevenueSummary {

@@ -44,7 +44,7 @@ export interface CheckoutDeps {
   cart: CartService
   inventory: Pick<InventoryService, 'reserve' | 'commit' | 'release'>
   paystack: Pick<PaystackClient, 'initializeTransaction' | 'verifyTransaction' | 'createRefund'>
-  ledger: Pick<LedgerService, 'recordSale'>
+  ledger: Pick<LedgerService, 'recordSale' | 'recordProcessingFee'>
   idempotency: IdempotencyService
   mail: OrderMail
   people: People

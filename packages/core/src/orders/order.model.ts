@@ -118,6 +118,8 @@ export interface OrderGroupDoc {
   expiresAt: Date
   paidAt?: Date
   paystackTransactionId?: number
+  /** Paystack's fee on the payment, from the verify answer that paid the group (minor units). */
+  paystackFees?: number
   cancelledAt?: Date
   cancelReason?: string
   paymentIssue?: { code: string; message: string; at: Date }
@@ -257,6 +259,7 @@ const groupSchema = new Schema<OrderGroupDoc>(
     expiresAt: { type: Date, required: true },
     paidAt: Date,
     paystackTransactionId: Number,
+    paystackFees: Number,
     cancelledAt: Date,
     cancelReason: String,
     paymentIssue: {

@@ -83,7 +83,15 @@ export class PaymentConfirmation {
     const won = await records.groups
       .findOneAndUpdate(
         { _id: group._id, status: movableTo(orderGroupTransitions, 'paid') },
-        { $set: { status: 'paid', paidAt: ctx.now, paystackTransactionId: transaction.id } },
+        {
+          $set: {
+            status: 'paid',
+            paidAt: ctx.now,
+            paystackTransactionId: transaction.id,
+            // Kept with the payment, so that a retry after a crash books the fee without Paystack.
+            paystackFees: transaction.fees ?? 0,
+          },
+        },
         { returnDocument: 'after' },
       )
       .lean()
@@ -165,6 +173,14 @@ export class PaymentConfirmation {
         )
       }
       settled.push(current)
+    }
+    if (group.paystackFees) {
+      await ledger.recordProcessingFee(system, {
+        reference: group.reference,
+        orderGroupId: String(group._id),
+        amount: group.paystackFees,
+        currency: group.currency,
+      })
     }
     if (first) await this.deps.mail.confirmed(group, settled)
   }

@@ -1,3 +1,4 @@
+import { PLATFORM_ACCOUNTS } from '../ledger/ledger.accounts.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { OrdersService } from '../orders/orders.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
@@ -20,6 +21,7 @@ export type MismatchKind =
   | 'trial_balance_unbalanced'
   | 'transfer_without_payout'
   | 'transfer_amount_mismatch'
+  | 'fee_mismatch'
 
 export interface Mismatch {
   kind: MismatchKind
@@ -110,6 +112,8 @@ export class ReconcileService {
           expected: group.total,
           actual: charge.amount,
         })
+      } else {
+        await this.checkFee(ctx, charge, mismatches)
       }
     }
 
@@ -232,6 +236,27 @@ export class ReconcileService {
    */
   resolveItem(ctx: Ctx, id: string, input: ResolveReconcileItemBody): Promise<ReconcileItemDTO> {
     return this.deps.items.resolve(ctx, id, input)
+  }
+
+  /** Paystack's fee on a charge is booked once in the ledger, to the kobo (`fee:<reference>`). */
+  private async checkFee(
+    ctx: Ctx,
+    charge: PaystackTransaction,
+    mismatches: Mismatch[],
+  ): Promise<void> {
+    const fees = charge.fees ?? 0
+    const journal = await this.deps.ledger.journalByKey(ctx, `fee:${charge.reference}`)
+    const booked =
+      journal?.entries.find((e) => e.account === PLATFORM_ACCOUNTS.processingFees)?.amount ?? 0
+    if (booked !== fees) {
+      mismatches.push({
+        kind: 'fee_mismatch',
+        subject: charge.reference,
+        message: `Paystack took ${fees} ${charge.currency} in fees, the ledger booked ${booked}`,
+        expected: fees,
+        actual: booked,
+      })
+    }
   }
 
   private async groupByReference(ctx: Ctx, reference: string) {

@@ -1,5 +1,7 @@
+import { Types } from 'mongoose'
 import type { CreateProductBody, CreateVariantBody } from '../catalog/product.schemas.js'
 import type { ProductDTO, ProductStatus, VariantDTO } from '../catalog/product.types.js'
+import { RECOUNT_GRACE_MS } from '../catalog/stock-recount.js'
 import type { Ctx } from '../shared/ctx.js'
 import { newId } from '../shared/ids.js'
 import type { StoreDTO } from '../stores/store.types.js'
@@ -88,4 +90,34 @@ export async function aProductIn(
     product = await products.reject(admin, product.id, { reason: 'blurry photos' })
   if (status === 'archived') product = await products.archive(seller, product.id)
   return { product, variant }
+}
+
+/**
+ * The state a crash leaves between a keyed restock's movement row and its `$inc`: the row,
+ * marked `unconfirmed` and older than the recount's grace period, and the stock without the
+ * units (inventory.service.ts). With `stockAdded`, the `$inc` happened and only the mark is left.
+ */
+export async function anInterruptedRestock(
+  world: TestWorld,
+  variantId: string,
+  quantity: number,
+  stockAdded = false,
+): Promise<void> {
+  const variants = world.core.connection.collection('variants')
+  const variant = await variants.findOne({ _id: new Types.ObjectId(variantId) })
+  if (!variant) throw new Error(`no variant ${variantId}`)
+  await world.core.connection.collection('stock_movements').insertOne({
+    key: `restock:crashed:${new Types.ObjectId()}`,
+    variantId: variant._id,
+    productId: variant.productId,
+    storeId: variant.storeId,
+    kind: 'restock',
+    delta: quantity,
+    stockAfter: (variant.stock as number) + quantity,
+    reason: 'refund',
+    actor: { kind: 'system', label: 'system:refunds' },
+    unconfirmed: true,
+    at: new Date(world.clock.now().getTime() - RECOUNT_GRACE_MS - 1_000),
+  })
+  if (stockAdded) await variants.updateOne({ _id: variant._id }, { $inc: { stock: quantity } })
 }

@@ -30,20 +30,24 @@ export interface PaystackWorld {
 }
 
 /**
- * Starts a Paystack sandbox (no delays, no fees) and a test world pointed at it. Webhooks reach
+ * Starts a Paystack sandbox (no delays; no fees unless `feeModel: 'paystack'`) and a test world
+ * pointed at it. Webhooks reach
  * `core.payments.receivePaystackWebhook` through a small HTTP relay, the way the API route
  * passes them on (server tests point the sandbox at a real server instead).
  */
 export async function createPaystackWorld(
-  options: TestWorldOptions & { refundDelayMs?: number | 'manual' } = {},
+  options: TestWorldOptions & {
+    refundDelayMs?: number | 'manual'
+    feeModel?: 'paystack' | 'none'
+  } = {},
 ): Promise<PaystackWorld> {
-  const { refundDelayMs = 0, ...worldOptions } = options
+  const { refundDelayMs = 0, feeModel = 'none', ...worldOptions } = options
   const secretKey = `sk_test_${randomBytes(20).toString('hex')}`
   const sandbox = await startSandbox({
     secretKey,
     transferDelayMs: 0,
     refundDelayMs,
-    feeModel: 'none',
+    feeModel,
   })
   const world = await createTestWorld({
     ...worldOptions,

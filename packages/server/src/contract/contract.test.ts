@@ -144,7 +144,7 @@ describe('the API contract', () => {
     it('holds a non-JSON answer to the schema of its Content-Type, which must be declared', () => {
       const path = '/api/v1/admin/reports/revenue'
       const csv =
-        'start,end,currency,gross_sales,commission,refunds,payouts\r\ntotal,,NGN,0,0,0,0\r\n'
+        'start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue\r\ntotal,,NGN,0,0,0,0,0,0\r\n'
       expect(() => checker.check('GET', path, 200, csv, 'text/csv; charset=utf-8')).not.toThrow()
       const { example } = document.paths[path].get.responses['200'].content['text/csv']
       expect(() => checker.check('GET', path, 200, example, 'text/csv')).not.toThrow()

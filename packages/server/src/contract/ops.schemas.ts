@@ -51,6 +51,15 @@ const figureFields = {
   }),
   refunds: kobo.meta({ description: 'Refunds paid out to buyers (kobo)', example: 0 }),
   payouts: kobo.meta({ description: 'Transfers to sellers settled (kobo)', example: 2000000 }),
+  fees: kobo.meta({
+    description:
+      'Paystack fees on the payments verified in the period (kobo); booked per payment, so 0 for one store',
+    example: 47500,
+  }),
+  netRevenue: z.number().int().meta({
+    description: 'Commission less Paystack fees (kobo); negative when fees exceed commission',
+    example: 77500,
+  }),
 }
 export const revenueFigures = strict(figureFields).meta({ id: 'RevenueFigures' })
 
@@ -73,13 +82,13 @@ export const revenueReport = strict({
 /** The report as CSV (`Accept: text/csv`): a line per bucket, then the total line, in kobo. */
 export const revenueReportCsvText = z
   .string()
-  .regex(/^start,end,currency,gross_sales,commission,refunds,payouts\r\n/)
+  .regex(/^start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue\r\n/)
   .meta({
     description: 'One line per bucket, then a `total` line; amounts in minor units (kobo)',
     example: [
-      'start,end,currency,gross_sales,commission,refunds,payouts',
-      '2026-12-01T00:00:00.000Z,2026-12-02T00:00:00.000Z,NGN,2500000,125000,0,2000000',
-      'total,,NGN,2500000,125000,0,2000000',
+      'start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue',
+      '2026-12-01T00:00:00.000Z,2026-12-02T00:00:00.000Z,NGN,2500000,125000,0,2000000,47500,77500',
+      'total,,NGN,2500000,125000,0,2000000,47500,77500',
       '',
     ].join('\r\n'),
   })

@@ -87,12 +87,14 @@ describe('GET /api/v1/admin/reports/revenue', () => {
     )
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     const lines = (answer.body as string).trimEnd().split('\r\n')
-    expect(lines[0]).toBe('start,end,currency,gross_sales,commission,refunds,payouts')
+    expect(lines[0]).toBe(
+      'start,end,currency,gross_sales,commission,refunds,payouts,fees,net_revenue',
+    )
     const json = await report(`from=${iso(0)}&to=${iso(2)}&granularity=week`)
     expect(lines).toHaveLength(json.body.buckets.length + 2)
     const t = json.body.totals
     expect(lines.at(-1)).toBe(
-      `total,,NGN,${t.grossSales},${t.commission},${t.refunds},${t.payouts}`,
+      `total,,NGN,${t.grossSales},${t.commission},${t.refunds},${t.payouts},${t.fees},${t.netRevenue}`,
     )
   })
 

@@ -53,11 +53,11 @@ export default class RevenueReportCommand extends KlosetCommand {
     this.say(`${report.from} to ${report.to} (${report.currency}, by ${report.granularity})`)
     this.say(
       renderTable(
-        ['start', 'gross sales', 'commission', 'refunds', 'payouts', ''],
+        ['start', 'gross sales', 'commission', 'refunds', 'payouts', 'fees', 'net revenue', ''],
         [
           ...report.buckets.map((b, i) => [
             b.start.slice(0, 10),
-            ...[b.grossSales, b.commission, b.refunds, b.payouts].map(money),
+            ...[b.grossSales, b.commission, b.refunds, b.payouts, b.fees, b.netRevenue].map(money),
             chart[i] ?? '',
           ]),
           [
@@ -67,6 +67,8 @@ export default class RevenueReportCommand extends KlosetCommand {
               report.totals.commission,
               report.totals.refunds,
               report.totals.payouts,
+              report.totals.fees,
+              report.totals.netRevenue,
             ].map(money),
             '',
           ],

@@ -15,10 +15,13 @@ type Line = {
   commission: number
   refunds: number
   payouts: number
+  fees: number
+  netRevenue: number
 }
 
 export default class RevenueSummaryCommand extends KlosetCommand {
-  static override summary = 'Gross sales, commission, refunds and payouts of a period'
+  static override summary =
+    'Gross sales, commission, refunds, payouts, Paystack fees and net revenue of a period'
   static override description =
     'From the ledger, by posting time in [from, to). Money is formatted for people in tables and kept in kobo under --json.'
   static override examples = [
@@ -57,7 +60,7 @@ export default class RevenueSummaryCommand extends KlosetCommand {
       })),
     ]
     const money = (field: keyof Omit<Line, 'label'>): Column<Line> => ({
-      name: field === 'grossSales' ? 'gross sales' : field,
+      name: { grossSales: 'gross sales', netRevenue: 'net revenue' }[field as string] ?? field,
       value: (line) => majorUnits(line[field]),
       show: (line) => formatMoney(line[field], summary.currency),
     })
@@ -67,6 +70,8 @@ export default class RevenueSummaryCommand extends KlosetCommand {
       money('commission'),
       money('refunds'),
       money('payouts'),
+      money('fees'),
+      money('netRevenue'),
     ]
     const { columns: chosen, sort, csv } = flags
     if (!csv) this.say(`${summary.from} to ${summary.to} (${summary.currency})`)
