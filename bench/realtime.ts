@@ -344,7 +344,13 @@ async function main(): Promise<void> {
   )
 
   // -- the same push across instances: sockets on B, the ship on A -------------------------------
-  tokens = await staffTokens(a.core, seed)
+  const anon = makeCtx({ kind: 'anonymous' }, new Date(), undefined, '127.0.0.1')
+  const sellerLogin = seed.sellers.find((s) => s.email === seller.user.email)
+  if (!sellerLogin) throw new Error('The seller is not one of the seed')
+  tokens = {
+    sellerToken: (await a.core.accounts.login(anon, sellerLogin)).accessToken,
+    adminToken: (await a.core.accounts.login(anon, seed.admin)).accessToken,
+  }
   const remoteSockets = await openMany(
     SOCKETS,
     () => new WebSocket(b.ws, ['bearer', tokens.adminToken], { perMessageDeflate: false }),
