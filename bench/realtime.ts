@@ -41,6 +41,9 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const OPEN_CONCURRENCY = 50
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
+/** Where the bench is, on stderr (under load the set-up alone takes minutes). */
+const progress = (line: string) =>
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`)
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
@@ -251,8 +254,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < SHIPS * 2; i++) {
     await paidTemplate(a.core, buyer.id, flows.fixtures.cart, sandbox.url)
   }
-  const { sellerToken, adminToken } = await staffTokens(a.core, seed)
-  const seller = await a.core.accounts.authenticate(sellerToken)
+  // Access tokens live 15 minutes; under load one phase's set-up (20,000 subscriptions) takes
+  // minutes, so each phase signs in afresh.
+  let tokens = await staffTokens(a.core, seed)
+  const seller = await a.core.accounts.authenticate(tokens.sellerToken)
   const store = await a.core.stores.requireOwnStore(
     makeCtx(seller.actor, new Date(), undefined, '127.0.0.1'),
   )
@@ -269,13 +274,17 @@ async function main(): Promise<void> {
   const ship = (base: string) => async (orderId: string) => {
     const res = await fetch(`${base}/api/v1/seller/orders/${orderId}/ship`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${sellerToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${tokens.sellerToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ carrier: 'GIG Logistics', trackingNumber: `GIG${orderId.slice(-8)}` }),
     })
     if (res.status !== 200) throw new Error(`ship ${orderId}: ${res.status} ${await res.text()}`)
   }
 
   // -- memory: 1,000 idle sockets each, one kind at a time ----------------------------------------
+  progress('orders ready; memory')
   const bareServer = await aBareBroadcaster()
   const bareBefore = memory()
   const bareIdle = await openMany(
@@ -289,20 +298,31 @@ async function main(): Promise<void> {
   const before = memory()
   const klosetSockets = await openMany(
     SOCKETS,
-    () => new WebSocket(a.ws, ['bearer', adminToken], { perMessageDeflate: false }),
+    () => new WebSocket(a.ws, ['bearer', tokens.adminToken], { perMessageDeflate: false }),
   )
   const klosetMemory = memory() - before
   /** Subscribes every socket to every order's channel and waits for all the replies. */
   const subscribe = async (sockets: WebSocket[], ids: string[]) => {
+    let pending = sockets.length
     await Promise.all(
       sockets.map(
         (socket) =>
-          new Promise<void>((done) => {
+          new Promise<void>((done, fail) => {
             let replies = 0
+            // A refusal or a closed socket would otherwise leave the bench waiting for ever.
+            const timer = setTimeout(
+              () => fail(new Error(`subscribe: ${pending} sockets still waiting after 12 min`)),
+              720_000,
+            )
+            socket.once('close', (code) => fail(new Error(`subscribe: socket closed ${code}`)))
             const onReply = (data: unknown) => {
-              if (!String(data).includes('"subscribed"')) return
+              const text = String(data)
+              if (text.includes('"type":"error"')) fail(new Error(`subscribe: ${text}`))
+              if (!text.includes('"subscribed"')) return
               if (++replies < ids.length) return
               socket.off('message', onReply)
+              clearTimeout(timer)
+              pending--
               done()
             }
             socket.on('message', onReply)
@@ -316,18 +336,29 @@ async function main(): Promise<void> {
   const localNeedles = local.map((id) => `"order:${id}"`)
   const remoteNeedles = remote.map((id) => `"order:${id}"`)
   const klosetListeners = klosetSockets.map((s) => listen(s, localNeedles))
+  progress('sockets open on A; subscribing')
   await subscribe(klosetSockets, local)
+  progress('subscribed on A; shipping')
   const kloset = await timeDeliveries(klosetListeners, localNeedles, (needle) =>
     ship(a.server.url)(needle.slice(7, -1)),
   )
 
   // -- the same push across instances: sockets on B, the ship on A -------------------------------
+  const anon = makeCtx({ kind: 'anonymous' }, new Date(), undefined, '127.0.0.1')
+  const sellerLogin = seed.sellers.find((s) => s.email === seller.user.email)
+  if (!sellerLogin) throw new Error('The seller is not one of the seed')
+  tokens = {
+    sellerToken: (await a.core.accounts.login(anon, sellerLogin)).accessToken,
+    adminToken: (await a.core.accounts.login(anon, seed.admin)).accessToken,
+  }
   const remoteSockets = await openMany(
     SOCKETS,
-    () => new WebSocket(b.ws, ['bearer', adminToken], { perMessageDeflate: false }),
+    () => new WebSocket(b.ws, ['bearer', tokens.adminToken], { perMessageDeflate: false }),
   )
   const remoteListeners = remoteSockets.map((s) => listen(s, remoteNeedles))
+  progress(`one instance: ${JSON.stringify(kloset)}; subscribing on B`)
   await subscribe(remoteSockets, remote)
+  progress('subscribed on B; shipping on A')
   const acrossRedis = await timeDeliveries(remoteListeners, remoteNeedles, (needle) =>
     ship(a.server.url)(needle.slice(7, -1)),
   )
@@ -337,6 +368,7 @@ async function main(): Promise<void> {
   // -- the baseline: bare ws, a broadcast on an HTTP request --------------------------------------
   bareServer.frame =
     sampleFrame.length > 2 ? sampleFrame : JSON.stringify({ event: 'order.shipped', channel: '' })
+  progress(`across Redis: ${JSON.stringify(acrossRedis)}; bare baseline`)
   const bareSockets = await openMany(
     SOCKETS,
     () => new WebSocket(bareServer.url, { perMessageDeflate: false }),
