@@ -149,6 +149,7 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
   // The pages links land on when there is no storefront (docs/pages.md); not in the OpenAPI.
   const pages = createPages(core)
 
+  // size: the one request path, read top to bottom: blocks, limits, route, errors, CORS, abuse signals, log.
   async function handle(
     request: Request,
     url: URL,

@@ -11,7 +11,10 @@ import { ProductsService } from './products.service.js'
 import { PublicCatalogService } from './public-catalog.service.js'
 import { StockRecount } from './stock-recount.js'
 
-/** Products, stock, images and the public catalog (with its cache and the facts shelves read). */
+/**
+ * Products, stock, images and the public catalog (with its cache and the facts shelves read).
+ * size: a feature factory reads as one list of its services and subscribers, in build order.
+ */
 export function wireCatalog(
   p: Platform,
   deps: { stores: StoresService; users: UsersService },

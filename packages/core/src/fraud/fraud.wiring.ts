@@ -18,6 +18,7 @@ import { FraudSignals, payoutAccountHash, payoutAccountHashKey } from './fraud.s
 /**
  * Trust and safety (docs/trust-and-safety.md): checkout and orders reach it through their
  * `FraudPort` (closures in createCore); it reaches money through the existing services.
+ * size: a feature factory reads as one list of its services and subscribers, in build order.
  */
 export function wireFraud(
   p: Platform,

@@ -42,6 +42,7 @@ export type JobRow = JobDefinition & { movesMoney: boolean }
  * The one jobs table: every timed job of the marketplace, its schedule (cron, read in
  * `MARKETPLACE_TIMEZONE` unless a row says otherwise) and whether it moves money. createCore
  * registers each row with the `JobsService`; `kloset jobs list` prints them.
+ * size: the one table of timed jobs, one row each, reviewed in one place.
  */
 export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRow[] {
   return [

@@ -17,7 +17,10 @@ import { OrderMail } from './order-mail.js'
 import { OrdersService } from './orders.service.js'
 import { RefundsService } from './refunds.service.js'
 
-/** The cart, checkout and payment confirmation, store orders, refunds and idempotency keys. */
+/**
+ * The cart, checkout and payment confirmation, store orders, refunds and idempotency keys.
+ * size: a feature factory reads as one list of its services and subscribers, in build order.
+ */
 export function wireOrders(
   p: Platform,
   deps: {

@@ -68,7 +68,10 @@ export interface Platform {
 /** The directory where locally captured mail is kept. */
 export const mailCaptureDir = (config: Pick<Config, 'dataDir'>) => join(config.dataDir, 'mail')
 
-/** Connects the outside world and initialises every model, in one pass. */
+/**
+ * Connects the outside world and initialises every model, in one pass.
+ * size: the platform is built in one visible order (Redis before the engine, models in one pass).
+ */
 export async function createPlatform(config: Config, overrides: CoreOverrides): Promise<Platform> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
