@@ -9,6 +9,7 @@ import {
   type TestWorld,
 } from '@kloset/core/testing'
 import { type RunningServer, startServer } from './server.js'
+import { checkedFetch } from './test-support/checked-fetch.js'
 import { connect } from './test-support/ws-client.js'
 
 // Small limits so a test reaches them; the allow-list holds loopback (the test's own address)
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 /** A request over HTTP to the real server, as if from `ip` behind a trusted proxy. */
 const from = (ip: string, path: string, init: RequestInit = {}) =>
-  fetch(`${server.url}${path}`, {
+  checkedFetch(`${server.url}${path}`, {
     ...init,
     headers: { 'x-forwarded-for': ip, ...(init.headers as Record<string, string>) },
   })

@@ -13,7 +13,8 @@ import { describe, expect, it } from '@jest/globals'
 const packages = fileURLToPath(new URL('../../../', import.meta.url))
 
 /** What a bare `fetch` may reach: the Paystack sandbox and stored files, never the API. */
-const NOT_THE_API = /^\s*(`\$\{(\w+\.)?sandbox\.url\}|authorization_url\b|stored\.url\b)/
+const NOT_THE_API =
+  /^\s*(`\$\{(\w+\.)?sandbox\.url\}|(\w+\.)?authorization_url\b|stored\.url\b|new URL\(.*\bauthorization_url\))/
 
 /** The ways a test file could reach the API without the contract check, line by line. */
 export function uncheckedHttp(source: string): string[] {

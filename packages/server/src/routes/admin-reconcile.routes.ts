@@ -1,6 +1,5 @@
 import { listReconcileItemsQuery, resolveReconcileItemBody } from '@kloset/core'
 import { reconcileItemBody, reconcileItemsPage } from '../contract/reconcile.schemas.js'
-import { parseBody, parseQuery } from '../http/parse.js'
 import { json } from '../http/respond.js'
 import { route } from '../http/route.js'
 
@@ -18,8 +17,8 @@ export const adminReconcileRoutes = [
     query: listReconcileItemsQuery,
     response: reconcileItemsPage,
     responses: { 200: '{ items, nextCursor }', 400: 'Invalid filter', 403: 'Not an administrator' },
-    handler: async (_req, { core, ctx, url }) =>
-      json(await core.reconcile.listItems(ctx, parseQuery(url, listReconcileItemsQuery))),
+    handler: async (_req, { core, ctx, input }) =>
+      json(await core.reconcile.listItems(ctx, input.query)),
   }),
   route({
     method: 'GET',
@@ -47,13 +46,7 @@ export const adminReconcileRoutes = [
       404: 'No such item',
       409: 'The item is not open (resolved or auto-cleared)',
     },
-    handler: async (req, { core, ctx, params }) =>
-      json({
-        item: await core.reconcile.resolveItem(
-          ctx,
-          params.id!,
-          await parseBody(req, resolveReconcileItemBody),
-        ),
-      }),
+    handler: async (_req, { core, ctx, params, input }) =>
+      json({ item: await core.reconcile.resolveItem(ctx, params.id!, input.body) }),
   }),
 ]
