@@ -128,7 +128,7 @@ export class LedgerService {
    * was booked with another amount.
    */
   async recordProcessingFee(ctx: Ctx, input: RecordProcessingFeeInput): Promise<JournalDTO> {
-    requireRole(ctx, 'admin')
+    requireAdminOrSystem(ctx)
     const draft = processingFeeJournal(validateInput(recordProcessingFeeInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
