@@ -22,6 +22,7 @@ export type MismatchKind =
   | 'transfer_without_payout'
   | 'transfer_amount_mismatch'
   | 'fee_mismatch'
+  | 'balance_mismatch'
 
 export interface Mismatch {
   kind: MismatchKind
@@ -51,7 +52,10 @@ export interface ReconcileReport {
 }
 
 /** Checks not tied to the day reconciled: any run clears their items once they agree. */
-export const EVERY_RUN_KINDS: readonly MismatchKind[] = ['trial_balance_unbalanced']
+export const EVERY_RUN_KINDS: readonly MismatchKind[] = [
+  'trial_balance_unbalanced',
+  'balance_mismatch',
+]
 
 const DAY_MS = 86_400_000
 const PAGE = 100
@@ -202,6 +206,8 @@ export class ReconcileService {
       }
     }
 
+    await this.checkBalance(ctx, mismatches)
+
     const items = await this.deps.items.record(ctx, date, mismatches, EVERY_RUN_KINDS)
     return {
       date,
@@ -256,6 +262,35 @@ export class ReconcileService {
         expected: fees,
         actual: booked,
       })
+    }
+  }
+
+  /**
+   * What Paystack holds, per currency, against what the ledger says is there: platform cash
+   * (charges less refunds, settled transfers and fees) less the transfers still in transit,
+   * which Paystack took from the balance when it sent them.
+   */
+  private async checkBalance(ctx: Ctx, mismatches: Mismatch[]): Promise<void> {
+    const balances = await this.deps.paystack.fetchBalance()
+    for (const currency of CURRENCIES) {
+      const cash = await this.deps.ledger.balance(ctx, PLATFORM_ACCOUNTS.cash, currency)
+      const inTransit = await this.deps.ledger.balance(
+        ctx,
+        PLATFORM_ACCOUNTS.payoutsInTransit,
+        currency,
+      )
+      // In transit is credit-normal: its sum is negative while transfers are on their way.
+      const expected = cash + inTransit
+      const actual = balances.find((b) => b.currency === currency)?.balance ?? 0
+      if (actual !== expected) {
+        mismatches.push({
+          kind: 'balance_mismatch',
+          subject: currency,
+          message: `the ledger says Paystack holds ${expected} ${currency}, Paystack's balance is ${actual}`,
+          expected,
+          actual,
+        })
+      }
     }
   }
 

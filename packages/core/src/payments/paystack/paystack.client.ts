@@ -87,6 +87,16 @@ export class PaystackClient {
     return refunds.fetchRefund(this.#request, id)
   }
 
+  /** One page of refunds created in `[from, to]` (ISO times), newest first; `perPage` at most 100. */
+  listRefunds(input: {
+    from: string
+    to: string
+    page: number
+    perPage: number
+  }): Promise<PaystackRefund[]> {
+    return refunds.listRefunds(this.#request, input)
+  }
+
   /** Banks sellers can be paid at, with the `code` recipients need; follows the list's cursor. */
   listBanks(filter?: { country: 'nigeria'; currency: 'NGN' }): Promise<PaystackBank[]> {
     return transferCalls.listBanks(this.#request, filter)

@@ -210,6 +210,24 @@ describe('refunds through the client', () => {
     })
   })
 
+  it('lists the refunds created in a window, newest first, with their amounts', async () => {
+    const from = new Date().toISOString()
+    const first = await client.createRefund({
+      transaction: await aPaidTransaction(500_000),
+      amount: 100_000,
+    })
+    const second = await client.createRefund({ transaction: await aPaidTransaction(700_000) })
+    await sandbox.flush()
+    const to = new Date(Date.now() + 1_000).toISOString()
+    const listed = await client.listRefunds({ from, to, page: 1, perPage: 100 })
+    expect(listed.map((refund) => [refund.id, refund.amount, refund.status])).toEqual([
+      [second.id, 700_000, 'processed'],
+      [first.id, 100_000, 'processed'],
+    ])
+    const later = new Date(Date.now() + 60_000).toISOString()
+    expect(await client.listRefunds({ from: to, to: later, page: 1, perPage: 100 })).toEqual([])
+  })
+
   it('refuses to refund more than was paid', async () => {
     const reference = await aPaidTransaction(600_000)
     await expect(

@@ -1,4 +1,10 @@
-import { assertAmount, assertPositiveId, type PaystackRequest } from './paystack.request.js'
+import { z } from 'zod'
+import {
+  assertAmount,
+  assertPositiveId,
+  type PaystackRequest,
+  type Query,
+} from './paystack.request.js'
 import { refundCreatedDataSchema, refundDataSchema } from './paystack.schemas.js'
 import type { CreateRefundInput, PaystackRefund } from './paystack.types.js'
 
@@ -36,6 +42,30 @@ export async function createRefund(
 export async function fetchRefund(paystack: PaystackRequest, id: number): Promise<PaystackRefund> {
   assertPositiveId(id)
   const data = await paystack.call('GET', `/refund/${id}`, refundDataSchema, 'fetch refund')
+  return toRefund(data)
+}
+
+/**
+ * One page of refunds created in `[from, to]` (ISO times), newest first; reconciliation reads
+ * every page. `perPage` at most 100.
+ */
+export async function listRefunds(
+  paystack: PaystackRequest,
+  input: { from: string; to: string; page: number; perPage: number },
+): Promise<PaystackRefund[]> {
+  const query: Query = {
+    from: input.from,
+    to: input.to,
+    page: String(input.page),
+    perPage: String(input.perPage),
+  }
+  const data = await paystack.call('GET', '/refund', z.array(refundDataSchema), 'list refunds', {
+    query,
+  })
+  return data.map(toRefund)
+}
+
+function toRefund(data: z.infer<typeof refundDataSchema>): PaystackRefund {
   return {
     id: data.id,
     transactionId: data.transaction,
