@@ -3,7 +3,10 @@ import { op } from '../db/query.js'
 import type { AdminOrderDTO } from '../orders/order.types.js'
 import type { RefundsService } from '../orders/refunds.service.js'
 import type { PaystackClient } from '../payments/paystack/paystack.client.js'
-import type { PaystackDispute } from '../payments/paystack/paystack.disputes.js'
+import type {
+  DisputeEvidenceInput,
+  PaystackDispute,
+} from '../payments/paystack/paystack.disputes.js'
 import { type Ctx, systemCtx } from '../shared/ctx.js'
 import type { DomainEvents } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
@@ -21,6 +24,15 @@ export interface ChargebackDeps {
 
 /** How long before Paystack's deadline an undecided chargeback counts as overdue. */
 const PAYSTACK_MARGIN_MS = 60 * 60_000
+
+/**
+ * How long before Paystack's deadline the `answer-chargebacks` job answers a chargeback no
+ * administrator decided (docs/trust-and-safety.md, "Chargebacks").
+ */
+export const AUTO_ANSWER_MARGIN_MS = 6 * 3600_000
+
+/** The mark of the automatic answer in its message: a rerun after a crash recognises its own. */
+const autoAnswerKey = (disputeId: number) => `[kloset-auto-answer:${disputeId}]`
 
 /**
  * Paystack chargebacks as dispute cases (source `chargeback`). `charge.dispute.create` opens an
@@ -90,24 +102,29 @@ export class Chargebacks {
     return this.sendEvidence(ctx, doc, order)
   }
 
-  /** Sends the case's evidence to Paystack once (`POST /dispute/:id/evidence`). */
+  /**
+   * Sends the case's evidence to Paystack once (`POST /dispute/:id/evidence`), with that of the
+   * other store orders of the transaction opened so far: Paystack keeps one evidence per dispute,
+   * so each submission covers every order.
+   */
   private async sendEvidence(ctx: Ctx, doc: DisputeDoc, order: AdminOrderDTO): Promise<DisputeDoc> {
     if (!doc.paystack || doc.paystack.evidenceSubmitted) return doc
-    const buyer = await this.deps.people.get(ctx, order.buyerId).catch(() => undefined)
-    const address = order.shippingAddress
-    await this.deps.paystack.submitDisputeEvidence(doc.paystack.disputeId, {
-      customerEmail: buyer?.email ?? 'unknown@kloset.invalid',
-      customerName: address.name,
-      customerPhone: address.phone,
-      serviceDetails: doc.evidence
-        .filter((e) => e.kind === 'timeline')
-        .map((e) => e.text)
-        .join('\n'),
-      deliveryAddress: [address.line1, address.line2, address.city, address.state, address.country]
-        .filter(Boolean)
-        .join(', '),
-      ...(order.deliveredAt ? { deliveryDate: order.deliveredAt.slice(0, 10) } : {}),
-    })
+    const others = (await this.cases.chargebackCases(doc.paystack.disputeId)).filter(
+      (other) => other.orderId !== order.id,
+    )
+    const cases = [
+      { doc, order },
+      ...(await Promise.all(
+        others.map(async (other) => ({
+          doc: other,
+          order: await this.cases.orderFor(other.orderId),
+        })),
+      )),
+    ]
+    await this.deps.paystack.submitDisputeEvidence(
+      doc.paystack.disputeId,
+      await this.evidenceOf(ctx, cases),
+    )
     return (
       (await this.cases.record(ctx, doc, {
         where: { 'paystack.evidenceSubmitted': false },
@@ -119,6 +136,109 @@ export class Chargebacks {
         },
       })) ?? doc
     )
+  }
+
+  /**
+   * The evidence of one Paystack dispute from its cases (one per store order it paid): the
+   * buyer of the first order, every order's timeline and delivery address, in order-id order so
+   * the same cases always give the same submission.
+   */
+  private async evidenceOf(
+    ctx: Ctx,
+    cases: { doc: DisputeDoc; order: AdminOrderDTO }[],
+  ): Promise<DisputeEvidenceInput> {
+    const sorted = [...cases].sort((a, b) => a.order.id.localeCompare(b.order.id))
+    const first = sorted[0]!.order
+    const buyer = await this.deps.people.get(ctx, first.buyerId).catch(() => undefined)
+    const addressOf = (order: AdminOrderDTO) => {
+      const a = order.shippingAddress
+      return [a.line1, a.line2, a.city, a.state, a.country].filter(Boolean).join(', ')
+    }
+    const delivered = sorted.map((c) => c.order.deliveredAt).filter((d): d is string => !!d)
+    return {
+      customerEmail: buyer?.email ?? 'unknown@kloset.invalid',
+      customerName: first.shippingAddress.name,
+      customerPhone: first.shippingAddress.phone,
+      serviceDetails: sorted
+        .map(({ doc }) =>
+          doc.evidence
+            .filter((e) => e.kind === 'timeline')
+            .map((e) => e.text)
+            .join('\n'),
+        )
+        .join('\n\n'),
+      deliveryAddress: [...new Set(sorted.map((c) => addressOf(c.order)))].join(' | '),
+      // The latest delivery: the day the whole purchase had arrived.
+      ...(delivered.length === sorted.length
+        ? { deliveryDate: delivered.sort().at(-1)!.slice(0, 10) }
+        : {}),
+    }
+  }
+
+  /**
+   * The `answer-chargebacks` job: a chargeback whose cases are all still undecided within
+   * `AUTO_ANSWER_MARGIN_MS` of Paystack's deadline is declined with the evidence of every store
+   * order it covers, once per Paystack dispute; its cases are marked and closed as a release
+   * (the bank rules next, as after an administrator's release).
+   */
+  async answerDue(ctx: Ctx): Promise<{ answered: number }> {
+    const ids = await this.cases.chargebacksDueBy(
+      new Date(ctx.now.getTime() + AUTO_ANSWER_MARGIN_MS),
+    )
+    let answered = 0
+    for (const id of ids) if (await this.autoAnswer(ctx, id)) answered++
+    return { answered }
+  }
+
+  private async autoAnswer(ctx: Ctx, disputeId: number): Promise<boolean> {
+    const docs = await this.cases.chargebackCases(disputeId)
+    // A decision on any of its cases already answered Paystack for the whole transaction.
+    if (docs.length === 0 || docs.some((d) => d.status !== 'escalated')) return false
+    const key = autoAnswerKey(disputeId)
+    const remote = await this.deps.paystack.fetchDispute(disputeId)
+    if (remote.status === 'awaiting-merchant-feedback') {
+      const cases = await Promise.all(
+        docs.map(async (doc) => ({ doc, order: await this.cases.orderFor(doc.orderId) })),
+      )
+      const evidence = await this.deps.paystack.submitDisputeEvidence(
+        disputeId,
+        await this.evidenceOf(ctx, cases),
+      )
+      await this.deps.paystack.resolveDispute(disputeId, {
+        resolution: 'declined',
+        message: `${key} No decision was taken before the deadline: KlosetStore declines with the delivery record of ${docs.length === 1 ? 'the order' : `its ${docs.length} store orders`}.`,
+        refundAmount: 0,
+        uploadedFilename: 'kloset-order-timeline.txt',
+        evidenceId: evidence.id,
+      })
+    } else if (!remote.message?.includes(key)) {
+      // Answered some other way (Paystack's webhooks bring the outcome).
+      return false
+    }
+    // Sent (now, or by a run that stopped before this point): mark and close each case.
+    const at = ctx.now.toISOString()
+    for (const doc of docs) {
+      const marked = await this.cases.record(ctx, doc, {
+        where: { status: 'escalated', 'paystack.autoAnsweredAt': op({ $exists: false }) },
+        set: {
+          'paystack.autoAnsweredAt': ctx.now,
+          'paystack.evidenceSubmitted': true,
+          'paystack.status': 'awaiting-bank-feedback',
+        },
+        step: {
+          step: 'chargeback_auto_answered',
+          headline: 'KlosetStore answered the chargeback automatically',
+          detail: `No administrator decided before Paystack's deadline; at ${at} the chargeback was declined with the delivery record of every store order it covers. The bank decides next.`,
+        },
+      })
+      if (!marked) continue
+      await this.cases.settle(ctx, marked, 'system', {
+        outcome: 'release',
+        amount: 0,
+        reason: "answered automatically before Paystack's deadline; the bank rules next",
+      })
+    }
+    return true
   }
 
   private async remind(ctx: Ctx, doc: DisputeDoc, remote: PaystackDispute): Promise<void> {
@@ -184,6 +304,8 @@ export class Chargebacks {
   async settleMoney(ctx: Ctx, doc: DisputeDoc, settlement: Settlement): Promise<void> {
     const paystack = doc.paystack
     if (!paystack || paystack.resolution !== undefined) return
+    // The automatic answer already declined it (`answerDue`).
+    if (settlement.outcome === 'release' && paystack.autoAnsweredAt) return
     if (settlement.outcome === 'release') {
       const remote = await this.deps.paystack.resolveDispute(paystack.disputeId, {
         resolution: 'declined',

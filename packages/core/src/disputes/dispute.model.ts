@@ -76,6 +76,8 @@ export interface DisputeDoc {
     resolution?: string
     /** Paystack's `.resolve` was booked in the ledger (a chargeback lost without our refund). */
     booked?: boolean
+    /** When the `answer-chargebacks` job declined it with the evidence (no one decided in time). */
+    autoAnsweredAt?: Date
   }
   outbox: OutboxEntry[]
   outboxState?: 'pending'
@@ -155,6 +157,7 @@ const disputeSchema = new Schema<DisputeDoc>(
           evidenceSubmitted: { type: Boolean, required: true, default: false },
           resolution: String,
           booked: Boolean,
+          autoAnsweredAt: Date,
         },
         { _id: false },
       ),

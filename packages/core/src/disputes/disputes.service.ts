@@ -497,6 +497,39 @@ export class DisputesService {
     return result
   }
 
+  /**
+   * The `answer-chargebacks` job: chargebacks no administrator decided within 6 hours of
+   * Paystack's deadline are declined with their evidence, once (chargebacks.ts, `answerDue`).
+   */
+  async answerChargebacks(ctx: Ctx): Promise<{ answered: number }> {
+    requireAdminOrSystem(ctx)
+    return (await this.chargebacks?.answerDue(ctx)) ?? { answered: 0 }
+  }
+
+  /** The Paystack disputes with an undecided, unanswered case due by `before` (chargebacks.ts). */
+  async chargebacksDueBy(before: Date): Promise<number[]> {
+    const docs = await this.deps.disputes
+      .find({
+        source: 'chargeback',
+        status: 'escalated',
+        'paystack.dueAt': op({ $lte: before }),
+        'paystack.autoAnsweredAt': op({ $exists: false }),
+        'paystack.resolution': op({ $exists: false }),
+      })
+      .select({ paystack: 1 })
+      .limit(DEADLINE_BATCH)
+      .lean()
+    return [...new Set(docs.map((d) => d.paystack!.disputeId))]
+  }
+
+  /** Every case of one Paystack dispute (one per store order its transaction paid). */
+  async chargebackCases(disputeId: number): Promise<DisputeDoc[]> {
+    return this.deps.disputes
+      .find({ source: 'chargeback', 'paystack.disputeId': disputeId })
+      .sort({ orderId: 1 })
+      .lean()
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
   /** Moves an open case to `escalated` with its 48-hour decision deadline. */

@@ -146,6 +146,14 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
         'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h',
       run: (ctx) => s.disputes.advanceDeadlines(ctx),
     },
+    {
+      name: 'answer-chargebacks',
+      schedule: '*/15 * * * *',
+      movesMoney: false,
+      summary:
+        "Decline with the evidence, once, Paystack chargebacks no administrator decided 6 h before Paystack's deadline",
+      run: (ctx) => s.disputes.answerChargebacks(ctx),
+    },
     // fraud
     {
       name: 'repair-fraud-cases',

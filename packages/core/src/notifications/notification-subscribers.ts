@@ -9,7 +9,7 @@ export interface NotificationLookups {
   stores: Pick<StoreLookup, 'getStore'>
   /** The buyer of an order (refund events carry only the order id). */
   buyerOf(orderId: string): Promise<string>
-  /** The ids of the active administrators (reconcile items reach each of them). */
+  /** The ids of the active administrators (reconcile items and automatic chargeback answers). */
   adminIds(): Promise<string[]>
 }
 
@@ -182,6 +182,19 @@ export function registerNotificationSubscribers(
         type: 'reconcile',
         title: `Reconciliation: ${event.kind.replaceAll('_', ' ')}`,
         body: `${event.subject}: ${event.message}. Resolve it with kloset reconcile resolve ${event.itemId} --reason "...".`,
+      })
+  })
+
+  // A chargeback the `answer-chargebacks` job answered because no administrator decided in time.
+  events.subscribe('dispute.updated', 'notifications.chargeback-answers', async (event) => {
+    if (event.step !== 'chargeback_auto_answered') return
+    for (const userId of await lookups.adminIds())
+      await deliver(event, {
+        userId,
+        type: 'dispute',
+        title: `Chargeback on order ${event.orderId} answered automatically`,
+        body: event.detail,
+        link: { orderId: event.orderId, storeId: event.storeId },
       })
   })
 }

@@ -19,6 +19,8 @@ export const paystackDisputeSchema = z.object({
   category: z.string().nullish(),
   dueAt: z.string().nullish(),
   resolvedAt: z.string().nullish(),
+  /** The merchant's message with its answer (`PUT /dispute/:id/resolve`). */
+  message: z.string().nullish(),
 })
 export type PaystackDispute = z.infer<typeof paystackDisputeSchema>
 
