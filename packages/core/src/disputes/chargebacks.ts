@@ -300,6 +300,7 @@ export class Chargebacks {
    * An administrator's (or Paystack's) decision on a chargeback case: accepting refunds through
    * Paystack's dispute (it takes the amount from the balance) and books it; releasing declines
    * with the evidence, and the bank rules (`charge.dispute.resolve`).
+   * size: the two outcomes against Paystack's dispute API, read in order (one line over 60).
    */
   async settleMoney(ctx: Ctx, doc: DisputeDoc, settlement: Settlement): Promise<void> {
     const paystack = doc.paystack
