@@ -243,10 +243,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
       stores,
       buyerOf: async (orderId) =>
         (await o.orders.get(systemCtx('notifications', clock.now()), orderId)).buyerId,
-      adminIds: async () =>
-        (
-          await p.models.users.find({ role: 'admin', status: 'active' }).select({ _id: 1 }).lean()
-        ).map((user) => String(user._id)),
+      adminIds: () => users.activeAdminIds(),
     },
     clock,
   )

@@ -50,6 +50,15 @@ export class UsersService {
     return user
   }
 
+  /** The ids of active administrators: who admin notices (reconcile items, chargebacks) go to. */
+  async activeAdminIds(): Promise<string[]> {
+    const admins = await this.deps.users
+      .find({ role: 'admin', status: 'active' })
+      .select({ _id: 1 })
+      .lean()
+    return admins.map((user) => String(user._id))
+  }
+
   /** One user, by id or email. @throws NotFoundError */
   async get(ctx: Ctx, idOrEmail: string): Promise<UserDTO> {
     requireAdminOrSystem(ctx)

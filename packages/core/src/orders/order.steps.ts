@@ -1,5 +1,5 @@
 import type { Ctx } from '../shared/ctx.js'
-import { AppError, ChangedMeanwhileError, InvalidStateError } from '../shared/errors.js'
+import { AppError, ChangedMeanwhileError } from '../shared/errors.js'
 import type { OrderDoc } from './order.model.js'
 import type { MoveExtras, MoveTarget } from './order.records.js'
 import { assertOrderMove } from './order.transitions.js'

@@ -31,7 +31,6 @@ import type {
   AdminOrderDTO,
   OrderDTO,
   OrderExplanation,
-  OrderStatus,
   OrderTrackingDTO,
   SellerOrderDTO,
 } from './order.types.js'
