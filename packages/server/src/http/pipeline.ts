@@ -24,7 +24,7 @@ export interface PipelineDeps {
 }
 
 /**
- * The API's request pipeline, outermost first (docs/architecture.md, "A request, end to end").
+ * The API's request pipeline, outermost first (docs/architecture.md, "The request pipeline").
  * The first five wrap everything after them: they run their "after" part in reverse order.
  */
 export const apiPipeline = (deps: PipelineDeps): Middleware[] => [
