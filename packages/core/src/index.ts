@@ -106,6 +106,7 @@ export { newId, newRequestId } from './shared/ids.js'
 export { createLogger, type Logger } from './shared/logger.js'
 export { CURRENCIES, type Currency, formatMoney, type Money, shareOf } from './shared/money.js'
 export { MAX_PAGE_SIZE, type Page, pageQuery } from './shared/paging.js'
+export { readCapped } from './shared/read-capped.js'
 export {
   assertTransition,
   canTransition,

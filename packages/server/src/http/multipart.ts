@@ -1,4 +1,5 @@
 import { TooLargeError, UnsupportedMediaError, ValidationError } from '@kloset/core'
+import { readBytes } from './parse.js'
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -16,8 +17,8 @@ const tooLarge = (maxFileBytes: number) =>
 
 /**
  * Reads exactly one file from a `multipart/form-data` body, in field `field` and nothing else.
- * The size limit holds before the body is buffered: a declared Content-Length over it is refused
- * at once, and a body that streams past it is cut off.
+ * The size limit holds before the body is buffered (`readBytes`): a declared Content-Length over
+ * it is refused at once, and a body that streams past it is cut off.
  * @throws UnsupportedMediaError for another content type, TooLargeError over the limit,
  *   ValidationError for a malformed body, a missing or repeated file, or an unknown field.
  */
@@ -36,31 +37,14 @@ export async function readMultipartFile(
       },
     )
   }
-  const maxBodyBytes = maxFileBytes + MULTIPART_OVERHEAD_BYTES
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > maxBodyBytes) throw tooLarge(maxFileBytes)
-  if (!request.body) throw missing(field)
-
-  let received = 0
-  let cutOff = false
-  const capped = request.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength
-        if (received > maxBodyBytes) {
-          cutOff = true
-          controller.error(tooLarge(maxFileBytes))
-          return
-        }
-        controller.enqueue(chunk)
-      },
-    }),
+  const body = await readBytes(request, maxFileBytes + MULTIPART_OVERHEAD_BYTES, () =>
+    tooLarge(maxFileBytes),
   )
+  if (!request.body) throw missing(field)
   let form: FormData
   try {
-    form = await new Response(capped, { headers: { 'content-type': type } }).formData()
+    form = await new Response(body, { headers: { 'content-type': type } }).formData()
   } catch {
-    if (cutOff) throw tooLarge(maxFileBytes)
     throw new ValidationError('The multipart body is malformed', undefined, 'invalid_multipart')
   }
 

@@ -1,4 +1,4 @@
-import { TooLargeError, ValidationError, validateInput } from '@kloset/core'
+import { readCapped, TooLargeError, ValidationError, validateInput } from '@kloset/core'
 import type { z } from 'zod'
 
 export const MAX_JSON_BYTES = 1024 * 1024
@@ -33,37 +33,20 @@ export async function parseBody<S extends z.ZodType>(
   return validate(schema, value)
 }
 
-const tooLarge = (max: number) => new TooLargeError(`Body larger than ${max} bytes`)
+const tooLarge = (max: number) => () => new TooLargeError(`Body larger than ${max} bytes`)
 
 /**
  * The exact request bytes, at most `max` of them: a declared length over it is refused before
- * reading, and a chunked or lying body is cut off as soon as it passes it.
- * @throws TooLargeError (413 payload_too_large)
+ * reading, and a chunked or lying body is cut off as soon as it passes it (`readCapped`).
+ * @throws TooLargeError (413 payload_too_large), or what `refuse` makes
  */
-export async function readBytes(request: Request, max: number): Promise<Uint8Array> {
-  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
-  if (!request.body) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge(max)
-    }
-    chunks.push(value)
-  }
-  // Web-standard bytes, not Buffer: the API also runs under `deno serve`.
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+export async function readBytes(
+  request: Request,
+  max: number,
+  refuse: () => Error = tooLarge(max),
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw refuse()
+  return readCapped(request.body, max, refuse)
 }
 
 /** Validates the query string; repeated keys keep their last value. */

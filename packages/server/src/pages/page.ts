@@ -1,4 +1,4 @@
-import { isAppError } from '@kloset/core'
+import { isAppError, readCapped } from '@kloset/core'
 import { statusOf } from '../http/respond.js'
 import type { Handler, HttpMethod, RouteDef } from '../http/route.js'
 import { html, pageResponse } from './html.js'
@@ -16,9 +16,13 @@ export async function formFields(
 ): Promise<Record<string, string | undefined>> {
   const type = request.headers.get('content-type') ?? ''
   if (!type.startsWith('application/x-www-form-urlencoded')) return {}
-  const text = await request.text()
-  if (text.length > MAX_FORM_BYTES) return {}
-  const form = new URLSearchParams(text)
+  // Over the cap, the form is treated as empty (as before), but no more of it is read.
+  const bytes = await readCapped(request.body, MAX_FORM_BYTES).catch((error: unknown) => {
+    if (isAppError(error) && error.kind === 'too_large') return undefined
+    throw error
+  })
+  if (!bytes) return {}
+  const form = new URLSearchParams(new TextDecoder().decode(bytes))
   return Object.fromEntries(names.map((name) => [name, form.get(name) ?? undefined]))
 }
 

@@ -81,6 +81,27 @@ describe('PaystackClient against a misbehaving Paystack', () => {
     })
   })
 
+  it('cuts off an answer that streams on past 5 MiB with paystack_bad_response', async () => {
+    let written = 0
+    const { url } = await aServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      const chunk = Buffer.alloc(64 * 1024, 0x20)
+      // An answer with no end: only the client giving up stops it.
+      const more = () => {
+        if (response.destroyed || written > 256 * 1024 * 1024) return
+        written += chunk.byteLength
+        response.write(chunk, () => setImmediate(more))
+      }
+      more()
+    })
+    await expect(clientFor(url, 10_000).fetchBalance()).rejects.toMatchObject({
+      kind: 'upstream',
+      code: 'paystack_bad_response',
+      message: 'Paystack sent an oversized answer',
+    })
+    expect(written).toBeLessThan(64 * 1024 * 1024)
+  })
+
   it('treats status false on an HTTP 200 as a refusal, never a success', async () => {
     const { url } = await answering(200, { status: false, message: 'Transaction not allowed' })
     const error = await clientFor(url)

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { UnavailableError, UpstreamError, ValidationError } from '../../shared/errors.js'
 import type { Logger } from '../../shared/logger.js'
+import { readCapped } from '../../shared/read-capped.js'
 import { paystackFailure } from './paystack.errors.js'
 import { paystackEnvelope, paystackListEnvelope } from './paystack.schemas.js'
 /** How a resource module calls Paystack: a query string's fields, a JSON body. */
@@ -41,22 +42,14 @@ export function assertTransactionReference(reference: string): void {
   }
 }
 
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel()
-      throw new UpstreamError('Paystack sent an oversized answer', 'paystack_bad_response')
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+/** Paystack's answer as text, cut off (and refused) once it passes the cap. */
+async function readAnswer(response: Response): Promise<string> {
+  const bytes = await readCapped(
+    response.body,
+    MAX_RESPONSE_BYTES,
+    () => new UpstreamError('Paystack sent an oversized answer', 'paystack_bad_response'),
+  )
+  return new TextDecoder().decode(bytes)
 }
 
 const isTimeout = (error: unknown) =>
@@ -186,7 +179,7 @@ export class PaystackRequest {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       })
-      return { status: response.status, text: await readCapped(response) }
+      return { status: response.status, text: await readAnswer(response) }
     } catch (error) {
       if (error instanceof UpstreamError) throw this.failed(error, logged, elapsed())
       const unavailable = new UnavailableError(
