@@ -30,6 +30,9 @@ const autoBlocks = {
   allow: ['loopback', '198.51.100.0/24'],
 }
 
+// The largest body a request may declare on this server (12 MiB by default).
+const MAX_BODY = 64 * 1024
+
 let world: TestWorld
 let server: RunningServer
 const log = aKeptLog()
@@ -40,7 +43,11 @@ beforeAll(async () => {
     config: { rateLimits, autoBlocks },
   })
   // TRUST_PROXY's default: X-Forwarded-For from loopback (this test) is believed.
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
+  server = await startServer(world.core, {
+    port: 0,
+    host: '127.0.0.1',
+    maxRequestBytes: MAX_BODY,
+  })
 })
 afterAll(async () => {
   await server.close()
@@ -166,6 +173,19 @@ describe('automatic blocks after repeated abuse', () => {
     // Its neighbour in the /64 is the same host; the next /64 is not.
     expect((await from('2001:db8:77:1::10', '/api/v1/categories')).status).toBe(403)
     expect((await from('2001:db8:77:2::1', '/api/v1/categories')).status).toBe(200)
+  })
+
+  it('counts a body over the largest any request may declare as rejected input, logged with its address', async () => {
+    const ip = '203.0.113.52'
+    const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(MAX_BODY) })
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await login(ip, big)).status)
+    expect(statuses).toEqual([413, 413, 413, 403])
+    expect((await blocksNow()).find((b) => b.cidr === '203.0.113.52/32')?.reason).toBe(
+      'automatic: 3 rejected inputs in 60 s',
+    )
+    const line = log.lines.find((l) => l.msg === 'request' && l.ip === ip && l.status === 413)
+    expect(line).toMatchObject({ path: '/api/v1/auth/login', method: 'POST' })
   })
 
   it('blocks an address whose WebSocket upgrades keep being refused with 429', async () => {

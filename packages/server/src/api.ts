@@ -4,7 +4,7 @@ import { apiDocsRoutes } from './http/api-docs.js'
 import { createCors } from './http/cors.js'
 import { type ConnectionInfo, compose, initialState } from './http/middleware.js'
 import { buildOpenApi } from './http/openapi.js'
-import { apiPipeline } from './http/pipeline.js'
+import { apiPipeline, MAX_REQUEST_BYTES } from './http/pipeline.js'
 import { json, jsonBytes } from './http/respond.js'
 import type { RouteDef } from './http/route.js'
 import { Router } from './http/router.js'
@@ -110,7 +110,10 @@ export function apiDocument(info: { version: string; serverUrl: string }) {
 }
 
 /** The API: the route table behind the request pipeline of `http/pipeline.ts`, in order. */
-export function createApi(core: Core, options: { version?: string } = {}): Api {
+export function createApi(
+  core: Core,
+  options: { version?: string; maxRequestBytes?: number } = {},
+): Api {
   let openapiBody: string | undefined
   const openapi = (): string => {
     openapiBody ??= JSON.stringify(
@@ -124,7 +127,9 @@ export function createApi(core: Core, options: { version?: string } = {}): Api {
     ...apiDocsRoutes,
   ])
   const cors = createCors(core.config.cors?.allowedOrigins)
-  const handle = compose(apiPipeline({ core, cors, router, pages: createPages(core) }))
+  const maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES
+  const pages = createPages(core)
+  const handle = compose(apiPipeline({ core, cors, router, pages, maxRequestBytes }))
   return {
     routes: allRoutes,
     fetch: (request, info = {}) => handle(request, initialState(request, info)),

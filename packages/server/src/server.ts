@@ -23,9 +23,15 @@ export const SHUTDOWN_GRACE_MS = 8_000
 /** Serves the API and the WebSocket gateway on one port. */
 export async function startServer(
   core: Core,
-  options: HostOptions & { port: number; host?: string; gateway?: GatewayOptions },
+  options: HostOptions & {
+    port: number
+    host?: string
+    gateway?: GatewayOptions
+    /** The largest body a request may declare (default 12 MiB; routes cap their own lower). */
+    maxRequestBytes?: number
+  },
 ): Promise<RunningServer> {
-  const api = createApi(core)
+  const api = createApi(core, { maxRequestBytes: options.maxRequestBytes })
   const server = createServer(
     createHttpApp(api, { trustProxy: core.config.trustProxy, ...options }),
   )

@@ -8,8 +8,8 @@ let world: TestWorld
 let request: Awaited<ReturnType<typeof checkedRequest>>
 beforeAll(async () => {
   world = await createTestWorld()
-  const api = createApi(world.core)
-  request = await checkedRequest(createHttpApp(api, { maxBodyBytes: 64 * 1024 }), api)
+  const api = createApi(world.core, { maxRequestBytes: 64 * 1024 })
+  request = await checkedRequest(createHttpApp(api), api)
 })
 afterAll(() => world.close())
 

@@ -2,19 +2,17 @@ import { getRequestListener } from '@hono/node-server'
 import express, { type Express } from 'express'
 import helmet from 'helmet'
 import type { Api } from '../api.js'
-import { errorBody } from '../http/respond.js'
 
 export interface HostOptions {
   /** Served at /media (local image storage). */
   mediaDir?: string
-  /** Largest request body accepted, in bytes. */
-  maxBodyBytes?: number
   /** Which proxies' X-Forwarded-For is believed (TRUST_PROXY); default: loopback only. */
   trustProxy?: number | string[]
 }
 
 /**
- * The Node host: Express does host things only (security headers, body size limit, static media)
+ * The Node host: Express does host things only (security headers, static media; the API's
+ * pipeline refuses an oversized body itself, so the refusal is logged and counted)
  * and hands every other request to the web-standard API through a fetch bridge.
  */
 export function createHttpApp(api: Api, options: HostOptions = {}): Express {
@@ -22,17 +20,6 @@ export function createHttpApp(api: Api, options: HostOptions = {}): Express {
   app.disable('x-powered-by')
   app.set('trust proxy', options.trustProxy ?? 'loopback')
   app.use(helmet())
-  const maxBody = options.maxBodyBytes ?? 12 * 1024 * 1024
-  app.use((req, res, next) => {
-    const length = Number(req.headers['content-length'] ?? 0)
-    if (length > maxBody) {
-      res
-        .status(413)
-        .json(errorBody('payload_too_large', `Body larger than ${maxBody} bytes`, 'host'))
-      return
-    }
-    next()
-  })
   if (options.mediaDir) {
     app.use(
       '/media',

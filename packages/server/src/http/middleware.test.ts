@@ -5,7 +5,7 @@ import { allRoutes, createApi } from '../api.js'
 import { ContractChecker } from '../test-support/contract.js'
 import { createCors } from './cors.js'
 import { compose, initialState, type Middleware, middleware } from './middleware.js'
-import { apiPipeline } from './pipeline.js'
+import { apiPipeline, MAX_REQUEST_BYTES } from './pipeline.js'
 import { Router } from './router.js'
 
 const aRequest = () => new Request('http://localhost:8080/healthz')
@@ -64,6 +64,7 @@ describe('the API pipeline', () => {
       cors: createCors([]),
       router: new Router(allRoutes),
       pages: undefined,
+      maxRequestBytes: MAX_REQUEST_BYTES,
     }
     const traced = apiPipeline(deps).map((step) =>
       middleware(step.name, (request, state, next) => {

@@ -4,6 +4,7 @@ import {
   isAppError,
   makeCtx,
   newRequestId,
+  TooLargeError,
   ValidationError,
 } from '@kloset/core'
 import type { Cors } from './cors.js'
@@ -21,7 +22,12 @@ export interface PipelineDeps {
   router: Router
   /** The pages links land on when there is no storefront (docs/pages.md); not in the OpenAPI. */
   pages: Router | undefined
+  /** The largest body any request may declare (`requestSize`); routes cap their own lower. */
+  maxRequestBytes: number
 }
+
+/** The default of `maxRequestBytes`: above the largest route's cap (an upload: 5 MiB + framing). */
+export const MAX_REQUEST_BYTES = 12 * 1024 * 1024
 
 /**
  * The API's request pipeline, outermost first (docs/architecture.md, "The request pipeline").
@@ -34,6 +40,7 @@ export const apiPipeline = (deps: PipelineDeps): Middleware[] => [
   corsHeaders(deps.cors),
   errors(deps.core),
   ipBlock(deps.core),
+  requestSize(deps.maxRequestBytes),
   corsPreflight(deps.cors),
   servePages(deps),
   findRoute(deps.router),
@@ -129,6 +136,17 @@ const ipBlock = (core: Core) =>
       errorBody('ip_blocked', 'Requests from this address are blocked', state.requestId),
       403,
     )
+  })
+
+/**
+ * A declared content-length over the largest body any route takes is refused before anything
+ * reads it (413 `payload_too_large`), logged with the address and counted as rejected input.
+ */
+const requestSize = (maxBytes: number) =>
+  middleware('requestSize', async (request, _state, next) => {
+    const declared = Number(request.headers.get('content-length') ?? 0)
+    if (declared > maxBytes) throw new TooLargeError(`Body larger than ${maxBytes} bytes`)
+    return next()
   })
 
 /** A CORS preflight is answered here (204 for an allowed origin, else 403). */
