@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose'
-import { AutoBlocker } from './abuse/auto-block.js'
-import { IpBlockService } from './abuse/ip-block.service.js'
-import { RouteLimits } from './abuse/route-limits.js'
+import { wireAbuse } from './abuse/abuse.wiring.js'
+import type { AutoBlocker } from './abuse/auto-block.js'
+import type { IpBlockService } from './abuse/ip-block.service.js'
+import type { RouteLimits } from './abuse/route-limits.js'
 import type { AccountsService } from './accounts/accounts.service.js'
 import { wireAccounts } from './accounts/accounts.wiring.js'
 import type { UsersService } from './accounts/users.service.js'
@@ -22,24 +23,25 @@ import { wireDisputes } from './disputes/disputes.wiring.js'
 import type { EventRelay } from './events/event-bus.js'
 import type { FraudService } from './fraud/fraud.service.js'
 import { wireFraud } from './fraud/fraud.wiring.js'
-import { HealthService } from './health/health.service.js'
+import type { HealthService } from './health/health.service.js'
 import type { ImagesService } from './images/images.service.js'
-import { InsightService } from './insight/insight.service.js'
+import type { InsightService } from './insight/insight.service.js'
 import { JobsService } from './jobs/jobs.service.js'
 import { jobsTable } from './jobs/jobs.table.js'
 import { LedgerService } from './ledger/ledger.service.js'
-import { MailOutboxService } from './mail/mail-outbox.service.js'
-import { MailboxService } from './mail/mailbox.service.js'
+import type { MailOutboxService } from './mail/mail-outbox.service.js'
+import type { MailboxService } from './mail/mailbox.service.js'
 import { registerNotificationSubscribers } from './notifications/notification-subscribers.js'
 import type { NotificationsService } from './notifications/notifications.service.js'
 import type { CartService } from './orders/cart.service.js'
 import type { CheckoutService } from './orders/checkout.service.js'
-import type { FraudPort } from './orders/fraud.port.js'
+import { lateFraudPort } from './orders/fraud.port.js'
 import type { IdempotencyService } from './orders/idempotency.service.js'
 import type { OrdersService } from './orders/orders.service.js'
 import { wireOrders } from './orders/orders.wiring.js'
 import type { RefundsService } from './orders/refunds.service.js'
-import { PaymentEventsService } from './payments/payment-events.service.js'
+import type { PaymentEventsService } from './payments/payment-events.service.js'
+import { wirePayments } from './payments/payments.wiring.js'
 import type { PaystackClient } from './payments/paystack/paystack.client.js'
 import type { PayoutAccountsService } from './payouts/payout-accounts.service.js'
 import type { PayoutsService } from './payouts/payouts.service.js'
@@ -50,16 +52,23 @@ import { wirePlans } from './plans/plans.wiring.js'
 import type { SubscriptionsService } from './plans/subscriptions.service.js'
 import { RealtimeService } from './realtime/realtime.service.js'
 import type { RecommendationsService } from './recommendations/recommendations.service.js'
-import { ReconcileService } from './reconcile/reconcile.service.js'
-import { ReconcileItems } from './reconcile/reconcile-items.js'
+import type { ReconcileService } from './reconcile/reconcile.service.js'
+import { wireReconcile } from './reconcile/reconcile.wiring.js'
 import { SeedService } from './seed/seed.service.js'
 import type { Clock } from './shared/clock.js'
 import type { Config } from './shared/config.js'
 import { systemCtx } from './shared/ctx.js'
 import type { EventBus } from './shared/events.js'
 import type { Logger } from './shared/logger.js'
-import { StoresService } from './stores/store.service.js'
-import { type CoreOverrides, createPlatform, mailCaptureDir } from './wiring/platform.js'
+import type { StoresService } from './stores/store.service.js'
+import { wireStores } from './stores/stores.wiring.js'
+import { wireOperations } from './wiring/operations.js'
+import {
+  type CoreOverrides,
+  createPlatform,
+  mailCaptureDir,
+  type Platform,
+} from './wiring/platform.js'
 import type { WishlistsService } from './wishlists/wishlists.service.js'
 import { wireShelves } from './wishlists/wishlists.wiring.js'
 
@@ -163,173 +172,203 @@ export interface Core {
  */
 export async function createCore(config: Config, overrides: CoreOverrides = {}): Promise<Core> {
   const p = await createPlatform(config, overrides)
-  const { events, clock, logger, kv, connection, database, mailer, mail, audit, paystack } = p
+  const f = await wireFeatures(p)
+  subscribeFeatures(p, f)
+  const jobs = registerJobs(p, f)
+  const { ledger } = f
+  const { stores } = f.stores.services
+  const { accounts } = f.accounts.services
+  const { catalog, products, inventory, stockRecount, images } = f.catalog.services
+  const { cart, checkout, orders, refunds, idempotency } = f.orders.services
+  const conversations = f.chat.services.chat
+  return {
+    ...platformPartOf(p),
+    ...f.accounts.services,
+    stores,
+    products,
+    inventory,
+    stockRecount,
+    images,
+    catalog,
+    jobs,
+    ...f.payments.services,
+    ledger,
+    ...f.payouts.services,
+    cart,
+    checkout,
+    orders,
+    refunds,
+    idempotency,
+    seed: new SeedService({ ...f.accounts.services, stores, products, images, clock: p.clock }),
+    realtime: new RealtimeService({
+      kv: p.kv,
+      clock: p.clock,
+      accounts,
+      orders,
+      stores,
+      conversations,
+    }),
+    ...f.fraud.services,
+    ...f.shelves.services,
+    ...f.chat.services,
+    ...f.plans.services,
+    ...f.reconcile.services,
+    ...f.disputes.services,
+    ...wireAbuse(p).services,
+    ...wireOperations(p, {
+      ...f.disputes.services,
+      ...f.fraud.services,
+      ledger,
+      orders,
+      stores,
+      products,
+    }).services,
+  }
+}
 
+/**
+ * The features' factories in dependency order. A feature built later is reached from an
+ * earlier one only through a closure: the sign-in signal and the orders' fraud port (fraud),
+ * the stores' free plan policy (plans).
+ */
+async function wireFeatures(p: Platform) {
   const accounts = wireAccounts(p, {
     signIns: { signedIn: (userId, ip) => fraud.services.fraud.signedIn(userId, ip) },
   })
   const { users } = accounts.services
-  const stores = new StoresService({
-    stores: p.models.stores,
-    people: users,
-    audit,
-    mail,
-    events,
-    publicUrl: p.publicUrl,
+  const storesWired = wireStores(p, {
+    users,
     freePlanPolicy: async (): Promise<PlanPolicy> => policyOf(await plans.services.plans.free()),
   })
+  const { stores } = storesWired.services
   const catalog = wireCatalog(p, { stores, users })
-  const { products, inventory, images } = catalog.services
-  const payments = new PaymentEventsService({
-    paymentEvents: p.models.paymentEvents,
-    events,
-    logger,
-    paystack: {
-      secretKey: config.paystack.secretKey,
-      ...(config.paystack.webhookIps ? { webhookIps: config.paystack.webhookIps } : {}),
-    },
-  })
-  const ledger = new LedgerService({ journals: p.models.journals, clock, stores })
-  const fraudPort: FraudPort = {
-    screen: (ctx, screening) => fraud.services.fraud.screen(ctx, screening),
-    shippingHeld: (orderId) => fraud.services.fraud.shippingHeld(orderId),
-    payoutHeld: (orderId) => fraud.services.fraud.payoutHeld(orderId),
-  }
+  const payments = wirePayments(p)
+  const ledger = new LedgerService({ journals: p.models.journals, clock: p.clock, stores })
   const orders = wireOrders(p, {
     catalog: catalog.services.catalog,
-    inventory,
+    inventory: catalog.services.inventory,
     ledger,
     stores,
     users,
-    fraud: fraudPort,
+    fraud: lateFraudPort(() => fraud.services.fraud),
   })
   const o = orders.services
   const disputes = wireDisputes(p, { ...o, ledger, stores, users })
-  const payouts = wirePayouts(p, {
-    accounts: accounts.services.accounts,
-    users,
-    stores,
-    ledger,
-    disputes: disputes.services.disputes,
-  })
+  const payouts = wirePayouts(p, { ...accounts.services, ...disputes.services, stores, ledger })
   const fraud = wireFraud(p, {
     ...o,
     users,
     stores,
     payoutAccounts: payouts.services.payoutAccounts,
     catalog: catalog.services.catalog,
-    payments,
+    payments: payments.services.payments,
   })
   const shelves = wireShelves(p, catalog.services)
-  await shelves.services.purchaseLog.markCompleteIfNoOrders(clock.now())
-  const plans = wirePlans(p, { stores, products, users, payments, ledger })
-  const chat = wireChat(p, { stores, orders: o.orders, catalog: catalog.services.catalog, users })
-  const reconcile = new ReconcileService({
-    paystack,
-    orders: o.orders,
+  await shelves.services.purchaseLog.markCompleteIfNoOrders(p.clock.now())
+  const plans = wirePlans(p, {
+    ...payments.services,
+    products: catalog.services.products,
+    stores,
+    users,
     ledger,
-    payouts: payouts.services.payouts,
-    items: new ReconcileItems({ items: p.models.reconcileItems, events, audit }),
   })
+  const chat = wireChat(p, { stores, orders: o.orders, catalog: catalog.services.catalog, users })
+  const reconcile = wireReconcile(p, { ...o, ...payouts.services, ledger })
+  return {
+    accounts,
+    stores: storesWired,
+    catalog,
+    payments,
+    ledger,
+    orders,
+    disputes,
+    payouts,
+    fraud,
+    shelves,
+    plans,
+    chat,
+    reconcile,
+  }
+}
 
-  // Subscribers (once per event for the whole marketplace, retried by the relay; their names
-  // are recorded in the event log, so they stay stable), listeners and outbox sources.
-  for (const feature of [accounts, fraud, shelves, catalog, orders, payouts, plans, chat, disputes])
+type Features = Awaited<ReturnType<typeof wireFeatures>>
+
+/**
+ * Subscribers (once per event for the whole marketplace, retried by the relay; their names are
+ * recorded in the event log, so they stay stable), listeners and outbox sources; then the
+ * notifications' subscribers (one inbox item per event and user).
+ */
+function subscribeFeatures(p: Platform, f: Features): void {
+  const { events, clock } = p
+  for (const feature of [
+    f.accounts,
+    f.fraud,
+    f.shelves,
+    f.catalog,
+    f.orders,
+    f.payouts,
+    f.plans,
+    f.chat,
+    f.disputes,
+  ])
     feature.subscribe?.(events)
+  const { users } = f.accounts.services
   registerNotificationSubscribers(
     events,
     p.notifications,
     {
-      stores,
+      stores: f.stores.services.stores,
       buyerOf: async (orderId) =>
-        (await o.orders.get(systemCtx('notifications', clock.now()), orderId)).buyerId,
+        (await f.orders.services.orders.get(systemCtx('notifications', clock.now()), orderId))
+          .buyerId,
       adminIds: () => users.activeAdminIds(),
     },
     clock,
   )
+}
 
-  const jobs = new JobsService({ locks: p.locks, clock, logger })
+/** Every row of the jobs table, registered with the one JobsService. */
+function registerJobs(p: Platform, f: Features): JobsService {
+  const jobs = new JobsService({ locks: p.locks, clock: p.clock, logger: p.logger })
   const jobServices = {
-    ...o,
-    ...shelves.services,
-    ...plans.services,
-    ...payouts.services,
-    ...disputes.services,
-    events,
-    mail,
-    accounts: accounts.services.accounts,
-    inventory,
-    reconcile,
-    fraud: fraud.services.fraud,
+    ...f.orders.services,
+    ...f.shelves.services,
+    ...f.plans.services,
+    ...f.payouts.services,
+    ...f.disputes.services,
+    events: p.events,
+    mail: p.mail,
+    accounts: f.accounts.services.accounts,
+    inventory: f.catalog.services.inventory,
+    reconcile: f.reconcile.services.reconcile,
+    fraud: f.fraud.services.fraud,
   }
-  for (const job of jobsTable(jobServices, config, logger)) jobs.register(job)
-  const ipBlocks = new IpBlockService({ ipBlocks: p.models.ipBlocks, audit, clock })
+  for (const job of jobsTable(jobServices, p.config, p.logger)) jobs.register(job)
+  return jobs
+}
 
+/** The platform's own part of the core, and `close`. */
+function platformPartOf(p: Platform) {
+  const { events, mail, mailer, kv, database } = p
   return {
-    config,
-    logger,
-    clock,
+    config: p.config,
+    logger: p.logger,
+    clock: p.clock,
     events,
     relay: events,
-    connection,
+    connection: p.connection,
     engine: database.engine,
     kv,
     mailer,
-    ...accounts.services,
-    stores,
-    products,
-    inventory,
-    stockRecount: catalog.services.stockRecount,
-    images,
-    audit,
-    mailbox: new MailboxService({ directory: mailCaptureDir(config) }),
-    jobs,
-    health: new HealthService({ connection, kv, engine: database.engine }),
-    paystack,
-    payments,
-    ledger,
-    ...payouts.services,
-    catalog: catalog.services.catalog,
-    seed: new SeedService({ ...accounts.services, stores, products, images, clock }),
-    cart: o.cart,
-    checkout: o.checkout,
-    orders: o.orders,
-    refunds: o.refunds,
-    idempotency: o.idempotency,
-    realtime: new RealtimeService({
-      kv,
-      clock,
-      accounts: accounts.services.accounts,
-      orders: o.orders,
-      stores,
-      conversations: chat.services.chat,
-    }),
+    audit: p.audit,
+    paystack: p.paystack,
     notifications: p.notifications,
-    ...fraud.services,
-    ...shelves.services,
-    ...chat.services,
-    ...plans.services,
-    ipBlocks,
-    autoBlocks: new AutoBlocker({ kv, ipBlocks, clock, logger }, config.autoBlocks),
-    routeLimits: new RouteLimits(kv, config.rateLimits),
-    mailOutbox: new MailOutboxService({ outbox: p.models.mailOutbox, audit }),
-    reconcile,
-    insight: new InsightService({
-      ledger,
-      orders: o.orders,
-      stores,
-      products,
-      disputes: disputes.services.disputes,
-      fraud: fraud.services.fraud,
-      payoutMinimumKobo: config.payouts.minimumKobo,
-    }),
-    ...disputes.services,
     async close() {
       await events.stop()
       await mail.drain()
       mailer.close()
       await kv.close()
-      if (!overrides.database) await database.close()
+      if (!p.overrides.database) await database.close()
     },
   }
 }

@@ -109,46 +109,65 @@ export async function ensureEngineBinary(
 
   await mkdir(dirname(dir), { recursive: true })
   const lock = `${dir}.lock`
-  const deadline = Date.now() + 15 * 60_000
-  for (;;) {
-    try {
-      await mkdir(lock)
-      break
-    } catch {
-      if (existsSync(binary)) return binary
-      // A lock older than the longest build belongs to a crashed builder.
-      const age = await stat(lock).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      )
-      if (age > 15 * 60_000) await rm(lock, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new EngineUnavailableError(`Timed out waiting for ${lock}`)
-      await sleep(500)
-    }
-  }
+  if (await takeBuildLock(lock, binary)) return binary
   try {
     if (existsSync(binary)) return binary
     const go = await findGo(options.goCandidates ?? GO_CANDIDATES)
-    const tmp = `${dir}.tmp-${process.pid}`
-    await mkdir(tmp, { recursive: true })
-    process.stderr.write(`Building the embedded engine (FerretDB ${FERRETDB_VERSION}) once...\n`)
-    try {
-      await buildEngine(go, variant === 'patched' ? patchFile : null, tmp)
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true })
-      const stderr = (error as { stderr?: string }).stderr || String(error)
-      throw new EngineUnavailableError(
-        `Building the embedded engine failed:\n${stderr.trim()}\n` +
-          'Check that the Go module proxy is reachable, or set MONGODB_URI to a MongoDB server.',
-      )
-    }
-    await rm(dir, { recursive: true, force: true })
-    await rename(tmp, dir)
+    await buildInto(dir, go, variant === 'patched' ? patchFile : null)
     return binary
   } finally {
     await rm(lock, { recursive: true, force: true })
     await cleanupStaleTemps(dirname(dir))
   }
+}
+
+const LOCK_WAIT_MS = 15 * 60_000
+
+/**
+ * Takes the build lock (a directory), waiting up to 15 minutes for another builder; true when
+ * that builder finished meanwhile (the binary is there, the lock is not taken).
+ * @throws EngineUnavailableError when the wait times out.
+ */
+async function takeBuildLock(lock: string, binary: string): Promise<boolean> {
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      await mkdir(lock)
+      return false
+    } catch {
+      if (existsSync(binary)) return true
+      // A lock older than the longest build belongs to a crashed builder.
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      )
+      if (age > LOCK_WAIT_MS) await rm(lock, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new EngineUnavailableError(`Timed out waiting for ${lock}`)
+      await sleep(500)
+    }
+  }
+}
+
+/**
+ * Builds into a temporary directory of this process, then renames it to `dir`, so a reader never
+ * sees half a build. @throws EngineUnavailableError with the build's output.
+ */
+async function buildInto(dir: string, go: string, patchFile: string | null): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`
+  await mkdir(tmp, { recursive: true })
+  process.stderr.write(`Building the embedded engine (FerretDB ${FERRETDB_VERSION}) once...\n`)
+  try {
+    await buildEngine(go, patchFile, tmp)
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true })
+    const stderr = (error as { stderr?: string }).stderr || String(error)
+    throw new EngineUnavailableError(
+      `Building the embedded engine failed:\n${stderr.trim()}\n` +
+        'Check that the Go module proxy is reachable, or set MONGODB_URI to a MongoDB server.',
+    )
+  }
+  await rm(dir, { recursive: true, force: true })
+  await rename(tmp, dir)
 }
 
 /**

@@ -31,7 +31,7 @@ export interface VariantRecount {
 
 /**
  * Recounts a variant's stock from its movements, for the restocks a crash left `unconfirmed`
- * (inventory.service.ts, class comment): the movement is recorded but its `$inc` may be lost.
+ * (inventory.counter.ts, class comment): the movement is recorded but its `$inc` may be lost.
  * For each unconfirmed restock older than RECOUNT_GRACE_MS, oldest first: if the stock is short
  * of the movements' sum by at least its quantity, the units are added (`$inc`); either way the
  * mark is cleared, and the movement's `stockAfter` says what the stock is now. `$inc` comes

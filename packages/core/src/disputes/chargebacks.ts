@@ -12,8 +12,8 @@ import type { DomainEvents } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { formatMoney } from '../shared/money.js'
 import type { DisputeDoc, DisputeEvidenceDoc } from './dispute.model.js'
-import type { DisputesService, Settlement } from './disputes.service.js'
-import { openKeyOf } from './disputes.service.js'
+import { openKeyOf, type Settlement } from './dispute.rules.js'
+import type { DisputesService } from './disputes.service.js'
 
 export interface ChargebackDeps {
   paystack: Pick<PaystackClient, 'fetchDispute' | 'submitDisputeEvidence' | 'resolveDispute'>

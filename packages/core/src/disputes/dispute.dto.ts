@@ -3,10 +3,6 @@ import type { DisputeDTO } from './dispute.types.js'
 
 /** A case as every party reads it (photo storage keys stay inside). */
 export function toDisputeDTO(doc: DisputeDoc): DisputeDTO {
-  const deadlines: DisputeDTO['deadlines'] = {}
-  if (doc.sellerDueAt) deadlines.sellerDueAt = doc.sellerDueAt.toISOString()
-  if (doc.buyerDueAt) deadlines.buyerDueAt = doc.buyerDueAt.toISOString()
-  if (doc.adminDueAt) deadlines.adminDueAt = doc.adminDueAt.toISOString()
   return {
     id: String(doc._id),
     orderId: doc.orderId,
@@ -18,49 +14,67 @@ export function toDisputeDTO(doc: DisputeDoc): DisputeDTO {
     description: doc.description,
     amount: doc.amount,
     currency: doc.currency,
-    deadlines,
+    deadlines: deadlinesOf(doc),
     overdue: doc.overdueAt !== undefined && doc.status === 'escalated',
-    evidence: doc.evidence.map((e) => ({
-      id: e.id,
-      by: e.by,
-      kind: e.kind,
-      ...(e.text ? { text: e.text } : {}),
-      ...(e.photo
-        ? { photo: { url: e.photo.url, width: e.photo.width, height: e.photo.height } }
-        : {}),
-      at: e.at.toISOString(),
-    })),
-    history: doc.history.map((h) => ({
-      ...(h.from ? { from: h.from } : {}),
-      to: h.to,
-      actor: h.actor,
-      ...(h.note ? { note: h.note } : {}),
-      at: h.at.toISOString(),
-    })),
-    ...(doc.resolution
-      ? {
-          resolution: {
-            outcome: doc.resolution.outcome,
-            amount: doc.resolution.amount,
-            reason: doc.resolution.reason,
-            decidedBy: doc.resolution.decidedBy,
-            at: doc.resolution.at.toISOString(),
-            ...(doc.resolution.refundId ? { refundId: doc.resolution.refundId } : {}),
-          },
-        }
-      : {}),
-    ...(doc.paystack
-      ? {
-          paystack: {
-            disputeId: doc.paystack.disputeId,
-            status: doc.paystack.status,
-            ...(doc.paystack.dueAt ? { dueAt: doc.paystack.dueAt.toISOString() } : {}),
-            evidenceSubmitted: doc.paystack.evidenceSubmitted,
-            ...(doc.paystack.resolution ? { resolution: doc.paystack.resolution } : {}),
-          },
-        }
-      : {}),
+    evidence: doc.evidence.map(evidenceDTO),
+    history: doc.history.map(historyDTO),
+    ...(doc.resolution ? { resolution: resolutionDTO(doc.resolution) } : {}),
+    ...(doc.paystack ? { paystack: paystackDTO(doc.paystack) } : {}),
     openedAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+  }
+}
+
+function deadlinesOf(doc: DisputeDoc): DisputeDTO['deadlines'] {
+  const deadlines: DisputeDTO['deadlines'] = {}
+  if (doc.sellerDueAt) deadlines.sellerDueAt = doc.sellerDueAt.toISOString()
+  if (doc.buyerDueAt) deadlines.buyerDueAt = doc.buyerDueAt.toISOString()
+  if (doc.adminDueAt) deadlines.adminDueAt = doc.adminDueAt.toISOString()
+  return deadlines
+}
+
+function evidenceDTO(e: DisputeDoc['evidence'][number]): DisputeDTO['evidence'][number] {
+  return {
+    id: e.id,
+    by: e.by,
+    kind: e.kind,
+    ...(e.text ? { text: e.text } : {}),
+    ...(e.photo
+      ? { photo: { url: e.photo.url, width: e.photo.width, height: e.photo.height } }
+      : {}),
+    at: e.at.toISOString(),
+  }
+}
+
+function historyDTO(h: DisputeDoc['history'][number]): DisputeDTO['history'][number] {
+  return {
+    ...(h.from ? { from: h.from } : {}),
+    to: h.to,
+    actor: h.actor,
+    ...(h.note ? { note: h.note } : {}),
+    at: h.at.toISOString(),
+  }
+}
+
+function resolutionDTO(
+  r: NonNullable<DisputeDoc['resolution']>,
+): NonNullable<DisputeDTO['resolution']> {
+  return {
+    outcome: r.outcome,
+    amount: r.amount,
+    reason: r.reason,
+    decidedBy: r.decidedBy,
+    at: r.at.toISOString(),
+    ...(r.refundId ? { refundId: r.refundId } : {}),
+  }
+}
+
+function paystackDTO(p: NonNullable<DisputeDoc['paystack']>): NonNullable<DisputeDTO['paystack']> {
+  return {
+    disputeId: p.disputeId,
+    status: p.status,
+    ...(p.dueAt ? { dueAt: p.dueAt.toISOString() } : {}),
+    evidenceSubmitted: p.evidenceSubmitted,
+    ...(p.resolution ? { resolution: p.resolution } : {}),
   }
 }

@@ -31,3 +31,13 @@ export interface FraudPort {
   /** True while an open `review` or `hold` case keeps the seller's share from payout. */
   payoutHeld(orderId: string): Promise<boolean>
 }
+
+/**
+ * A FraudPort that reaches the fraud service only when called: createCore builds fraud after
+ * orders, so the orders get this and the service is looked up once createCore has returned.
+ */
+export const lateFraudPort = (fraud: () => FraudPort): FraudPort => ({
+  screen: (ctx, screening) => fraud().screen(ctx, screening),
+  shippingHeld: (orderId) => fraud().shippingHeld(orderId),
+  payoutHeld: (orderId) => fraud().payoutHeld(orderId),
+})

@@ -133,7 +133,11 @@ export class IdempotencyService {
     return parsed.data
   }
 
-  /** Inserts the key, or says what the existing one means for this request. */
+  /**
+   * Inserts the key, or says what the existing one means for this request: each attempt inserts,
+   * else reads the holder and frees it past retention, answers from it (`answerOf`), or takes
+   * over a stalled run's lease.
+   */
   private async claim(
     ctx: Ctx,
     ownerId: string,
@@ -145,21 +149,18 @@ export class IdempotencyService {
     const retention = Math.max(this.deps.retentionSeconds ?? 0, DEFAULT_RETENTION_SECONDS)
     const lease = this.deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS
     const lockedUntil = new Date(now.getTime() + lease * 1000)
+    const fresh = {
+      ownerId,
+      key,
+      scope,
+      requestHash,
+      status: 'in_progress' as const,
+      lockedUntil,
+      expiresAt: new Date(now.getTime() + retention * 1000),
+    }
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      try {
-        const doc = await this.deps.keys.create({
-          ownerId,
-          key,
-          scope,
-          requestHash,
-          status: 'in_progress',
-          lockedUntil,
-          expiresAt: new Date(now.getTime() + retention * 1000),
-        })
-        return { doc: doc.toObject() }
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-      }
+      const inserted = await this.insertKey(fresh)
+      if (inserted) return { doc: inserted }
       const existing = await this.deps.keys.findOne({ ownerId, key }).lean()
       if (!existing) continue
       if (existing.expiresAt <= now) {
@@ -167,43 +168,74 @@ export class IdempotencyService {
         await this.deps.keys.deleteOne({ _id: existing._id, expiresAt: existing.expiresAt })
         continue
       }
-      if (existing.requestHash !== requestHash) {
-        throw new UnprocessableError(
-          'This Idempotency-Key was used with a different request',
-          'idempotency_key_reused',
-        )
-      }
-      if (existing.status === 'done') {
-        return {
-          replay: {
-            status: existing.responseStatus ?? 200,
-            body: JSON.parse(existing.responseBody ?? 'null') as unknown,
-            replayed: true,
-          },
-        }
-      }
-      if (existing.lockedUntil > now) {
-        throw new ConflictError(
-          'A request with this Idempotency-Key is still being processed; retry shortly',
-          'idempotency_in_progress',
-        )
-      }
-      // The run holding it is presumed crashed: take over its lease (compare-and-set).
-      const taken = await this.deps.keys
-        .findOneAndUpdate(
-          { _id: existing._id, status: 'in_progress', lockedUntil: existing.lockedUntil },
-          { $set: { lockedUntil } },
-          { returnDocument: 'after' },
-        )
-        .lean()
-      if (taken) {
-        this.deps.logger.warn({ key, scope }, 'idempotency key taken over from a stalled run')
-        return { doc: taken }
-      }
+      const replay = answerOf(existing, requestHash, now)
+      if (replay) return { replay }
+      const taken = await this.takeOver(existing, lockedUntil, key, scope)
+      if (taken) return { doc: taken }
     }
-    throw new ConflictError(
-      'A request with this Idempotency-Key is still being processed; retry shortly',
-      'idempotency_in_progress',
+    throw inProgress()
+  }
+
+  /** The new key, or null when the owner already holds it. */
+  private async insertKey(fresh: Partial<IdempotencyKeyDoc>): Promise<IdempotencyKeyDoc | null> {
+    try {
+      return (await this.deps.keys.create(fresh)).toObject()
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      return null
+    }
+  }
+
+  /** The run holding the key is presumed crashed: take over its lease (compare-and-set). */
+  private async takeOver(
+    existing: IdempotencyKeyDoc,
+    lockedUntil: Date,
+    key: string,
+    scope: string,
+  ): Promise<IdempotencyKeyDoc | null> {
+    const taken = await this.deps.keys
+      .findOneAndUpdate(
+        { _id: existing._id, status: 'in_progress', lockedUntil: existing.lockedUntil },
+        { $set: { lockedUntil } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+    if (taken)
+      this.deps.logger.warn({ key, scope }, 'idempotency key taken over from a stalled run')
+    return taken
+  }
+}
+
+const inProgress = () =>
+  new ConflictError(
+    'A request with this Idempotency-Key is still being processed; retry shortly',
+    'idempotency_in_progress',
+  )
+
+/**
+ * What a key held within its retention means for this request: the stored answer when its run
+ * is done, undefined when its run's lease ran out (a takeover may follow).
+ * @throws UnprocessableError `idempotency_key_reused` for another request, ConflictError
+ *   `idempotency_in_progress` while its run holds the lease.
+ */
+function answerOf(
+  existing: IdempotencyKeyDoc,
+  requestHash: string,
+  now: Date,
+): IdempotentResponse<unknown> | undefined {
+  if (existing.requestHash !== requestHash) {
+    throw new UnprocessableError(
+      'This Idempotency-Key was used with a different request',
+      'idempotency_key_reused',
     )
   }
+  if (existing.status === 'done') {
+    return {
+      status: existing.responseStatus ?? 200,
+      body: JSON.parse(existing.responseBody ?? 'null') as unknown,
+      replayed: true,
+    }
+  }
+  if (existing.lockedUntil > now) throw inProgress()
+  return undefined
 }

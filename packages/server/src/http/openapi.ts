@@ -174,90 +174,13 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
   const paths: Record<string, Record<string, unknown>> = {}
   const components: Record<string, JsonSchema> = {}
   const error = responseSchema(errorEnvelope, components)
-  const errorContent = {
+  const errorContent: ErrorContent = {
     'application/json': { schema: error, example: exampleOf(error, components) },
   }
   for (const r of routes) {
     const path = openApiPath(r.path)
-    const parameters: JsonSchema[] = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }))
-    if (r.query) {
-      const schema = toSchema(r.query)
-      const required = new Set((schema.required as string[] | undefined) ?? [])
-      for (const [name, prop] of Object.entries(
-        (schema.properties ?? {}) as Record<string, JsonSchema>,
-      )) {
-        parameters.push({ name, in: 'query', required: required.has(name), schema: prop })
-      }
-    }
-    if (r.idempotent) {
-      parameters.push({
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: true,
-        schema: { type: 'string', minLength: 8, maxLength: 128 },
-      })
-    }
-    const responses: Record<string, unknown> = {}
-    const bodies = bodySchemas(r)
-    for (const [status, description] of Object.entries(r.responses)) {
-      const code = Number(status)
-      const body = bodies.get(code)
-      const schema = body ? responseSchema(body, components) : undefined
-      responses[status] =
-        code >= 400 && !schema
-          ? { description, content: errorContent }
-          : schema
-            ? {
-                description,
-                content: {
-                  'application/json': { schema, example: exampleOf(schema, components) },
-                  ...(code < 300 ? otherMedia(r, components) : {}),
-                },
-              }
-            : { description }
-    }
-    for (const [status, description] of Object.entries(edgeResponses(r))) {
-      responses[status] ??= { description, content: errorContent }
-    }
-    responses.default = {
-      description: 'Any other error, in the one error envelope (docs/api.md, "Errors")',
-      content: errorContent,
-    }
-    const rateLimit = routeClassOf(r)
-    if (rateLimit !== 'exempt') {
-      responses['429'] ??= {
-        description: `Over the ${rateLimit} rate limit (RATE_LIMIT_${rateLimit.toUpperCase()})`,
-        headers: {
-          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
-        },
-        content: errorContent,
-      }
-    }
     paths[path] ??= {}
-    paths[path][r.method.toLowerCase()] = {
-      'x-rate-limit': rateLimit,
-      summary: r.summary,
-      tags: [r.tag],
-      operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      ...(parameters.length ? { parameters } : {}),
-      ...(r.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: toSchema(r.body) } },
-            },
-          }
-        : {}),
-      ...(r.upload ? { requestBody: uploadBody(r.upload) } : {}),
-      ...(r.auth === 'public' ? { security: [] } : {}),
-      ...(Array.isArray(r.auth) ? { 'x-roles': r.auth } : {}),
-      responses,
-    }
+    paths[path][r.method.toLowerCase()] = operationOf(r, path, components, errorContent)
   }
   return {
     openapi: '3.1.0',
@@ -275,4 +198,113 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; server
     },
     paths,
   }
+}
+
+/** The error envelope as every error response carries it. */
+type ErrorContent = { 'application/json': { schema: JsonSchema; example: unknown } }
+
+/** One route's operation: its parameters, request body, roles and responses. */
+function operationOf(
+  r: RouteDef,
+  path: string,
+  components: Record<string, JsonSchema>,
+  errorContent: ErrorContent,
+): Record<string, unknown> {
+  const parameters = parametersOf(r)
+  const rateLimit = routeClassOf(r)
+  return {
+    'x-rate-limit': rateLimit,
+    summary: r.summary,
+    tags: [r.tag],
+    operationId: `${r.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    ...(parameters.length ? { parameters } : {}),
+    ...(r.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: toSchema(r.body) } },
+          },
+        }
+      : {}),
+    ...(r.upload ? { requestBody: uploadBody(r.upload) } : {}),
+    ...(r.auth === 'public' ? { security: [] } : {}),
+    ...(Array.isArray(r.auth) ? { 'x-roles': r.auth } : {}),
+    responses: responsesOf(r, rateLimit, components, errorContent),
+  }
+}
+
+/** The path's parameters, the query's (from its zod schema), and `Idempotency-Key`. */
+function parametersOf(r: RouteDef): JsonSchema[] {
+  const parameters: JsonSchema[] = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }))
+  if (r.query) {
+    const schema = toSchema(r.query)
+    const required = new Set((schema.required as string[] | undefined) ?? [])
+    for (const [name, prop] of Object.entries(
+      (schema.properties ?? {}) as Record<string, JsonSchema>,
+    )) {
+      parameters.push({ name, in: 'query', required: required.has(name), schema: prop })
+    }
+  }
+  if (r.idempotent) {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      schema: { type: 'string', minLength: 8, maxLength: 128 },
+    })
+  }
+  return parameters
+}
+
+/**
+ * The route's own responses (with their bodies and examples), then the edge's errors it does
+ * not declare, the default error, and 429 for a rate-limited class.
+ */
+function responsesOf(
+  r: RouteDef,
+  rateLimit: ReturnType<typeof routeClassOf>,
+  components: Record<string, JsonSchema>,
+  errorContent: ErrorContent,
+): Record<string, unknown> {
+  const responses: Record<string, unknown> = {}
+  const bodies = bodySchemas(r)
+  for (const [status, description] of Object.entries(r.responses)) {
+    const code = Number(status)
+    const body = bodies.get(code)
+    const schema = body ? responseSchema(body, components) : undefined
+    responses[status] =
+      code >= 400 && !schema
+        ? { description, content: errorContent }
+        : schema
+          ? {
+              description,
+              content: {
+                'application/json': { schema, example: exampleOf(schema, components) },
+                ...(code < 300 ? otherMedia(r, components) : {}),
+              },
+            }
+          : { description }
+  }
+  for (const [status, description] of Object.entries(edgeResponses(r))) {
+    responses[status] ??= { description, content: errorContent }
+  }
+  responses.default = {
+    description: 'Any other error, in the one error envelope (docs/api.md, "Errors")',
+    content: errorContent,
+  }
+  if (rateLimit !== 'exempt') {
+    responses['429'] ??= {
+      description: `Over the ${rateLimit} rate limit (RATE_LIMIT_${rateLimit.toUpperCase()})`,
+      headers: {
+        'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+      },
+      content: errorContent,
+    }
+  }
+  return responses
 }
