@@ -1,6 +1,6 @@
 import { op } from '../db/query.js'
 import { isId } from '../shared/ids.js'
-import { isStoreSellable, type StoreLookup } from '../stores/store.types.js'
+import { isStoreSellable, type StoreDTO, type StoreLookup } from '../stores/store.types.js'
 import type { ProductDoc, ProductModel } from './product.model.js'
 import type { Availability, CatalogProductDTO } from './public-catalog.types.js'
 import type { VariantModel } from './variant.model.js'
@@ -139,60 +139,76 @@ export class CatalogFacts {
       ...new Set(rows.map((r) => String(r.storeId))),
     ])
     const storeById = new Map(stores.map((s) => [s.id, s]))
-    const variantsOf = new Map<string, VariantFacts[]>()
-    if (withVariants) {
-      const variants = await this.deps.variants
-        .find({ productId: op({ $in: rows.map((r) => r._id) }) })
-        .sort({ _id: 1 })
-        .lean()
-      for (const v of variants) {
-        const list = variantsOf.get(String(v.productId)) ?? []
-        list.push({
-          id: String(v._id),
-          price: v.price,
-          stock: v.stock,
-          availability: availabilityOf(v.stock, v.lowStockThreshold),
-          options: Object.fromEntries(v.options.map((o) => [o.name, o.value])),
-        })
-        variantsOf.set(String(v.productId), list)
-      }
-    }
+    const variantsOf = withVariants ? await this.variantsOf(rows) : undefined
     const facts: ProductFacts[] = []
     for (const row of rows) {
       const store = storeById.get(String(row.storeId))
       if (!store) continue
-      const cover = row.images?.[0]
-      const colours = (row.optionValues ?? [])
-        .filter((v) => v.startsWith('colour:') || v.startsWith('color:'))
-        .map((v) => v.slice(v.indexOf(':') + 1))
       facts.push({
-        id: String(row._id),
-        storeId: store.id,
-        title: row.title,
-        category: row.category,
-        ...(row.brand ? { brand: row.brand } : {}),
-        colours,
-        minPrice: row.minPrice ?? 0,
-        inStock: row.inStock,
-        // A product hidden by the store's plan (docs/plans.md) is not on sale either.
-        sellable: row.status === 'approved' && !row.hiddenByPlan && isStoreSellable(store, now),
-        popularity: (row.popularity ?? 0) / POPULARITY_SCALE,
-        card: {
-          id: String(row._id),
-          title: row.title,
-          ...(row.brand ? { brand: row.brand } : {}),
-          category: row.category,
-          store: { id: store.id, slug: store.slug, name: store.name },
-          minPrice: row.minPrice ?? 0,
-          maxPrice: row.maxPrice ?? 0,
-          currency: 'NGN',
-          inStock: row.inStock,
-          ...(cover ? { image: { url: cover.url, width: cover.width, height: cover.height } } : {}),
-          publishedAt: (row.publishedAt ?? new Date(0)).toISOString(),
-        },
-        ...(withVariants ? { variants: variantsOf.get(String(row._id)) ?? [] } : {}),
+        ...factsOf(row, store, now),
+        ...(variantsOf ? { variants: variantsOf.get(String(row._id)) ?? [] } : {}),
       })
     }
     return facts
+  }
+
+  /** The rows' variants, per product id, oldest first. */
+  private async variantsOf(rows: FactRow[]): Promise<Map<string, VariantFacts[]>> {
+    const variantsOf = new Map<string, VariantFacts[]>()
+    const variants = await this.deps.variants
+      .find({ productId: op({ $in: rows.map((r) => r._id) }) })
+      .sort({ _id: 1 })
+      .lean()
+    for (const v of variants) {
+      const list = variantsOf.get(String(v.productId)) ?? []
+      list.push({
+        id: String(v._id),
+        price: v.price,
+        stock: v.stock,
+        availability: availabilityOf(v.stock, v.lowStockThreshold),
+        options: Object.fromEntries(v.options.map((o) => [o.name, o.value])),
+      })
+      variantsOf.set(String(v.productId), list)
+    }
+    return variantsOf
+  }
+}
+
+/** A product's facts without its variants: what it is, whether it is on sale, its card. */
+function factsOf(row: FactRow, store: StoreDTO, now: Date): Omit<ProductFacts, 'variants'> {
+  const colours = (row.optionValues ?? [])
+    .filter((v) => v.startsWith('colour:') || v.startsWith('color:'))
+    .map((v) => v.slice(v.indexOf(':') + 1))
+  return {
+    id: String(row._id),
+    storeId: store.id,
+    title: row.title,
+    category: row.category,
+    ...(row.brand ? { brand: row.brand } : {}),
+    colours,
+    minPrice: row.minPrice ?? 0,
+    inStock: row.inStock,
+    // A product hidden by the store's plan (docs/plans.md) is not on sale either.
+    sellable: row.status === 'approved' && !row.hiddenByPlan && isStoreSellable(store, now),
+    popularity: (row.popularity ?? 0) / POPULARITY_SCALE,
+    card: cardOf(row, store),
+  }
+}
+
+/** The product's card as the public catalog shows it. */
+function cardOf(row: FactRow, store: StoreDTO): CatalogProductDTO {
+  const cover = row.images?.[0]
+  return {
+    id: String(row._id),
+    title: row.title,
+    ...(row.brand ? { brand: row.brand } : {}),
+    category: row.category,
+    store: { id: store.id, slug: store.slug, name: store.name },
+    minPrice: row.minPrice ?? 0,
+    maxPrice: row.maxPrice ?? 0,
+    currency: 'NGN',
+    inStock: row.inStock,
+    ...(cover ? { image: { url: cover.url, width: cover.width, height: cover.height } } : {}),
+    publishedAt: (row.publishedAt ?? new Date(0)).toISOString(),
   }
 }

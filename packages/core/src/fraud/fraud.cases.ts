@@ -22,6 +22,9 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
 /** Decisions repaired per run of `repair-fraud-cases`. */
 const REPAIR_BATCH = 500
 
+type Resolution = NonNullable<FraudCaseDoc['resolution']>
+type ConfirmInput = { reason: string; refund: boolean; suspend: boolean; blockIp: boolean }
+
 /** The case a `review` or `hold` decision opens: everything in it comes from the decision. */
 export function caseOf(decision: FraudDecisionDoc): FraudCaseDoc {
   return {
@@ -226,12 +229,31 @@ export class FraudCases {
    * blocked. The holds stay. Audit-logged.
    * @throws ValidationError `no_ip` when blockIp is asked and the decision recorded no address.
    */
-  async confirm(
-    ctx: Ctx,
-    caseId: string,
-    input: { reason: string; refund: boolean; suspend: boolean; blockIp: boolean },
-  ): Promise<FraudCaseDTO> {
+  async confirm(ctx: Ctx, caseId: string, input: ConfirmInput): Promise<FraudCaseDTO> {
     const found = await this.find(caseId)
+    const resolution = await this.confirmationOf(ctx, found, input)
+    const confirmed = await this.resolve(found, 'confirmed', resolution)
+    await this.cancelUnpaid(ctx, found, resolution)
+    if (input.refund) await this.refundPaid(ctx, found, input.reason, resolution)
+    if (input.suspend)
+      await this.deps.money.suspendUser(ctx, found.buyerId, `fraud confirmed: ${input.reason}`)
+    if (resolution.blockedIp) await this.blockIp(ctx, resolution.blockedIp, input.reason)
+    const final = await this.deps.models.cases
+      .findOneAndUpdate({ _id: found._id }, { $set: { resolution } }, { returnDocument: 'after' })
+      .lean()
+    await this.announceConfirmed(ctx, found, input, resolution)
+    return toCaseDTO(final ?? confirmed)
+  }
+
+  /**
+   * The resolution a confirmation starts from, checked before anything moves.
+   * @throws ValidationError `no_ip` when blockIp is asked and the decision recorded no address.
+   */
+  private async confirmationOf(
+    ctx: Ctx,
+    found: FraudCaseDoc,
+    input: ConfirmInput,
+  ): Promise<Resolution> {
     const decision = await this.deps.models.decisions.findById(found.decisionId).lean()
     if (input.blockIp && !decision?.ip) {
       throw new ValidationError(
@@ -241,8 +263,7 @@ export class FraudCases {
       )
     }
     assertTransition(fraudCaseTransitions, found.status, 'confirmed', 'Fraud case')
-    const { money } = this.deps
-    const resolution: NonNullable<FraudCaseDoc['resolution']> = {
+    return {
       by: describeActor(ctx.actor),
       reason: input.reason,
       at: ctx.now,
@@ -251,45 +272,61 @@ export class FraudCases {
       suspended: input.suspend,
       ...(input.blockIp && decision?.ip ? { blockedIp: decision.ip } : {}),
     }
-    const confirmed = await this.resolve(found, 'confirmed', resolution)
-    if (await money.cancelUnpaidGroup(ctx, found.orderGroupId, 'fraud_confirmed')) {
+  }
+
+  private async cancelUnpaid(ctx: Ctx, found: FraudCaseDoc, resolution: Resolution): Promise<void> {
+    if (await this.deps.money.cancelUnpaidGroup(ctx, found.orderGroupId, 'fraud_confirmed')) {
       resolution.cancelled = [...found.orderIds]
     }
-    if (input.refund) {
-      for (const orderId of found.orderIds) {
-        const order = await money.order(ctx, orderId).catch(() => undefined)
-        if (!order?.paidAt || order.total - order.refundedAmount <= 0) continue
-        try {
-          await money.refundOrder(
-            ctx,
-            orderId,
-            `fraud confirmed: ${input.reason}`,
-            `fraud-${caseId}-${orderId}`,
-          )
-          resolution.refunded?.push(orderId)
-        } catch (error) {
-          // The case is confirmed already (its holds keep the money): the administrator
-          // refunds this order with `kloset orders refund` once Paystack answers again.
-          this.deps.logger.warn({ err: error, orderId, caseId }, 'fraud confirm: refund failed')
-          resolution.refundFailed = [...(resolution.refundFailed ?? []), orderId]
-        }
+  }
+
+  /** Refunds in full each paid order with something left to refund; failures are noted. */
+  private async refundPaid(
+    ctx: Ctx,
+    found: FraudCaseDoc,
+    reason: string,
+    resolution: Resolution,
+  ): Promise<void> {
+    const { money } = this.deps
+    const caseId = String(found._id)
+    for (const orderId of found.orderIds) {
+      const order = await money.order(ctx, orderId).catch(() => undefined)
+      if (!order?.paidAt || order.total - order.refundedAmount <= 0) continue
+      try {
+        await money.refundOrder(
+          ctx,
+          orderId,
+          `fraud confirmed: ${reason}`,
+          `fraud-${caseId}-${orderId}`,
+        )
+        resolution.refunded?.push(orderId)
+      } catch (error) {
+        // The case is confirmed already (its holds keep the money): the administrator
+        // refunds this order with `kloset orders refund` once Paystack answers again.
+        this.deps.logger.warn({ err: error, orderId, caseId }, 'fraud confirm: refund failed')
+        resolution.refundFailed = [...(resolution.refundFailed ?? []), orderId]
       }
     }
-    if (input.suspend)
-      await money.suspendUser(ctx, found.buyerId, `fraud confirmed: ${input.reason}`)
-    if (resolution.blockedIp) {
-      await this.deps.models.overrides.create({
-        kind: 'block_ip',
-        subject: resolution.blockedIp,
-        until: new Date(ctx.now.getTime() + BLOCK_IP_DAYS * 86_400_000),
-        reason: input.reason,
-        by: describeActor(ctx.actor),
-        at: ctx.now,
-      })
-    }
-    const final = await this.deps.models.cases
-      .findOneAndUpdate({ _id: found._id }, { $set: { resolution } }, { returnDocument: 'after' })
-      .lean()
+  }
+
+  private async blockIp(ctx: Ctx, ip: string, reason: string): Promise<void> {
+    await this.deps.models.overrides.create({
+      kind: 'block_ip',
+      subject: ip,
+      until: new Date(ctx.now.getTime() + BLOCK_IP_DAYS * 86_400_000),
+      reason,
+      by: describeActor(ctx.actor),
+      at: ctx.now,
+    })
+  }
+
+  private async announceConfirmed(
+    ctx: Ctx,
+    found: FraudCaseDoc,
+    input: ConfirmInput,
+    resolution: Resolution,
+  ): Promise<void> {
+    const caseId = String(found._id)
     await this.deps.audit.record(
       ctx,
       'fraud.case_confirmed',
@@ -310,7 +347,6 @@ export class FraudCases {
       orderGroupId: found.orderGroupId,
       buyerId: found.buyerId,
     })
-    return toCaseDTO(final ?? confirmed)
   }
 
   /** True while a case holds the order: open `hold` cases and confirmed ones stop shipping. */

@@ -1,5 +1,5 @@
 import type { CheckoutScreening } from '../orders/fraud.port.js'
-import type { FraudSignals } from './fraud.signals.js'
+import type { BuyerHistory, FraudSignals } from './fraud.signals.js'
 import type { Signals } from './fraud.types.js'
 
 const DAY_MS = 86_400_000
@@ -17,6 +17,9 @@ export interface CollectDeps {
   ipBlocked(ip: string, now: Date): Promise<boolean>
 }
 
+type Where = { ip?: string; now: Date }
+type PayoutAccount = Awaited<ReturnType<FraudSignals['payoutAccountOf']>>
+
 /**
  * Counts this checkout in the velocity counters and reads every signal (fraud.types.ts
  * `SIGNAL_NAMES`) for it. Reads run in parallel: a checkout waits for one round of key-value
@@ -25,9 +28,32 @@ export interface CollectDeps {
 export async function collectSignals(
   deps: CollectDeps,
   screening: CheckoutScreening,
-  where: { ip?: string; now: Date },
+  where: Where,
 ): Promise<Signals> {
   const { signals } = deps
+  const { buyerId } = screening
+  await countCheckout(signals, screening, where)
+  const [card, account] = await Promise.all([signals.cardOf(buyerId), deps.buyerAccount(buyerId)])
+  const [velocity, links, record] = await Promise.all([
+    readVelocity(signals, buyerId, card, where),
+    readLinks(deps, screening, where.ip, account.role),
+    readRecord(deps, screening, where),
+  ])
+  const own = links.ownStore ? await signals.payoutAccountOf(links.ownStore) : { stores: [] }
+  return {
+    ...velocity,
+    ...valueSignals(screening.total, account.createdAt, where.now),
+    ...sellerLinkSignals(screening, links, own),
+    ...historySignals(record.history),
+    ...storeSignals(screening, where.now),
+    priceDeviation: record.deviation,
+    chatFlags: record.chatFlags,
+    blockedIp: record.blocked ? 1 : 0,
+  }
+}
+
+/** This checkout, counted for the buyer and the address, and the links it shows. */
+async function countCheckout(signals: FraudSignals, screening: CheckoutScreening, where: Where) {
   const { now, ip } = where
   const { buyerId, deviceId } = screening
   await Promise.all([
@@ -35,9 +61,15 @@ export async function collectSignals(
     ip ? signals.count('orders', 'ip', ip, now) : undefined,
     signals.sawUser(buyerId, { ...(ip ? { ip } : {}), ...(deviceId ? { deviceId } : {}) }),
   ])
-  const storeIds = screening.orders.map((o) => o.storeId)
-  const owners = new Set(screening.orders.map((o) => o.storeOwnerId))
-  const [card, account] = await Promise.all([signals.cardOf(buyerId), deps.buyerAccount(buyerId)])
+}
+
+/** The velocity counters: checkouts and failed payments per buyer, address and card. */
+async function readVelocity(
+  signals: FraudSignals,
+  buyerId: string,
+  card: string | undefined,
+  { ip, now }: Where,
+) {
   const [
     buyerOrdersHour,
     buyerOrdersDay,
@@ -47,14 +79,6 @@ export async function collectSignals(
     buyerFailedPaymentsDay,
     ipFailedPaymentsDay,
     cardFailedPaymentsDay,
-    usersOnIp,
-    usersOnDevice,
-    payout,
-    ownStore,
-    history,
-    chatFlags,
-    blocked,
-    deviation,
   ] = await Promise.all([
     signals.read('orders', 'buyer', buyerId, 'hour', now),
     signals.read('orders', 'buyer', buyerId, 'day', now),
@@ -64,28 +88,7 @@ export async function collectSignals(
     signals.read('failed', 'buyer', buyerId, 'day', now),
     signals.read('failed', 'ip', ip, 'day', now),
     signals.read('failed', 'card', card, 'day', now),
-    signals.usersOn('ip', ip),
-    signals.usersOn('dev', deviceId),
-    Promise.all(storeIds.map((s) => signals.payoutAccountOf(s))),
-    account.role === 'seller' ? deps.ownStoreOf(buyerId) : Promise.resolve(undefined),
-    signals.history(buyerId),
-    signals.chatFlags(buyerId, storeIds),
-    ip ? deps.ipBlocked(ip, now) : Promise.resolve(false),
-    priceDeviation(signals, screening),
   ])
-  const own = ownStore ? await signals.payoutAccountOf(ownStore) : { stores: [] }
-  const accountAgeDays = Math.max(0, (now.getTime() - Date.parse(account.createdAt)) / DAY_MS)
-  const orderValue = screening.total / 100
-  const storeAges = screening.orders.map(
-    (o) => (now.getTime() - Date.parse(o.storeCreatedAt)) / DAY_MS,
-  )
-  const storeAgeDays = Math.max(0, Math.min(...storeAges))
-  const newStoreHighValue = screening.orders.some(
-    (o, i) =>
-      (storeAges[i] ?? Infinity) < NEW_STORE_DAYS &&
-      o.lines.some((l) => l.unitPrice >= HIGH_VALUE_KOBO),
-  )
-  const paid = Math.max(1, history.paid)
   return {
     buyerOrdersHour,
     buyerOrdersDay,
@@ -95,21 +98,89 @@ export async function collectSignals(
     buyerFailedPaymentsDay,
     ipFailedPaymentsDay,
     cardFailedPaymentsDay,
+  }
+}
+
+/** Who else used the address and the device, the stores' payout accounts, the buyer's store. */
+async function readLinks(
+  deps: CollectDeps,
+  screening: CheckoutScreening,
+  ip: string | undefined,
+  role: string,
+) {
+  const { signals } = deps
+  const { buyerId, deviceId } = screening
+  const [usersOnIp, usersOnDevice, payout, ownStore] = await Promise.all([
+    signals.usersOn('ip', ip),
+    signals.usersOn('dev', deviceId),
+    Promise.all(screening.orders.map((o) => signals.payoutAccountOf(o.storeId))),
+    role === 'seller' ? deps.ownStoreOf(buyerId) : Promise.resolve(undefined),
+  ])
+  return { usersOnIp, usersOnDevice, payout, ownStore }
+}
+
+/** The buyer's record: history, chat flags with these stores, a block on the address, prices. */
+async function readRecord(deps: CollectDeps, screening: CheckoutScreening, { ip, now }: Where) {
+  const { signals } = deps
+  const storeIds = screening.orders.map((o) => o.storeId)
+  const [history, chatFlags, blocked, deviation] = await Promise.all([
+    signals.history(screening.buyerId),
+    signals.chatFlags(screening.buyerId, storeIds),
+    ip ? deps.ipBlocked(ip, now) : Promise.resolve(false),
+    priceDeviation(signals, screening),
+  ])
+  return { history, chatFlags, blocked, deviation }
+}
+
+function valueSignals(totalKobo: number, accountCreatedAt: string, now: Date) {
+  const accountAgeDays = Math.max(0, (now.getTime() - Date.parse(accountCreatedAt)) / DAY_MS)
+  const orderValue = totalKobo / 100
+  return {
     accountAgeDays: round(accountAgeDays),
     orderValue,
     valueToAccountAge: round(orderValue / Math.max(1, accountAgeDays)),
+  }
+}
+
+/** Self-dealing: the buyer shares an address, a device or a payout account with a seller. */
+function sellerLinkSignals(
+  screening: CheckoutScreening,
+  links: Awaited<ReturnType<typeof readLinks>>,
+  own: PayoutAccount,
+) {
+  const { buyerId } = screening
+  const owners = new Set(screening.orders.map((o) => o.storeOwnerId))
+  const { usersOnIp, usersOnDevice, payout } = links
+  return {
     sharedIpWithSeller: usersOnIp.some((u) => u !== buyerId && owners.has(u)) ? 1 : 0,
     sharedDeviceWithSeller: usersOnDevice.some((u) => u !== buyerId && owners.has(u)) ? 1 : 0,
     sharedPayoutAccount: own.hash && payout.some((p) => p.hash === own.hash) ? 1 : 0,
     payoutAccountStores: Math.max(0, ...payout.map((p) => p.stores.length)),
+  }
+}
+
+function historySignals(history: BuyerHistory) {
+  const paid = Math.max(1, history.paid)
+  return {
     buyerPastOrders: history.paid,
     buyerRefundRate: round(Math.min(1, history.refunded / paid)),
     buyerDisputeRate: round(Math.min(1, history.disputed / paid)),
-    storeAgeDays: round(storeAgeDays),
+  }
+}
+
+/** The youngest store of the checkout, and whether a young store sells a dear item. */
+function storeSignals(screening: CheckoutScreening, now: Date) {
+  const storeAges = screening.orders.map(
+    (o) => (now.getTime() - Date.parse(o.storeCreatedAt)) / DAY_MS,
+  )
+  const newStoreHighValue = screening.orders.some(
+    (o, i) =>
+      (storeAges[i] ?? Infinity) < NEW_STORE_DAYS &&
+      o.lines.some((l) => l.unitPrice >= HIGH_VALUE_KOBO),
+  )
+  return {
+    storeAgeDays: round(Math.max(0, Math.min(...storeAges))),
     newStoreHighValue: newStoreHighValue ? 1 : 0,
-    priceDeviation: deviation,
-    chatFlags,
-    blockedIp: blocked ? 1 : 0,
   }
 }
 

@@ -2,9 +2,9 @@ import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import type { CheckoutScreening, FraudPort } from '../orders/fraud.port.js'
 import type { Clock } from '../shared/clock.js'
-import { type Ctx, describeActor, requireRole, systemCtx } from '../shared/ctx.js'
+import { type Ctx, describeActor, requireRole } from '../shared/ctx.js'
 import { ValidationError } from '../shared/errors.js'
-import type { Delivered, DomainEvents, EventBus } from '../shared/events.js'
+import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
 import { validateInput } from '../shared/validate.js'
@@ -37,6 +37,7 @@ import {
   trainRiskModelBody,
 } from './fraud.schemas.js'
 import type { FraudSignals } from './fraud.signals.js'
+import { subscribeSignals } from './fraud.subscribers.js'
 import type {
   CaseStatus,
   FraudCaseDTO,
@@ -358,88 +359,12 @@ export class FraudService implements FraudPort {
 
   // ---- signals from events (registered by createCore as subscribers) --------------------------
 
-  /** Registers the subscribers that keep the signals' counters (once per event, marketplace-wide). */
+  /**
+   * Registers the subscribers that keep the signals' counters (once per event, marketplace-wide;
+   * fraud.subscribers.ts).
+   */
   subscribe(events: EventBus): void {
-    const { signals } = this.deps
-    const now = () => this.deps.clock.now()
-    const guarded =
-      <E extends keyof DomainEvents>(name: string, run: (event: Delivered<E>) => Promise<void>) =>
-      async (event: Delivered<E>) => {
-        try {
-          await run(event)
-        } catch (error) {
-          // A signal lost is a signal weaker, never a failed order or payment.
-          this.deps.logger.warn({ err: error }, `fraud signal ${name} not recorded`)
-        }
-      }
-    events.subscribe(
-      'order_group.payment_issue',
-      'fraud.failed-payment',
-      guarded<'order_group.payment_issue'>('failed-payment', async (event) => {
-        const decision = await this.deps.models.decisions
-          .findOne({ orderGroupId: event.orderGroupId })
-          .lean()
-        if (!decision) return
-        const once = event.eventId
-        await signals.count('failed', 'buyer', decision.buyerId, now(), once)
-        if (decision.ip) await signals.count('failed', 'ip', decision.ip, now(), once)
-        const card = await signals.cardOf(decision.buyerId)
-        if (card) await signals.count('failed', 'card', card, now(), once)
-      }),
-    )
-    events.subscribe(
-      'order.processing',
-      'fraud.paid-order',
-      guarded<'order.processing'>('paid-order', async (event) => {
-        await signals.addHistory(event.buyerId, 'paid', event.eventId)
-        // One payment per group: the card is counted once, by its first order.
-        if (!(await signals.firstOf(`group:${event.orderGroupId}`))) return
-        const ctx = systemCtx('fraud.signals', now())
-        const order = await this.deps.money.order(ctx, event.orderId)
-        const card = await this.deps.cardOf(order.paymentReference)
-        if (!card) return
-        await signals.rememberCard(event.buyerId, card)
-        await signals.count('orders', 'card', card, now(), event.eventId)
-      }),
-    )
-    events.subscribe(
-      'refund.processed',
-      'fraud.refund',
-      guarded<'refund.processed'>('refund', async (event) => {
-        const order = await this.deps.money.order(systemCtx('fraud.signals', now()), event.orderId)
-        await signals.addHistory(order.buyerId, 'refunded', event.eventId)
-      }),
-    )
-    events.subscribe(
-      'order.disputed',
-      'fraud.dispute',
-      guarded<'order.disputed'>('dispute', (event) =>
-        signals.addHistory(event.buyerId, 'disputed', event.eventId),
-      ),
-    )
-    events.subscribe(
-      'payout_account.changed',
-      'fraud.payout-account',
-      guarded<'payout_account.changed'>('payout-account', async (event) => {
-        const hash = await this.deps.payoutAccountHashOf(event.storeId)
-        if (hash) await signals.linkPayoutAccount(event.storeId, hash)
-      }),
-    )
-    events.subscribe(
-      'product.approved',
-      'fraud.category-prices',
-      guarded<'product.approved'>('category-prices', async (event) => {
-        const { category, prices } = await this.deps.productPrices(event.productId)
-        await signals.notePrices(event.productId, category, prices)
-      }),
-    )
-    events.subscribe(
-      'chat.message_flagged',
-      'fraud.chat-flag',
-      guarded<'chat.message_flagged'>('chat-flag', (event) =>
-        signals.chatFlagged(event.buyerId, event.storeId, event.eventId),
-      ),
-    )
+    subscribeSignals(events, this.deps)
   }
 
   /** A user signed in from an address (the accounts service calls it): shared-address signals. */

@@ -182,14 +182,57 @@ export async function trainRiskModel(
   samples: LabelledSample[],
   options: TrainOptions,
 ): Promise<RiskModelJson> {
-  const epochs = options.epochs ?? 100
-  const learningRate = options.learningRate ?? 1
-  const l2 = options.l2 ?? 0.001
+  const hyper = {
+    epochs: options.epochs ?? 100,
+    learningRate: options.learningRate ?? 1,
+    l2: options.l2 ?? 0.001,
+  }
   const features = [...MODEL_FEATURES]
   const positives = samples.filter((s) => s.fraud).length
   if (positives === 0 || positives === samples.length) {
     throw new Error('Training needs both fraudulent and legitimate checkouts')
   }
+  const { means, scales, design } = designOf(samples, features, positives)
+  const fit = { w: new Float64Array(design.d), gradient: new Float64Array(design.d), bias: 0 }
+  for (let epoch = 1; epoch <= hyper.epochs; epoch++) {
+    const loss = descend(design, fit, hyper)
+    options.onProgress?.(epoch, hyper.epochs, loss / design.totalWeight)
+    // Let the event loop run between epochs: a server training a model keeps answering.
+    if (epoch % YIELD_EVERY === 0) await new Promise((done) => setImmediate(done))
+  }
+  return {
+    kind: 'logistic-regression',
+    version: options.version,
+    features,
+    means,
+    scales,
+    weights: Array.from(fit.w),
+    // The class weighting moves the intercept; correct it so probabilities keep the base rate.
+    bias: fit.bias - Math.log(design.positiveWeight),
+    trainedOn: trainedOn(samples, positives, options.seed),
+    hyper,
+  }
+}
+
+/** The standardized samples as one flat typed array, row-major, with labels and class weights. */
+interface Design {
+  x: Float64Array
+  y: Uint8Array
+  n: number
+  d: number
+  positiveWeight: number
+  totalWeight: number
+}
+
+/** The weights being learned, and the gradient buffer reused by every epoch. */
+interface Fit {
+  w: Float64Array
+  gradient: Float64Array
+  bias: number
+}
+
+/** Transforms and standardizes the samples (mean 0, scale 1 per feature) and weighs the classes. */
+function designOf(samples: LabelledSample[], features: FeatureName[], positives: number) {
   const rows = samples.map((s) => transformed({ features }, s.signals))
   const means = features.map((_, j) => rows.reduce((sum, r) => sum + (r[j] ?? 0), 0) / rows.length)
   const scales = features.map((_, j) => {
@@ -197,7 +240,7 @@ export async function trainRiskModel(
     const variance = rows.reduce((sum, r) => sum + ((r[j] ?? 0) - mean) ** 2, 0) / rows.length
     return Math.sqrt(variance) || 1
   })
-  // One flat typed array, row-major: the epochs below are the whole cost of training.
+  // One flat typed array, row-major: the epochs are the whole cost of training.
   const n = rows.length
   const d = features.length
   const x = new Float64Array(n * d)
@@ -207,56 +250,56 @@ export async function trainRiskModel(
   const y = Uint8Array.from(samples, (s) => (s.fraud ? 1 : 0))
   const positiveWeight = (samples.length - positives) / positives
   const totalWeight = samples.length - positives + positives * positiveWeight
-  const w = new Float64Array(d)
-  const gradient = new Float64Array(d)
-  let bias = 0
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    gradient.fill(0)
-    let gradientBias = 0
-    let loss = 0
-    for (let i = 0; i < n; i++) {
-      const offset = i * d
-      let z = bias
-      for (let j = 0; j < d; j++) z += (w[j] as number) * (x[offset + j] as number)
-      const p = sigmoid(z)
-      const label = y[i] as number
-      const weight = label === 1 ? positiveWeight : 1
-      const error = (p - label) * weight
-      for (let j = 0; j < d; j++)
-        gradient[j] = (gradient[j] as number) + error * (x[offset + j] as number)
-      gradientBias += error
-      loss -= weight * (label === 1 ? Math.log(p + 1e-12) : Math.log(1 - p + 1e-12))
-    }
-    for (let j = 0; j < d; j++) {
-      w[j] =
-        (w[j] as number) -
-        learningRate * ((gradient[j] as number) / totalWeight + l2 * (w[j] as number))
-    }
-    bias -= (learningRate * gradientBias) / totalWeight
-    options.onProgress?.(epoch, epochs, loss / totalWeight)
-    // Let the event loop run between epochs: a server training a model keeps answering.
-    if (epoch % YIELD_EVERY === 0) await new Promise((done) => setImmediate(done))
+  const design: Design = { x, y, n, d, positiveWeight, totalWeight }
+  return { means, scales, design }
+}
+
+/** One epoch of full-batch gradient descent with L2: moves `fit`, returns the weighted loss. */
+function descend(
+  design: Design,
+  fit: Fit,
+  { learningRate, l2 }: { learningRate: number; l2: number },
+): number {
+  const { x, y, n, d, positiveWeight, totalWeight } = design
+  const { w, gradient } = fit
+  const bias = fit.bias
+  gradient.fill(0)
+  let gradientBias = 0
+  let loss = 0
+  for (let i = 0; i < n; i++) {
+    const offset = i * d
+    let z = bias
+    for (let j = 0; j < d; j++) z += (w[j] as number) * (x[offset + j] as number)
+    const p = sigmoid(z)
+    const label = y[i] as number
+    const weight = label === 1 ? positiveWeight : 1
+    const error = (p - label) * weight
+    for (let j = 0; j < d; j++)
+      gradient[j] = (gradient[j] as number) + error * (x[offset + j] as number)
+    gradientBias += error
+    loss -= weight * (label === 1 ? Math.log(p + 1e-12) : Math.log(1 - p + 1e-12))
   }
-  const weights = Array.from(w)
-  // The class weighting moves the intercept; correct it so probabilities keep the base rate.
-  bias -= Math.log(positiveWeight)
+  for (let j = 0; j < d; j++) {
+    w[j] =
+      (w[j] as number) -
+      learningRate * ((gradient[j] as number) / totalWeight + l2 * (w[j] as number))
+  }
+  fit.bias = bias - (learningRate * gradientBias) / totalWeight
+  return loss
+}
+
+function trainedOn(
+  samples: LabelledSample[],
+  positives: number,
+  seed: number | undefined,
+): RiskModelJson['trainedOn'] {
   const times = samples.map((s) => s.at.getTime())
   return {
-    kind: 'logistic-regression',
-    version: options.version,
-    features,
-    means,
-    scales,
-    weights,
-    bias,
-    trainedOn: {
-      samples: samples.length,
-      positives,
-      from: new Date(Math.min(...times)).toISOString(),
-      to: new Date(Math.max(...times)).toISOString(),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    },
-    hyper: { epochs, learningRate, l2 },
+    samples: samples.length,
+    positives,
+    from: new Date(Math.min(...times)).toISOString(),
+    to: new Date(Math.max(...times)).toISOString(),
+    ...(seed !== undefined ? { seed } : {}),
   }
 }
 

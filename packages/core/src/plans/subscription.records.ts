@@ -52,6 +52,14 @@ export function toInvoiceDTO(doc: InvoiceDoc): InvoiceDTO {
   }
 }
 
+/** What a checkout writes on the subscription it starts. */
+export type CheckoutFields = Required<
+  Pick<SubscriptionDoc, 'planCode' | 'customerEmail' | 'checkoutReference' | 'authorizationUrl'>
+>
+
+const changedMeanwhile = () =>
+  new ChangedMeanwhileError('subscription', 'The subscription changed meanwhile; read it again')
+
 /** What a move writes besides the status and the history line. */
 export interface MoveChanges {
   set?: Partial<Omit<SubscriptionDoc, '_id' | 'status' | 'history'>>
@@ -101,12 +109,7 @@ export class SubscriptionRecords {
       update,
       { returnDocument: 'after' },
     )
-    if (!updated) {
-      throw new ChangedMeanwhileError(
-        'subscription',
-        'The subscription changed meanwhile; read it again',
-      )
-    }
+    if (!updated) throw changedMeanwhile()
     await this.deps.events.emit('subscription.changed', {
       storeId: updated.storeId,
       planCode: updated.planCode,
@@ -114,6 +117,46 @@ export class SubscriptionRecords {
       reason,
     })
     return updated.toObject()
+  }
+
+  /**
+   * The `incomplete` subscription of a new checkout: created for a store that never subscribed,
+   * moved back from `expired`, or the checkout fields patched onto an `incomplete` one.
+   * @throws InvalidStateError `changed_meanwhile` when another writer moved it first.
+   */
+  async startCheckout(
+    ctx: Ctx,
+    storeId: string,
+    existing: SubscriptionDoc | null,
+    fields: CheckoutFields,
+  ): Promise<SubscriptionDoc> {
+    if (!existing) {
+      const created = await this.deps.subscriptions.create({
+        storeId,
+        status: 'incomplete',
+        ...fields,
+        remindersSent: 0,
+        history: [
+          {
+            to: 'incomplete',
+            planCode: fields.planCode,
+            reason: 'checkout started',
+            by: `seller:${ctx.actor.kind === 'user' ? ctx.actor.id : 'unknown'}`,
+            at: ctx.now,
+          },
+        ],
+      })
+      return created.toObject()
+    }
+    if (existing.status === 'expired') {
+      return this.move(ctx, existing, 'incomplete', 'checkout started', {
+        set: fields,
+        unset: ['pendingPlanCode', 'graceUntil', 'paystackSubscriptionCode', 'emailToken'],
+      })
+    }
+    const patched = await this.patch(existing, fields)
+    if (!patched) throw changedMeanwhile()
+    return patched
   }
 
   /** Writes fields that are not a status move (same status, compare-and-set on it). */

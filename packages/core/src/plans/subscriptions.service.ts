@@ -113,6 +113,45 @@ export class SubscriptionsService {
     requireRole(ctx, 'seller')
     const { planCode } = validateInput(choosePlanBody, input)
     const store = await this.deps.stores.requireOwnStore(ctx)
+    const { plan, existing } = await this.subscribable(store, planCode)
+    const owner = await this.deps.people.get(systemCtx('plans.subscribe', ctx.now), store.ownerId)
+    const reference = `plan-${store.id}-${ctx.now.getTime().toString(36)}`
+    const checkout = await this.deps.paystack.initializeTransaction({
+      email: owner.email,
+      amount: plan.amount,
+      currency: plan.currency,
+      reference,
+      plan: plan.paystackPlanCode!,
+      callbackUrl: `${this.deps.publicUrl}/seller/plan`,
+      metadata: { purpose: 'seller_plan', storeId: store.id, planCode: plan.code },
+    })
+    const doc = await this.records.startCheckout(ctx, store.id, existing, {
+      planCode: plan.code,
+      customerEmail: owner.email,
+      checkoutReference: reference,
+      authorizationUrl: checkout.authorizationUrl,
+    })
+    await this.deps.invoices.create({
+      storeId: store.id,
+      subscriptionId: doc._id,
+      code: reference,
+      planCode: plan.code,
+      amount: plan.amount,
+      currency: plan.currency,
+      status: 'pending',
+      transactionReference: reference,
+    })
+    return toSubscriptionDTO(doc)
+  }
+
+  /**
+   * The paid plan an approved store may start a checkout for, and its subscription if it has
+   * one (`incomplete` or `expired`: a new checkout replaces the old).
+   */
+  private async subscribable(
+    store: { id: string; status: string },
+    planCode: string,
+  ): Promise<{ plan: PlanDoc; existing: SubscriptionDoc | null }> {
     if (store.status !== 'approved') {
       throw new InvalidStateError(
         'Your store must be approved before it can subscribe',
@@ -127,63 +166,7 @@ export class SubscriptionsService {
         'already_subscribed',
       )
     }
-    const owner = await this.deps.people.get(systemCtx('plans.subscribe', ctx.now), store.ownerId)
-    const reference = `plan-${store.id}-${ctx.now.getTime().toString(36)}`
-    const checkout = await this.deps.paystack.initializeTransaction({
-      email: owner.email,
-      amount: plan.amount,
-      currency: plan.currency,
-      reference,
-      plan: plan.paystackPlanCode!,
-      callbackUrl: `${this.deps.publicUrl}/seller/plan`,
-      metadata: { purpose: 'seller_plan', storeId: store.id, planCode: plan.code },
-    })
-    const fields = {
-      planCode: plan.code,
-      customerEmail: owner.email,
-      checkoutReference: reference,
-      authorizationUrl: checkout.authorizationUrl,
-    }
-    let doc: SubscriptionDoc
-    if (!existing) {
-      doc = (
-        await this.deps.subscriptions.create({
-          storeId: store.id,
-          status: 'incomplete',
-          ...fields,
-          remindersSent: 0,
-          history: [
-            {
-              to: 'incomplete',
-              planCode: plan.code,
-              reason: 'checkout started',
-              by: `seller:${ctx.actor.kind === 'user' ? ctx.actor.id : 'unknown'}`,
-              at: ctx.now,
-            },
-          ],
-        })
-      ).toObject()
-    } else if (existing.status === 'expired') {
-      doc = await this.records.move(ctx, existing, 'incomplete', 'checkout started', {
-        set: fields,
-        unset: ['pendingPlanCode', 'graceUntil', 'paystackSubscriptionCode', 'emailToken'],
-      })
-    } else {
-      const patched = await this.records.patch(existing, fields)
-      if (!patched) throw changedMeanwhile()
-      doc = patched
-    }
-    await this.deps.invoices.create({
-      storeId: store.id,
-      subscriptionId: doc._id,
-      code: reference,
-      planCode: plan.code,
-      amount: plan.amount,
-      currency: plan.currency,
-      status: 'pending',
-      transactionReference: reference,
-    })
-    return toSubscriptionDTO(doc)
+    return { plan, existing }
   }
 
   /**

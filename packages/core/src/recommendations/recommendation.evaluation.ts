@@ -162,55 +162,12 @@ export function evaluateRecommendations(input: EvaluationOptions = {}): Evaluati
   const t0 = performance.now()
   const model = Recommender.train(train, history.items, cutoff)
   const trainMs = Math.round(performance.now() - t0)
-  const storeOf = new Map(history.items.map((i) => [i.id, i.storeId]))
-  const bought = new Map<string, { ids: Set<string>; seeds: { productId: string; at: number }[] }>()
-  for (const p of train) {
-    const entry = bought.get(p.buyerId) ?? { ids: new Set(), seeds: [] }
-    entry.ids.add(p.productId)
-    entry.seeds.push({ productId: p.productId, at: p.at })
-    bought.set(p.buyerId, entry)
-  }
-  const later = new Map<string, Set<string>>()
-  for (const p of history.purchases) {
-    if (p.at < cutoff) continue
-    const before = bought.get(p.buyerId)
-    if (!before || before.ids.has(p.productId)) continue
-    const set = later.get(p.buyerId) ?? new Set()
-    set.add(p.productId)
-    later.set(p.buyerId, set)
-  }
-  const k = EVALUATION_K
-  const cap = (list: Scored[]) =>
-    capPerStore(list, (id) => storeOf.get(id), DEFAULT_RECOMMENDER_SETTINGS.perStoreCap, k).map(
-      (s) => s.productId,
-    )
-  const methods: Record<string, (buyerId: string) => string[]> = {
-    popularity: (buyerId) => cap(model.trending([], k * 4, bought.get(buyerId)?.ids)),
-    'co-purchase + content (served)': (buyerId) => {
-      const entry = bought.get(buyerId)
-      if (!entry) return []
-      const seeds = entry.seeds.map((s) => ({ ...s, source: 'order' as const }))
-      return cap(model.forYou(seeds, cutoff, k * 4, entry.ids))
-    },
-  }
-  const scores: MethodScore[] = Object.entries(methods).map(([method, recommend]) => {
-    let hits = 0
-    let ndcg = 0
-    const shown = new Set<string>()
-    for (const [buyerId, relevant] of later) {
-      const ranked = recommend(buyerId)
-      for (const id of ranked) shown.add(id)
-      if (ranked.some((id) => relevant.has(id))) hits++
-      ndcg += ndcgAt(ranked, relevant, k)
-    }
-    const n = Math.max(later.size, 1)
-    return {
-      method,
-      hitRate: hits / n,
-      ndcg: ndcg / n,
-      coverage: shown.size / history.items.length,
-    }
-  })
+  const bought = boughtBefore(train)
+  const later = boughtAfter(history.purchases, cutoff, bought)
+  const methods = methodsOf(model, history.items, bought, cutoff)
+  const scores = Object.entries(methods).map(([method, recommend]) =>
+    scoreMethod(method, recommend, later, history.items.length),
+  )
   const [baseline, served] = scores as [MethodScore, MethodScore]
   const lift = {
     hitRate: baseline.hitRate === 0 ? Infinity : served.hitRate / baseline.hitRate,
@@ -221,7 +178,7 @@ export function evaluateRecommendations(input: EvaluationOptions = {}): Evaluati
     catalogSize: history.items.length,
     trainPurchases: train.length,
     testBuyers: later.size,
-    k,
+    k: EVALUATION_K,
     methods: scores,
     lift,
     goals: {
@@ -231,4 +188,80 @@ export function evaluateRecommendations(input: EvaluationOptions = {}): Evaluati
     },
     trainMs,
   }
+}
+
+/** Per buyer, what they bought before the split: the products and the seeds of "for you". */
+type BoughtBefore = Map<string, { ids: Set<string>; seeds: { productId: string; at: number }[] }>
+
+function boughtBefore(train: PurchaseSignal[]): BoughtBefore {
+  const bought: BoughtBefore = new Map()
+  for (const p of train) {
+    const entry = bought.get(p.buyerId) ?? { ids: new Set(), seeds: [] }
+    entry.ids.add(p.productId)
+    entry.seeds.push({ productId: p.productId, at: p.at })
+    bought.set(p.buyerId, entry)
+  }
+  return bought
+}
+
+/** The test set: per buyer with purchases before the split, the new products bought after it. */
+function boughtAfter(
+  purchases: PurchaseSignal[],
+  cutoff: number,
+  bought: BoughtBefore,
+): Map<string, Set<string>> {
+  const later = new Map<string, Set<string>>()
+  for (const p of purchases) {
+    if (p.at < cutoff) continue
+    const before = bought.get(p.buyerId)
+    if (!before || before.ids.has(p.productId)) continue
+    const set = later.get(p.buyerId) ?? new Set()
+    set.add(p.productId)
+    later.set(p.buyerId, set)
+  }
+  return later
+}
+
+/** The compared methods, baseline first: each gives a buyer's top k, at most 3 per store. */
+function methodsOf(
+  model: Recommender,
+  items: ItemFeatures[],
+  bought: BoughtBefore,
+  cutoff: number,
+): Record<string, (buyerId: string) => string[]> {
+  const k = EVALUATION_K
+  const storeOf = new Map(items.map((i) => [i.id, i.storeId]))
+  const cap = (list: Scored[]) =>
+    capPerStore(list, (id) => storeOf.get(id), DEFAULT_RECOMMENDER_SETTINGS.perStoreCap, k).map(
+      (s) => s.productId,
+    )
+  return {
+    popularity: (buyerId) => cap(model.trending([], k * 4, bought.get(buyerId)?.ids)),
+    'co-purchase + content (served)': (buyerId) => {
+      const entry = bought.get(buyerId)
+      if (!entry) return []
+      const seeds = entry.seeds.map((s) => ({ ...s, source: 'order' as const }))
+      return cap(model.forYou(seeds, cutoff, k * 4, entry.ids))
+    },
+  }
+}
+
+/** Hit rate, NDCG@k and coverage of one method over the test buyers. */
+function scoreMethod(
+  method: string,
+  recommend: (buyerId: string) => string[],
+  later: Map<string, Set<string>>,
+  catalogSize: number,
+): MethodScore {
+  let hits = 0
+  let ndcg = 0
+  const shown = new Set<string>()
+  for (const [buyerId, relevant] of later) {
+    const ranked = recommend(buyerId)
+    for (const id of ranked) shown.add(id)
+    if (ranked.some((id) => relevant.has(id))) hits++
+    ndcg += ndcgAt(ranked, relevant, EVALUATION_K)
+  }
+  const n = Math.max(later.size, 1)
+  return { method, hitRate: hits / n, ndcg: ndcg / n, coverage: shown.size / catalogSize }
 }

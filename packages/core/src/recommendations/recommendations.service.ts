@@ -2,7 +2,7 @@ import type { CatalogCache } from '../catalog/catalog-cache.js'
 import type { CatalogFacts, ProductFacts } from '../catalog/catalog-facts.js'
 import type { CachedJson, CatalogProductDTO } from '../catalog/public-catalog.types.js'
 import { op } from '../db/query.js'
-import type { PurchaseHistory } from '../orders/purchase-history.js'
+import type { PaidLine, PurchaseHistory } from '../orders/purchase-history.js'
 import { type Ctx, requireUser } from '../shared/ctx.js'
 import { NotFoundError } from '../shared/errors.js'
 import type { EventBus } from '../shared/events.js'
@@ -158,49 +158,8 @@ export class RecommendationsService {
     )
     const seeds = await this.seeds(lines, now)
     const t1 = performance.now()
-    const purchases: PurchaseSignal[] = lines.map((l) => ({
-      buyerId: l.buyerId,
-      productId: l.productId,
-      at: l.paidAt.getTime(),
-      quantity: l.quantity,
-    }))
-    const titles = new Map(live.map((p) => [p.id, p.title]))
-    const model = Recommender.train(
-      purchases,
-      live.map(featuresOf),
-      now,
-      DEFAULT_RECOMMENDER_SETTINGS,
-      (id) => titles.get(id) ?? 'an earlier purchase',
-    )
-
-    const eligible = new Set(live.filter((p) => p.sellable && p.inStock).map((p) => p.id))
-    const storeOf = new Map(live.map((p) => [p.id, p.storeId]))
-    const keep = (list: Scored[]) =>
-      capPerStore(
-        list.filter((s) => eligible.has(s.productId)),
-        (id) => storeOf.get(id),
-        perStoreCap,
-        STORED_CANDIDATES,
-      )
-    const lists = new Map<string, Scored[]>()
-    for (const product of live)
-      lists.set(`also:${product.id}`, keep(model.alsoBought(product.id, STORED_CANDIDATES * 2)))
-
-    const bought = new Map<string, Set<string>>()
-    for (const line of lines) {
-      const set = bought.get(line.buyerId) ?? new Set()
-      set.add(line.productId)
-      bought.set(line.buyerId, set)
-    }
-    for (const [userId, userSeeds] of seeds)
-      lists.set(
-        `user:${userId}`,
-        keep(model.forYou(userSeeds, now, STORED_CANDIDATES * 2, bought.get(userId) ?? new Set())),
-      )
-    lists.set('trending', keep(model.trending([], STORED_CANDIDATES * 2)))
-    for (const category of new Set(live.map((p) => p.category)))
-      lists.set(`trending:${category}`, keep(model.trending([category], STORED_CANDIDATES * 2)))
-
+    const model = trainOn(live, lines, now)
+    const lists = listsOf(model, live, boughtBy(lines), seeds, now)
     const t2 = performance.now()
     const popularityChanged = await this.deps.catalog.setPopularity(model.popularity)
     await this.store(lists, ctx.now)
@@ -354,3 +313,67 @@ export class RecommendationsService {
 }
 
 const userKey = (userId: string) => `recs:user:${userId}`
+
+/** The model of a run: the paid lines as purchases, the live products as features and titles. */
+function trainOn(live: ProductFacts[], lines: PaidLine[], now: number): Recommender {
+  const purchases: PurchaseSignal[] = lines.map((l) => ({
+    buyerId: l.buyerId,
+    productId: l.productId,
+    at: l.paidAt.getTime(),
+    quantity: l.quantity,
+  }))
+  const titles = new Map(live.map((p) => [p.id, p.title]))
+  return Recommender.train(
+    purchases,
+    live.map(featuresOf),
+    now,
+    DEFAULT_RECOMMENDER_SETTINGS,
+    (id) => titles.get(id) ?? 'an earlier purchase',
+  )
+}
+
+/** Per buyer, the products of their paid lines ("for you" leaves them out). */
+function boughtBy(lines: PaidLine[]): Map<string, Set<string>> {
+  const bought = new Map<string, Set<string>>()
+  for (const line of lines) {
+    const set = bought.get(line.buyerId) ?? new Set()
+    set.add(line.productId)
+    bought.set(line.buyerId, set)
+  }
+  return bought
+}
+
+/**
+ * Every list of a run, keyed as stored: `also:<product>`, `user:<buyer>`, `trending` and
+ * `trending:<category>`; each keeps sellable, in-stock candidates, `perStoreCap` per store.
+ */
+function listsOf(
+  model: Recommender,
+  live: ProductFacts[],
+  bought: Map<string, Set<string>>,
+  seeds: Map<string, Seed[]>,
+  now: number,
+): Map<string, Scored[]> {
+  const eligible = new Set(live.filter((p) => p.sellable && p.inStock).map((p) => p.id))
+  const storeOf = new Map(live.map((p) => [p.id, p.storeId]))
+  const keep = (list: Scored[]) =>
+    capPerStore(
+      list.filter((s) => eligible.has(s.productId)),
+      (id) => storeOf.get(id),
+      perStoreCap,
+      STORED_CANDIDATES,
+    )
+  const wide = STORED_CANDIDATES * 2
+  const lists = new Map<string, Scored[]>()
+  for (const product of live)
+    lists.set(`also:${product.id}`, keep(model.alsoBought(product.id, wide)))
+  for (const [userId, userSeeds] of seeds)
+    lists.set(
+      `user:${userId}`,
+      keep(model.forYou(userSeeds, now, wide, bought.get(userId) ?? new Set())),
+    )
+  lists.set('trending', keep(model.trending([], wide)))
+  for (const category of new Set(live.map((p) => p.category)))
+    lists.set(`trending:${category}`, keep(model.trending([category], wide)))
+  return lists
+}

@@ -130,6 +130,89 @@ export function capPerStore(
 const byScore = (a: Scored, b: Scored) =>
   b.score - a.score || a.productId.localeCompare(b.productId)
 
+/**
+ * The purchases up to `now`: per buyer, when they last bought each product; per product, its
+ * purchases decayed by age (half-life `popularityHalfLifeDays`).
+ */
+function readPurchases(purchases: PurchaseSignal[], now: number, settings: RecommenderSettings) {
+  const histories = new Map<string, Map<string, number>>()
+  const popularity = new Map<string, number>()
+  const decay = Math.LN2 / (settings.popularityHalfLifeDays * DAY_MS)
+  for (const p of purchases) {
+    if (p.at > now) continue
+    const history = histories.get(p.buyerId) ?? new Map<string, number>()
+    histories.set(p.buyerId, history)
+    history.set(p.productId, Math.max(history.get(p.productId) ?? 0, p.at))
+    popularity.set(
+      p.productId,
+      (popularity.get(p.productId) ?? 0) + p.quantity * Math.exp(-decay * (now - p.at)),
+    )
+  }
+  return { histories, popularity }
+}
+
+/** Buyers per product and per ordered pair of products, over each buyer's recent products. */
+function countPairs(histories: Map<string, Map<string, number>>, historyPerBuyer: number) {
+  const buyersOf = new Map<string, number>()
+  const pairs = new Map<string, Map<string, number>>()
+  for (const history of histories.values()) {
+    const recent = [...history.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, historyPerBuyer)
+      .map(([id]) => id)
+    for (const id of recent) buyersOf.set(id, (buyersOf.get(id) ?? 0) + 1)
+    for (let i = 0; i < recent.length; i++)
+      for (let j = 0; j < recent.length; j++) {
+        if (i === j) continue
+        const a = recent[i] as string
+        const row = pairs.get(a) ?? new Map<string, number>()
+        pairs.set(a, row)
+        const b = recent[j] as string
+        row.set(b, (row.get(b) ?? 0) + 1)
+      }
+  }
+  return { buyersOf, pairs }
+}
+
+/** Per product, its best `neighbours` pairs with `minSupport` buyers, by cosine with shrinkage. */
+function scoreNeighbours(
+  pairs: Map<string, Map<string, number>>,
+  buyersOf: Map<string, number>,
+  settings: RecommenderSettings,
+): Map<string, Scored[]> {
+  const neighbours = new Map<string, Scored[]>()
+  for (const [a, row] of pairs) {
+    const scored: Scored[] = []
+    for (const [b, support] of row) {
+      if (support < settings.minSupport) continue
+      const cosine = support / Math.sqrt((buyersOf.get(a) ?? 1) * (buyersOf.get(b) ?? 1))
+      scored.push({
+        productId: b,
+        score: cosine * (support / (support + settings.shrinkage)),
+        reason: `${support} customers bought both`,
+      })
+    }
+    neighbours.set(a, scored.sort(byScore).slice(0, settings.neighbours))
+  }
+  return neighbours
+}
+
+/** The products of each category, most popular first (what trending reads). */
+function categoriesByPopularity(
+  items: ItemFeatures[],
+  popularity: Map<string, number>,
+): Map<string, ItemFeatures[]> {
+  const byCategory = new Map<string, ItemFeatures[]>()
+  for (const item of items) {
+    const list = byCategory.get(item.category) ?? []
+    list.push(item)
+    byCategory.set(item.category, list)
+  }
+  for (const list of byCategory.values())
+    list.sort((a, b) => (popularity.get(b.id) ?? 0) - (popularity.get(a.id) ?? 0))
+  return byCategory
+}
+
 /** A trained model: neighbours per product, popularity, trending per category. */
 export class Recommender {
   private constructor(
@@ -156,59 +239,10 @@ export class Recommender {
     titleOf: (productId: string) => string = (id) => id,
   ): Recommender {
     const itemById = new Map(items.map((item) => [item.id, item]))
-    const histories = new Map<string, Map<string, number>>()
-    const popularity = new Map<string, number>()
-    const decay = Math.LN2 / (settings.popularityHalfLifeDays * DAY_MS)
-    for (const p of purchases) {
-      if (p.at > now) continue
-      const history = histories.get(p.buyerId) ?? new Map<string, number>()
-      histories.set(p.buyerId, history)
-      history.set(p.productId, Math.max(history.get(p.productId) ?? 0, p.at))
-      popularity.set(
-        p.productId,
-        (popularity.get(p.productId) ?? 0) + p.quantity * Math.exp(-decay * (now - p.at)),
-      )
-    }
-    const buyersOf = new Map<string, number>()
-    const pairs = new Map<string, Map<string, number>>()
-    for (const history of histories.values()) {
-      const recent = [...history.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, settings.historyPerBuyer)
-        .map(([id]) => id)
-      for (const id of recent) buyersOf.set(id, (buyersOf.get(id) ?? 0) + 1)
-      for (let i = 0; i < recent.length; i++)
-        for (let j = 0; j < recent.length; j++) {
-          if (i === j) continue
-          const a = recent[i] as string
-          const row = pairs.get(a) ?? new Map<string, number>()
-          pairs.set(a, row)
-          const b = recent[j] as string
-          row.set(b, (row.get(b) ?? 0) + 1)
-        }
-    }
-    const neighbours = new Map<string, Scored[]>()
-    for (const [a, row] of pairs) {
-      const scored: Scored[] = []
-      for (const [b, support] of row) {
-        if (support < settings.minSupport) continue
-        const cosine = support / Math.sqrt((buyersOf.get(a) ?? 1) * (buyersOf.get(b) ?? 1))
-        scored.push({
-          productId: b,
-          score: cosine * (support / (support + settings.shrinkage)),
-          reason: `${support} customers bought both`,
-        })
-      }
-      neighbours.set(a, scored.sort(byScore).slice(0, settings.neighbours))
-    }
-    const byCategory = new Map<string, ItemFeatures[]>()
-    for (const item of items) {
-      const list = byCategory.get(item.category) ?? []
-      list.push(item)
-      byCategory.set(item.category, list)
-    }
-    for (const list of byCategory.values())
-      list.sort((a, b) => (popularity.get(b.id) ?? 0) - (popularity.get(a.id) ?? 0))
+    const { histories, popularity } = readPurchases(purchases, now, settings)
+    const { buyersOf, pairs } = countPairs(histories, settings.historyPerBuyer)
+    const neighbours = scoreNeighbours(pairs, buyersOf, settings)
+    const byCategory = categoriesByPopularity(items, popularity)
     return new Recommender(settings, itemById, neighbours, popularity, byCategory, titleOf)
   }
 

@@ -7,9 +7,11 @@ import {
   type SubscriptionDTO,
 } from '@kloset/core'
 import {
+  A_PASSWORD,
   aBuyer,
   aCheckout,
   adminCliCtx,
+  anonCtx,
   aStoreSelling,
   aVariantOf,
   aVerifiedUser,
@@ -187,6 +189,65 @@ describe('subscribing to a plan', () => {
     })
     expect(unknown.status).toBe(404)
     expect((await view(other.token)).subscription).toBeNull()
+  })
+
+  it('starts a new checkout on the same subscription while the first is unpaid, for another plan too', async () => {
+    const seller = await aStoreSelling(world)
+    const start = (planCode: string) =>
+      http.call<{ subscription: SubscriptionDTO }>('POST', '/api/v1/seller/subscription', {
+        token: seller.token,
+        body: { planCode },
+      })
+    const first = await start('basic')
+    world.clock.advance(60_000)
+    const second = await start('pro')
+    expect(second.status).toBe(201)
+    expect(second.body.subscription).toMatchObject({
+      id: first.body.subscription.id,
+      status: 'incomplete',
+      planCode: 'pro',
+    })
+    expect(second.body.subscription.authorizationUrl).not.toBe(
+      first.body.subscription.authorizationUrl,
+    )
+    await payOnCheckoutPage(second.body.subscription.authorizationUrl!)
+    await pw.settle()
+    expect((await view(seller.token)).subscription).toMatchObject({
+      status: 'active',
+      planCode: 'pro',
+    })
+  })
+
+  it('starts a new checkout after the subscription expired', async () => {
+    const seller = await aSubscribedSeller('basic')
+    const code = seller.subscription.paystackSubscriptionCode!
+    await sandboxControl(`/__sandbox/subscriptions/${code}/renew`, { outcome: 'decline' })
+    world.clock.advance(14 * DAY_MS + 60_000)
+    await world.core.jobs.run(adminCliCtx(), 'plans-subscriptions')
+    expect((await planOf(seller.store.id)).subscription).toMatchObject({ status: 'expired' })
+    // The seller's access token expired with the fortnight: they sign in again.
+    const { accessToken: token } = await world.core.accounts.login(anonCtx(world.clock.now()), {
+      email: seller.email,
+      password: A_PASSWORD,
+    })
+    const again = await http.call<{ subscription: SubscriptionDTO }>(
+      'POST',
+      '/api/v1/seller/subscription',
+      { token, body: { planCode: 'pro' } },
+    )
+    expect(again.status).toBe(201)
+    expect(again.body.subscription).toMatchObject({
+      id: seller.subscription.id,
+      status: 'incomplete',
+      planCode: 'pro',
+      graceUntil: null,
+      paystackSubscriptionCode: null,
+    })
+    expect(again.body.subscription.history.at(-1)).toMatchObject({
+      from: 'expired',
+      to: 'incomplete',
+      reason: 'checkout started',
+    })
   })
 
   it('refuses to submit a product over the plan’s limit', async () => {
