@@ -229,6 +229,7 @@ export async function createCore(config: Config, overrides: CoreOverrides = {}):
     orders: o.orders,
     ledger,
     payouts: payouts.services.payouts,
+    refunds: o.refunds,
     items: new ReconcileItems({ items: p.models.reconcileItems, events, audit }),
   })
 
