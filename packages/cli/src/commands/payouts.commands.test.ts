@@ -114,7 +114,30 @@ describe('kloset jobs run on a job that moves money', () => {
     const list = resultOf<{ jobs: { name: string; movesMoney: boolean }[] }>(
       await runCommand(world, JobsList, ['--json']),
     )
-    expect(list.jobs.filter((j) => j.movesMoney).map((j) => j.name)).toEqual(['weekly-payouts'])
+    // The payment sweeps refund a payment that arrives for a checkout cancelled meanwhile.
+    expect(list.jobs.filter((j) => j.movesMoney).map((j) => j.name)).toEqual([
+      'expire-unpaid-orders',
+      'recheck-unconfirmed-payments',
+      'weekly-payouts',
+    ])
+  })
+
+  it('refuses recheck-unconfirmed-payments under --json without --yes: it may refund a payment', async () => {
+    const refused = await runCommand(world, JobsRun, ['recheck-unconfirmed-payments', '--json'])
+    expect(refused.exitCode).toBe(3)
+    expect(refused.json).toMatchObject({
+      status: 'error',
+      error: {
+        code: 'confirmation_required',
+        message: 'recheck-unconfirmed-payments moves money: pass --yes to confirm',
+      },
+    })
+    const run = await runCommand(world, JobsRun, [
+      'recheck-unconfirmed-payments',
+      '--yes',
+      '--json',
+    ])
+    expect(resultOf<{ ran: boolean }>(run).ran).toBe(true)
   })
 
   it('answers an unknown job with not found before asking anything', async () => {

@@ -73,16 +73,19 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
     {
       name: 'expire-unpaid-orders',
       schedule: '* * * * *',
-      movesMoney: false,
-      summary: 'Cancel checkouts unpaid past their payment window and free their stock',
+      // A payment found for a group cancelled meanwhile is refunded on Paystack (payment-confirmation.ts).
+      movesMoney: true,
+      summary:
+        'Cancel checkouts unpaid past their payment window and free their stock (a payment that arrives for one cancelled meanwhile is refunded)',
       run: (ctx) => s.checkout.expireUnpaid(ctx),
     },
     {
       name: 'recheck-unconfirmed-payments',
       schedule: '*/5 * * * *',
-      movesMoney: false,
+      // A payment found for a group cancelled meanwhile is refunded on Paystack (payment-confirmation.ts).
+      movesMoney: true,
       summary:
-        'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones',
+        'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones (refund one cancelled meanwhile)',
       run: (ctx) => s.checkout.recheckUnconfirmed(ctx),
     },
     {
