@@ -83,19 +83,21 @@ describe('kloset payouts run', () => {
   })
 })
 
+/** `kloset jobs run <job> --json` without `--yes`: exit 3, `confirmation_required`. */
+async function expectRefusedWithoutYes(job: string) {
+  const run = await runCommand(world, JobsRun, [job, '--json'])
+  expect(run.exitCode).toBe(3)
+  expect(run.json).toMatchObject({
+    status: 'error',
+    error: { code: 'confirmation_required', message: `${job} moves money: pass --yes to confirm` },
+  })
+}
+
 describe('kloset jobs run on a job that moves money', () => {
   it('refuses weekly-payouts under --json without --yes, with exit code 3, and pays nobody', async () => {
     const { store } = await aSellerWithPayoutAccount(world)
     await aReleasedSale(world, store.id, 330_000)
-    const run = await runCommand(world, JobsRun, ['weekly-payouts', '--json'])
-    expect(run.exitCode).toBe(3)
-    expect(run.json).toMatchObject({
-      status: 'error',
-      error: {
-        code: 'confirmation_required',
-        message: 'weekly-payouts moves money: pass --yes to confirm',
-      },
-    })
+    await expectRefusedWithoutYes('weekly-payouts')
     expect(await payoutsOf(store.id)).toEqual([])
     expect(transfersFor(store.id)).toHaveLength(0)
 
@@ -123,15 +125,7 @@ describe('kloset jobs run on a job that moves money', () => {
   })
 
   it('refuses recheck-unconfirmed-payments under --json without --yes: it may refund a payment', async () => {
-    const refused = await runCommand(world, JobsRun, ['recheck-unconfirmed-payments', '--json'])
-    expect(refused.exitCode).toBe(3)
-    expect(refused.json).toMatchObject({
-      status: 'error',
-      error: {
-        code: 'confirmation_required',
-        message: 'recheck-unconfirmed-payments moves money: pass --yes to confirm',
-      },
-    })
+    await expectRefusedWithoutYes('recheck-unconfirmed-payments')
     const run = await runCommand(world, JobsRun, [
       'recheck-unconfirmed-payments',
       '--yes',
