@@ -201,7 +201,8 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
       name: 'reconcile',
       schedule: '30 2 * * *',
       movesMoney: false,
-      summary: 'Reconcile yesterday (UTC): Paystack charges, paid orders and the ledger',
+      summary:
+        'Reconcile yesterday (UTC): Paystack charges, transfers and refunds, paid orders, payouts and the ledger',
       run: async (ctx) => {
         const day = new Date(ctx.now.getTime() - 86_400_000).toISOString().slice(0, 10)
         const report = await s.reconcile.reconcileDay(ctx, day)
