@@ -9,7 +9,11 @@ export type { People } from './accounts/people.port.js'
 export { USER_STATUSES, type UserStatus } from './accounts/user.model.js'
 export { createKeyValueStore, type KeyValueStore, MemoryStore, RedisStore } from './adapters/kv.js'
 export { CaptureMailer, type Mailer, type OutgoingMail, SmtpMailer } from './adapters/mailer.js'
-export { type ListAuditQuery, listAuditQuery } from './audit/audit.schemas.js'
+export {
+  type ListAuditQuery,
+  type ListAuditQueryInput,
+  listAuditQuery,
+} from './audit/audit.schemas.js'
 export type { AuditEntryDTO } from './audit/audit.service.js'
 export {
   CATALOG_ENTRY_TTL_SECONDS,

@@ -83,19 +83,21 @@ describe('kloset payouts run', () => {
   })
 })
 
+/** `kloset jobs run <job> --json` without `--yes`: exit 3, `confirmation_required`. */
+async function expectRefusedWithoutYes(job: string) {
+  const run = await runCommand(world, JobsRun, [job, '--json'])
+  expect(run.exitCode).toBe(3)
+  expect(run.json).toMatchObject({
+    status: 'error',
+    error: { code: 'confirmation_required', message: `${job} moves money: pass --yes to confirm` },
+  })
+}
+
 describe('kloset jobs run on a job that moves money', () => {
   it('refuses weekly-payouts under --json without --yes, with exit code 3, and pays nobody', async () => {
     const { store } = await aSellerWithPayoutAccount(world)
     await aReleasedSale(world, store.id, 330_000)
-    const run = await runCommand(world, JobsRun, ['weekly-payouts', '--json'])
-    expect(run.exitCode).toBe(3)
-    expect(run.json).toMatchObject({
-      status: 'error',
-      error: {
-        code: 'confirmation_required',
-        message: 'weekly-payouts moves money: pass --yes to confirm',
-      },
-    })
+    await expectRefusedWithoutYes('weekly-payouts')
     expect(await payoutsOf(store.id)).toEqual([])
     expect(transfersFor(store.id)).toHaveLength(0)
 
@@ -114,7 +116,22 @@ describe('kloset jobs run on a job that moves money', () => {
     const list = resultOf<{ jobs: { name: string; movesMoney: boolean }[] }>(
       await runCommand(world, JobsList, ['--json']),
     )
-    expect(list.jobs.filter((j) => j.movesMoney).map((j) => j.name)).toEqual(['weekly-payouts'])
+    // The payment sweeps refund a payment that arrives for a checkout cancelled meanwhile.
+    expect(list.jobs.filter((j) => j.movesMoney).map((j) => j.name)).toEqual([
+      'expire-unpaid-orders',
+      'recheck-unconfirmed-payments',
+      'weekly-payouts',
+    ])
+  })
+
+  it('refuses recheck-unconfirmed-payments under --json without --yes: it may refund a payment', async () => {
+    await expectRefusedWithoutYes('recheck-unconfirmed-payments')
+    const run = await runCommand(world, JobsRun, [
+      'recheck-unconfirmed-payments',
+      '--yes',
+      '--json',
+    ])
+    expect(resultOf<{ ran: boolean }>(run).ran).toBe(true)
   })
 
   it('answers an unknown job with not found before asking anything', async () => {

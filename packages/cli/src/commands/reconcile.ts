@@ -8,7 +8,7 @@ export const MISMATCH_EXIT_CODE = 11
 
 export default class Reconcile extends KlosetCommand {
   static override summary =
-    'Reconcile one UTC day: Paystack charges against paid orders against the ledger'
+    'Reconcile one UTC day: Paystack charges, transfers and refunds against our records and the ledger'
   static override description =
     `Lists every mismatch and stores each as a reconcile item (once per kind and subject; items the run no longer finds are auto-cleared); exits ${MISMATCH_EXIT_CODE} when there is a mismatch (0 when the day reconciles). No money or stock is changed.`
   static override examples = [
@@ -28,7 +28,7 @@ export default class Reconcile extends KlosetCommand {
     const report = await core.reconcile.reconcileDay(this.ctx, date)
     const { checked } = report
     this.say(
-      `${report.date}: ${checked.charges} Paystack charges, ${checked.paidGroups} paid order groups, ${checked.orders} store orders, trial balance in ${checked.currencies} currencies`,
+      `${report.date}: ${checked.charges} Paystack charges, ${checked.paidGroups} paid order groups, ${checked.orders} store orders, ${checked.transfers} transfers, ${checked.refunds} refunds (${checked.paystackRefunds} on Paystack), trial balance in ${checked.currencies} currencies`,
     )
     const { opened, autoCleared } = report.items
     this.say(

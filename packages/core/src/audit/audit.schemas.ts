@@ -15,3 +15,5 @@ export const listAuditQuery = pageQuery.extend({
   since: z.coerce.date().optional(),
 })
 export type ListAuditQuery = z.infer<typeof listAuditQuery>
+/** What a caller may pass: `limit` may be left out (20). */
+export type ListAuditQueryInput = z.input<typeof listAuditQuery>

@@ -1,8 +1,9 @@
 import { op } from '../db/query.js'
 import { actorId, type Ctx, describeActor, requireRole } from '../shared/ctx.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
+import { validateInput } from '../shared/validate.js'
 import type { AuditEntryDoc, AuditModel } from './audit.model.js'
-import type { ListAuditQuery } from './audit.schemas.js'
+import { type ListAuditQueryInput, listAuditQuery } from './audit.schemas.js'
 
 export interface AuditEntryDTO {
   id: string
@@ -49,9 +50,13 @@ export class AuditService {
     return rows.map(toAuditEntryDTO)
   }
 
-  /** The whole log, newest first, filtered by actor, action, target and time, a page at a time. */
-  async list(ctx: Ctx, query: ListAuditQuery): Promise<Page<AuditEntryDTO>> {
+  /**
+   * The whole log, newest first, filtered by actor, action, target and time, a page at a time
+   * (20 entries when no `limit` is given). @throws ValidationError for an invalid filter.
+   */
+  async list(ctx: Ctx, input: ListAuditQueryInput): Promise<Page<AuditEntryDTO>> {
     requireRole(ctx, 'admin')
+    const query = validateInput(listAuditQuery, input)
     const filter: Record<string, unknown> = { ...afterIdCursor(query.cursor) }
     if (query.actor) {
       filter.$or = [{ 'actor.id': query.actor }, { 'actor.label': query.actor }]

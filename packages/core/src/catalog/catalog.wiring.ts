@@ -51,7 +51,7 @@ export function wireCatalog(
     events,
     logger,
   })
-  const stockRecount = new StockRecount({ ...catalogModels, events })
+  const stockRecount = new StockRecount({ ...catalogModels, events, audit: p.audit })
   const images = new ImagesService({ products, ...p.imageStores, logger })
   const catalogCache = new CatalogCache({
     kv: p.kv,

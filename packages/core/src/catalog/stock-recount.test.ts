@@ -86,4 +86,25 @@ describe('stock recount', () => {
     const { variants } = await world.core.stockRecount.recount(admin(), { variantId: variant.id })
     expect(variants[0]).toMatchObject({ stockAfter: 1, restored: 0, shortfall: 2 })
   })
+
+  it('writes an audit entry for each variant it recounts, with who asked and what it did', async () => {
+    const { variant } = await aStoreSelling(world, { price: 500_000, stock: 2 })
+    await anInterruptedRestock(world, variant.id, 3)
+    const ctx = admin()
+    await world.core.stockRecount.recount(ctx, { variantId: variant.id })
+    expect(await world.core.audit.listFor(ctx, { type: 'variant', id: variant.id })).toEqual([
+      expect.objectContaining({
+        action: 'stock.recounted',
+        actor: expect.stringMatching(/^admin-cli:/),
+        details: {
+          movements: 5,
+          stockBefore: 2,
+          stockAfter: 5,
+          restored: 1,
+          confirmed: 0,
+          shortfall: 0,
+        },
+      }),
+    ])
+  })
 })

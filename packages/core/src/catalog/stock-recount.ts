@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose'
+import type { AuditService } from '../audit/audit.service.js'
 import { op } from '../db/query.js'
 import { type Ctx, requireRole } from '../shared/ctx.js'
 import { NotFoundError, ValidationError } from '../shared/errors.js'
@@ -45,12 +46,14 @@ export class StockRecount {
       variants: VariantModel
       movements: StockMovementModel
       events: EventBus
+      audit: Pick<AuditService, 'record'>
     },
   ) {}
 
   /**
    * Recounts one variant (`variantId`), or every variant with an unconfirmed restock (`all`).
-   * Administrators and jobs only. @throws NotFoundError for an unknown variant.
+   * Administrators only; each variant recounted is audit-logged as `stock.recounted` with what
+   * the recount found and did. @throws NotFoundError for an unknown variant.
    */
   async recount(
     ctx: Ctx,
@@ -69,7 +72,19 @@ export class StockRecount {
       ids = await this.deps.movements.distinct('variantId', { unconfirmed: true })
     }
     const variants: VariantRecount[] = []
-    for (const id of ids) variants.push(await this.recountOne(ctx, id))
+    for (const id of ids) {
+      const recounted = await this.recountOne(ctx, id)
+      const { variantId, ...details } = recounted
+      await this.deps.audit.record(
+        ctx,
+        'stock.recounted',
+        { type: 'variant', id: variantId },
+        {
+          details,
+        },
+      )
+      variants.push(recounted)
+    }
     return { variants }
   }
 

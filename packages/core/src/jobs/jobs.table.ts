@@ -73,16 +73,19 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
     {
       name: 'expire-unpaid-orders',
       schedule: '* * * * *',
-      movesMoney: false,
-      summary: 'Cancel checkouts unpaid past their payment window and free their stock',
+      // A payment found for a group cancelled meanwhile is refunded on Paystack (payment-confirmation.ts).
+      movesMoney: true,
+      summary:
+        'Cancel checkouts unpaid past their payment window and free their stock (a payment that arrives for one cancelled meanwhile is refunded)',
       run: (ctx) => s.checkout.expireUnpaid(ctx),
     },
     {
       name: 'recheck-unconfirmed-payments',
       schedule: '*/5 * * * *',
-      movesMoney: false,
+      // A payment found for a group cancelled meanwhile is refunded on Paystack (payment-confirmation.ts).
+      movesMoney: true,
       summary:
-        'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones',
+        'Ask Paystack about checkouts unconfirmed for 5 min (a lost charge.success) and confirm the paid ones (refund one cancelled meanwhile)',
       run: (ctx) => s.checkout.recheckUnconfirmed(ctx),
     },
     {
@@ -198,7 +201,8 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
       name: 'reconcile',
       schedule: '30 2 * * *',
       movesMoney: false,
-      summary: 'Reconcile yesterday (UTC): Paystack charges, paid orders and the ledger',
+      summary:
+        'Reconcile yesterday (UTC): Paystack charges, transfers and refunds, paid orders, payouts and the ledger',
       run: async (ctx) => {
         const day = new Date(ctx.now.getTime() - 86_400_000).toISOString().slice(0, 10)
         const report = await s.reconcile.reconcileDay(ctx, day)

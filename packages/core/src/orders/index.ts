@@ -21,6 +21,7 @@ export * from './order.schemas.js'
 export { nextMoves, orderMoves, orderTransitions } from './order.transitions.js'
 export * from './order.types.js'
 export { type OrdersDeps, OrdersService } from './orders.service.js'
+export type { RefundRecordDTO } from './refunds.queries.js'
 export {
   type RefundPreview,
   type RefundResult,

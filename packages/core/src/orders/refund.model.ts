@@ -26,6 +26,8 @@ export interface RefundDoc {
   paystackRefundId?: number
   /** Give the order's lines back to stock once processed (a cancelled order). */
   restock: boolean
+  /** A chargeback Paystack already took (disputes): booked processed, no Paystack refund. */
+  chargeback?: boolean
   /**
    * Set `pending` with the processed status when there are lines to give back, `done` once every
    * line's keyed restock has answered; a `pending` left behind by a crash is retried by the
@@ -56,6 +58,7 @@ const refundSchema = new Schema<RefundDoc>(
     transactionReference: { type: String, required: true },
     paystackRefundId: Number,
     restock: { type: Boolean, required: true, default: false },
+    chargeback: Boolean,
     restockState: { type: String, enum: RESTOCK_STATES },
     requestedBy: { type: String, required: true },
     failureReason: String,
@@ -67,6 +70,9 @@ const refundSchema = new Schema<RefundDoc>(
 refundSchema.index({ transactionReference: 1, status: 1 })
 // The re-check job's scan for refunds left pending.
 refundSchema.index({ status: 1 })
+// Reconciliation: the refunds processed in a day, and a Paystack refund's record.
+refundSchema.index({ status: 1, processedAt: 1 })
+refundSchema.index({ paystackRefundId: 1 })
 // The retry job's query: restocks left pending, oldest first.
 refundSchema.index({ restockState: 1, processedAt: 1 })
 

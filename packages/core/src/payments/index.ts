@@ -1,7 +1,11 @@
 /** Payments: the Paystack client and the payment event log; what the rest of the code may use. */
 export { type ParsedPaystackEvent, paystackEventKey } from './payment-event.keys.js'
 export { createPaymentEventModel, type PaymentEventModel } from './payment-event.model.js'
-export { type ListPaymentEventsQuery, listPaymentEventsQuery } from './payment-event.schemas.js'
+export {
+  type ListPaymentEventsQuery,
+  type ListPaymentEventsQueryInput,
+  listPaymentEventsQuery,
+} from './payment-event.schemas.js'
 export type { PaymentEventDTO, VerifiedPaymentEvent } from './payment-event.types.js'
 export {
   type PaymentEventsDeps,

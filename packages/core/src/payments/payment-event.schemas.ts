@@ -8,3 +8,5 @@ export const listPaymentEventsQuery = z.strictObject({
   event: z.string().trim().min(1).max(100).optional(),
 })
 export type ListPaymentEventsQuery = z.infer<typeof listPaymentEventsQuery>
+/** What a caller may pass: `limit` may be left out (20). */
+export type ListPaymentEventsQueryInput = z.input<typeof listPaymentEventsQuery>

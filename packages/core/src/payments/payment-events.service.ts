@@ -3,10 +3,13 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../shared/er
 import type { EventBus } from '../shared/events.js'
 import type { Logger } from '../shared/logger.js'
 import { afterIdCursor, idCursorOf, type Page, toPage } from '../shared/paging.js'
-import { issuesToDetails } from '../shared/validate.js'
+import { issuesToDetails, validateInput } from '../shared/validate.js'
 import { type ParsedPaystackEvent, paystackEventKey } from './payment-event.keys.js'
 import type { PaymentEventDoc, PaymentEventModel } from './payment-event.model.js'
-import type { ListPaymentEventsQuery } from './payment-event.schemas.js'
+import {
+  type ListPaymentEventsQueryInput,
+  listPaymentEventsQuery,
+} from './payment-event.schemas.js'
 import type { PaymentEventDTO, VerifiedPaymentEvent } from './payment-event.types.js'
 import {
   KNOWN_WEBHOOK_EVENTS,
@@ -139,9 +142,10 @@ export class PaymentEventsService {
     return envelope.success ? envelope.data.data : null
   }
 
-  /** The event log, newest first, for administrators. */
-  async list(ctx: Ctx, query: ListPaymentEventsQuery): Promise<Page<PaymentEventDTO>> {
+  /** The event log, newest first, for administrators (20 events when no `limit` is given). */
+  async list(ctx: Ctx, input: ListPaymentEventsQueryInput): Promise<Page<PaymentEventDTO>> {
     requireRole(ctx, 'admin')
+    const query = validateInput(listPaymentEventsQuery, input)
     const filter: Record<string, unknown> = {}
     if (query.reference) filter.reference = query.reference
     if (query.event) filter.event = query.event
