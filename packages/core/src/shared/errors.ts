@@ -80,6 +80,8 @@ export type ErrorCode = (typeof errorCodesByOwner)[keyof typeof errorCodesByOwne
 export const ERROR_CODES: readonly ErrorCode[] = [
   ...new Set(Object.values(errorCodesByOwner).flat()),
 ].sort()
+
+/** What went wrong, as a kind: each edge maps a kind to its HTTP status or CLI exit code. */
 export type ErrorKind =
   | 'validation'
   | 'unauthorized'
