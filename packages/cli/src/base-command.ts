@@ -6,6 +6,7 @@ import {
   createCore,
   databaseUnavailable,
   EngineUnavailableError,
+  type ErrorCode,
   isAppError,
   loadConfig,
   makeCtx,
@@ -136,7 +137,7 @@ function safeUser(): string {
 }
 
 function describe(thrown: unknown): {
-  code: string
+  code: ErrorCode
   message: string
   details?: unknown
   exitCode: number

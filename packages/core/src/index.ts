@@ -86,6 +86,7 @@ export {
   describeDemoSeed,
   SeedService,
 } from './seed/seed.service.js'
+export { type Address, addressSchema, phoneNumber } from './shared/address.js'
 export { type Clock, MARKETPLACE_TIMEZONE, ManualClock, systemClock } from './shared/clock.js'
 export {
   type Config,
@@ -130,7 +131,6 @@ export {
   isStoreSellable,
   type PublicStoreDTO,
   STORE_STATUSES,
-  type StoreAddress,
   type StoreDTO,
   type StoreLookup,
   type StoreStatus,

@@ -2733,7 +2733,7 @@ export interface components {
             logoUrl?: string;
             contactEmail: string;
             contactPhone: string;
-            address: components["schemas"]["StoreAddress"];
+            address: components["schemas"]["Address"];
             categories: string[];
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "suspended" | "closed";
@@ -2762,7 +2762,7 @@ export interface components {
              */
             updatedAt: string;
         };
-        StoreAddress: {
+        Address: {
             /** @example 12 Admiralty Way */
             line1: string;
             line2?: string;
@@ -3606,11 +3606,16 @@ export interface components {
             refundedAmount: number;
             shippingAddress: {
                 name: string;
+                /** @example +234 803 123 4567 */
                 phone: string;
+                /** @example 12 Admiralty Way */
                 line1: string;
                 line2?: string;
+                /** @example Lagos */
                 city: string;
+                /** @example Lagos */
                 state: string;
+                /** @example NG */
                 country: string;
                 postalCode?: string;
             };
@@ -3916,11 +3921,16 @@ export interface components {
             refundedAmount: number;
             shippingAddress: {
                 name: string;
+                /** @example +234 803 123 4567 */
                 phone: string;
+                /** @example 12 Admiralty Way */
                 line1: string;
                 line2?: string;
+                /** @example Lagos */
                 city: string;
+                /** @example Lagos */
                 state: string;
+                /** @example NG */
                 country: string;
                 postalCode?: string;
             };
@@ -4059,11 +4069,16 @@ export interface components {
             refundedAmount: number;
             shippingAddress: {
                 name: string;
+                /** @example +234 803 123 4567 */
                 phone: string;
+                /** @example 12 Admiralty Way */
                 line1: string;
                 line2?: string;
+                /** @example Lagos */
                 city: string;
+                /** @example Lagos */
                 state: string;
+                /** @example NG */
                 country: string;
                 postalCode?: string;
             };
@@ -8474,12 +8489,17 @@ export interface operations {
                     description: string;
                     logoUrl?: string;
                     contactEmail: string;
+                    /** @example +234 803 123 4567 */
                     contactPhone: string;
                     address: {
+                        /** @example 12 Admiralty Way */
                         line1: string;
                         line2?: string;
+                        /** @example Lagos */
                         city: string;
+                        /** @example Lagos */
                         state: string;
+                        /** @example NG */
                         country: string;
                         postalCode?: string;
                     };
@@ -8712,12 +8732,17 @@ export interface operations {
                     description?: string;
                     logoUrl?: string | null;
                     contactEmail?: string;
+                    /** @example +234 803 123 4567 */
                     contactPhone?: string;
                     address?: {
+                        /** @example 12 Admiralty Way */
                         line1: string;
                         line2?: string;
+                        /** @example Lagos */
                         city: string;
+                        /** @example Lagos */
                         state: string;
+                        /** @example NG */
                         country: string;
                         postalCode?: string;
                     };
@@ -18270,11 +18295,16 @@ export interface operations {
                 "application/json": {
                     shippingAddress: {
                         name: string;
+                        /** @example +234 803 123 4567 */
                         phone: string;
+                        /** @example 12 Admiralty Way */
                         line1: string;
                         line2?: string;
+                        /** @example Lagos */
                         city: string;
+                        /** @example Lagos */
                         state: string;
+                        /** @example NG */
                         country: string;
                         postalCode?: string;
                     };
@@ -18330,11 +18360,11 @@ export interface operations {
                      *           "refundedAmount": 2500000,
                      *           "shippingAddress": {
                      *             "name": "string",
-                     *             "phone": "string",
-                     *             "line1": "string",
-                     *             "city": "string",
-                     *             "state": "string",
-                     *             "country": "string"
+                     *             "phone": "+234 803 123 4567",
+                     *             "line1": "12 Admiralty Way",
+                     *             "city": "Lagos",
+                     *             "state": "Lagos",
+                     *             "country": "NG"
                      *           },
                      *           "timeline": [
                      *             {
@@ -18600,11 +18630,11 @@ export interface operations {
                      *           "refundedAmount": 2500000,
                      *           "shippingAddress": {
                      *             "name": "string",
-                     *             "phone": "string",
-                     *             "line1": "string",
-                     *             "city": "string",
-                     *             "state": "string",
-                     *             "country": "string"
+                     *             "phone": "+234 803 123 4567",
+                     *             "line1": "12 Admiralty Way",
+                     *             "city": "Lagos",
+                     *             "state": "Lagos",
+                     *             "country": "NG"
                      *           },
                      *           "timeline": [
                      *             {
@@ -18958,11 +18988,11 @@ export interface operations {
                      *           "refundedAmount": 2500000,
                      *           "shippingAddress": {
                      *             "name": "string",
-                     *             "phone": "string",
-                     *             "line1": "string",
-                     *             "city": "string",
-                     *             "state": "string",
-                     *             "country": "string"
+                     *             "phone": "+234 803 123 4567",
+                     *             "line1": "12 Admiralty Way",
+                     *             "city": "Lagos",
+                     *             "state": "Lagos",
+                     *             "country": "NG"
                      *           },
                      *           "timeline": [
                      *             {
@@ -19143,11 +19173,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -19520,11 +19550,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -19774,11 +19804,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -20031,11 +20061,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -20289,11 +20319,11 @@ export interface operations {
                      *           "refundedAmount": 2500000,
                      *           "shippingAddress": {
                      *             "name": "string",
-                     *             "phone": "string",
-                     *             "line1": "string",
-                     *             "city": "string",
-                     *             "state": "string",
-                     *             "country": "string"
+                     *             "phone": "+234 803 123 4567",
+                     *             "line1": "12 Admiralty Way",
+                     *             "city": "Lagos",
+                     *             "state": "Lagos",
+                     *             "country": "NG"
                      *           },
                      *           "timeline": [
                      *             {
@@ -20494,11 +20524,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -20696,11 +20726,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -20923,11 +20953,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -21179,11 +21209,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -21644,11 +21674,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -21904,11 +21934,11 @@ export interface operations {
                      *           "refundedAmount": 2500000,
                      *           "shippingAddress": {
                      *             "name": "string",
-                     *             "phone": "string",
-                     *             "line1": "string",
-                     *             "city": "string",
-                     *             "state": "string",
-                     *             "country": "string"
+                     *             "phone": "+234 803 123 4567",
+                     *             "line1": "12 Admiralty Way",
+                     *             "city": "Lagos",
+                     *             "state": "Lagos",
+                     *             "country": "NG"
                      *           },
                      *           "timeline": [
                      *             {
@@ -22096,11 +22126,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -22361,11 +22391,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {
@@ -22649,11 +22679,11 @@ export interface operations {
                      *         "refundedAmount": 2500000,
                      *         "shippingAddress": {
                      *           "name": "string",
-                     *           "phone": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "state": "string",
-                     *           "country": "string"
+                     *           "phone": "+234 803 123 4567",
+                     *           "line1": "12 Admiralty Way",
+                     *           "city": "Lagos",
+                     *           "state": "Lagos",
+                     *           "country": "NG"
                      *         },
                      *         "timeline": [
                      *           {

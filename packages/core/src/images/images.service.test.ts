@@ -155,11 +155,11 @@ describe('upload', () => {
 
   it('deletes the stored file when attaching it to the product fails', async () => {
     const productId = products.aProduct(sellerId)
-    products.failNextAttach = new ConflictError('The product changed', 'product_changed')
+    products.failNextAttach = new ConflictError('The product changed', 'changed_meanwhile')
     await expect(
       images.upload(seller(), productId, { bytes: await aJpeg() }),
     ).rejects.toMatchObject({
-      code: 'product_changed',
+      code: 'changed_meanwhile',
     })
     expect(await storedFiles()).toEqual([])
   })

@@ -1,3 +1,4 @@
+import { addressOf } from '../shared/address.js'
 import { shareOf } from '../shared/money.js'
 import { openAddress } from './address.cipher.js'
 import type {
@@ -108,12 +109,7 @@ export function toOrderDTO(doc: OrderDoc): OrderDTO {
     shippingAddress: {
       name: a.name,
       phone: a.phone,
-      line1: a.line1,
-      ...(a.line2 ? { line2: a.line2 } : {}),
-      city: a.city,
-      state: a.state,
-      country: a.country,
-      ...(a.postalCode ? { postalCode: a.postalCode } : {}),
+      ...addressOf(a),
     },
     ...(doc.shipment ? { shipment: toShipmentDTO(doc.shipment) } : {}),
     ...(paidAt ? { paidAt } : {}),

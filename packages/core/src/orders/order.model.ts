@@ -1,6 +1,7 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
 import type { OptionValueDoc } from '../catalog/variant.model.js'
 import { outboxFields } from '../events/outbox.js'
+import { addressFields } from '../shared/address.model.js'
 import type { OutboxEntry } from '../shared/events.js'
 import { CURRENCIES, type Currency } from '../shared/money.js'
 import {
@@ -127,16 +128,12 @@ export interface OrderGroupDoc {
   updatedAt: Date
 }
 
-const addressSchema = new Schema<ShippingAddress>(
+// The postal address (shared/address.model.ts) with who receives it.
+const shippingAddressSubSchema = new Schema<ShippingAddress>(
   {
     name: { type: String, required: true },
     phone: { type: String, required: true },
-    line1: { type: String, required: true },
-    line2: String,
-    city: { type: String, required: true },
-    state: { type: String, required: true },
-    country: { type: String, required: true },
-    postalCode: String,
+    ...addressFields,
   },
   { _id: false },
 )
@@ -202,7 +199,7 @@ const orderSchema = new Schema<OrderDoc>(
     currency: { type: String, required: true, enum: CURRENCIES },
     commissionRateBps: { type: Number, required: true },
     refundedAmount: { type: Number, required: true, default: 0 },
-    shippingAddress: { type: addressSchema, required: true },
+    shippingAddress: { type: shippingAddressSubSchema, required: true },
     shipment: {
       type: new Schema(
         { carrier: String, trackingNumber: String, shippedAt: Date, estimatedDeliveryDate: String },
@@ -254,7 +251,7 @@ const groupSchema = new Schema<OrderGroupDoc>(
     currency: { type: String, required: true, enum: CURRENCIES },
     orderIds: { type: [String], default: [] },
     reservationId: String,
-    shippingAddress: { type: addressSchema, required: true },
+    shippingAddress: { type: shippingAddressSubSchema, required: true },
     authorizationUrl: String,
     expiresAt: { type: Date, required: true },
     paidAt: Date,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { addressSchema, phoneNumber } from '../shared/address.js'
 import { pageQuery } from '../shared/paging.js'
 import { DISPUTE_RESOLUTIONS, ORDER_STATUSES, TRACKING_STATUSES } from './order.types.js'
 
@@ -19,20 +20,8 @@ export type UpdateCartItemBody = z.infer<typeof updateCartItemBody>
 
 export const shippingAddress = z.strictObject({
   name: line(120),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number, e.g. +234 803 123 4567'),
-  line1: line(200),
-  line2: line(200).optional(),
-  city: line(100),
-  state: line(100),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
-    .transform((code) => code.toUpperCase()),
-  postalCode: line(20).optional(),
+  phone: phoneNumber,
+  ...addressSchema.shape,
 })
 
 export const checkoutBody = z.strictObject({

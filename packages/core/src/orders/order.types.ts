@@ -1,3 +1,4 @@
+import type { Address } from '../shared/address.js'
 import type { Currency } from '../shared/money.js'
 
 /** Store order lifecycle (order.transitions.ts holds the table and who may make each move). */
@@ -39,15 +40,10 @@ export type DisputeResolution = (typeof DISPUTE_RESOLUTIONS)[number]
 /** Who moves an order: the transition table names these, not roles of accounts. */
 export type OrderActor = 'buyer' | 'seller' | 'admin' | 'system'
 
-export interface ShippingAddress {
+/** Where an order goes: the postal address, and who takes it there. */
+export interface ShippingAddress extends Address {
   name: string
   phone: string
-  line1: string
-  line2?: string
-  city: string
-  state: string
-  country: string
-  postalCode?: string
 }
 
 export interface CartLineDTO {

@@ -1,6 +1,7 @@
 import { FREE_PLAN_DEFAULTS, type PlanPolicy } from '../plans/plan.types.js'
+import { addressOf } from '../shared/address.js'
 import type { StoreDoc } from './store.model.js'
-import type { PublicStoreDTO, StoreAddress, StoreDTO } from './store.types.js'
+import type { PublicStoreDTO, StoreDTO } from './store.types.js'
 
 // A store's DTOs (its seller's and administrators' view, the public one) and its name keys.
 
@@ -22,14 +23,7 @@ export function slugify(name: string): string {
   return base.length >= 3 ? base : `store${base ? `-${base}` : ''}`
 }
 
-export const addressOf = (a: StoreAddress): StoreAddress => ({
-  line1: a.line1,
-  ...(a.line2 ? { line2: a.line2 } : {}),
-  city: a.city,
-  state: a.state,
-  country: a.country,
-  ...(a.postalCode ? { postalCode: a.postalCode } : {}),
-})
+export { addressOf }
 
 export function toStoreDTO(store: StoreDoc): StoreDTO {
   return {

@@ -1,5 +1,7 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose'
-import { STORE_STATUSES, type StoreAddress, type StoreStatus } from './store.types.js'
+import type { Address } from '../shared/address.js'
+import { addressSubSchema } from '../shared/address.model.js'
+import { STORE_STATUSES, type StoreStatus } from './store.types.js'
 
 export interface StoreDoc {
   _id: Types.ObjectId
@@ -13,7 +15,7 @@ export interface StoreDoc {
   logoUrl?: string
   contactEmail: string
   contactPhone: string
-  address: StoreAddress
+  address: Address
   categories: string[]
   status: StoreStatus
   statusReason?: string
@@ -27,18 +29,6 @@ export interface StoreDoc {
   createdAt: Date
   updatedAt: Date
 }
-
-const addressSchema = new Schema<StoreAddress>(
-  {
-    line1: { type: String, required: true },
-    line2: String,
-    city: { type: String, required: true },
-    state: { type: String, required: true },
-    country: { type: String, required: true },
-    postalCode: String,
-  },
-  { _id: false },
-)
 
 /** The policy of the store's plan, written by the plans feature when the tier changes. */
 export interface StorePlanDoc {
@@ -70,7 +60,7 @@ const storeSchema = new Schema<StoreDoc>(
     logoUrl: String,
     contactEmail: { type: String, required: true },
     contactPhone: { type: String, required: true },
-    address: { type: addressSchema, required: true },
+    address: { type: addressSubSchema, required: true },
     categories: { type: [String], required: true },
     status: { type: String, required: true, enum: STORE_STATUSES },
     statusReason: String,

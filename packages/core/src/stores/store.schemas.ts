@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { email } from '../accounts/account.schemas.js'
+import { addressSchema, phoneNumber } from '../shared/address.js'
 import { pageQuery } from '../shared/paging.js'
 import { CATEGORY_SLUGS } from './categories.js'
 import { STORE_STATUSES } from './store.types.js'
@@ -13,23 +14,6 @@ const logoUrl = z
   .trim()
   .max(2048)
   .pipe(z.url({ protocol: /^https?$/ }))
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number, e.g. +234 803 123 4567')
-const line = (max: number) => z.string().trim().min(1).max(max)
-const address = z.strictObject({
-  line1: line(200),
-  line2: line(200).optional(),
-  city: line(100),
-  state: line(100),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
-    .transform((code) => code.toUpperCase()),
-  postalCode: line(20).optional(),
-})
 const categories = z
   .array(z.enum(CATEGORY_SLUGS))
   .min(1)
@@ -48,8 +32,8 @@ export const registerStoreBody = z.strictObject({
   description,
   logoUrl: logoUrl.optional(),
   contactEmail: email,
-  contactPhone: phone,
-  address,
+  contactPhone: phoneNumber,
+  address: addressSchema,
   categories,
 })
 export type RegisterStoreBody = z.infer<typeof registerStoreBody>
@@ -62,9 +46,9 @@ export const updateStoreBody = z
     /** `null` removes the logo. */
     logoUrl: logoUrl.nullable().optional(),
     contactEmail: email.optional(),
-    contactPhone: phone.optional(),
+    contactPhone: phoneNumber.optional(),
     /** Replaces the whole address. */
-    address: address.optional(),
+    address: addressSchema.optional(),
     categories: categories.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {

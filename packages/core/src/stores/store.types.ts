@@ -1,17 +1,9 @@
 import type { PlanPolicy } from '../plans/plan.types.js'
+import type { Address } from '../shared/address.js'
 
 /** Store lifecycle (store.transitions.ts holds the table). */
 export const STORE_STATUSES = ['pending', 'approved', 'rejected', 'suspended', 'closed'] as const
 export type StoreStatus = (typeof STORE_STATUSES)[number]
-
-export interface StoreAddress {
-  line1: string
-  line2?: string
-  city: string
-  state: string
-  country: string
-  postalCode?: string
-}
 
 /** What the API and the CLI show of a store. */
 export interface StoreDTO {
@@ -23,7 +15,7 @@ export interface StoreDTO {
   logoUrl?: string
   contactEmail: string
   contactPhone: string
-  address: StoreAddress
+  address: Address
   categories: string[]
   status: StoreStatus
   statusReason?: string

@@ -11,6 +11,7 @@ import {
   type OrderTrackingDTO,
   type RefundResult,
   type SellerOrderDTO,
+  shippingAddress,
 } from '@kloset/core'
 import { z } from 'zod'
 import { optionsMap } from './catalog.schemas.js'
@@ -80,16 +81,7 @@ const orderFields = {
   total: kobo,
   currency,
   refundedAmount: kobo,
-  shippingAddress: strict({
-    name: z.string(),
-    phone: z.string(),
-    line1: z.string(),
-    line2: z.string().optional(),
-    city: z.string(),
-    state: z.string(),
-    country: z.string(),
-    postalCode: z.string().optional(),
-  }),
+  shippingAddress,
   shipment: shipment.optional(),
   paidAt: at.optional(),
   deliveredAt: at.optional(),

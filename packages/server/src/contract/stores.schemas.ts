@@ -1,17 +1,11 @@
-import { type PublicStoreDTO, STORE_STATUSES, type StoreDTO } from '@kloset/core'
+import { addressSchema, type PublicStoreDTO, STORE_STATUSES, type StoreDTO } from '@kloset/core'
 import { z } from 'zod'
 import { type Agrees, type Assert, at, count, id, strict } from './common.schemas.js'
 
 /* The store shapes: a store as its seller and administrators see it, the public store, the plan policy. (The contract: common.schemas.ts.) */
 
-const storeAddress = strict({
-  line1: z.string().meta({ example: '12 Admiralty Way' }),
-  line2: z.string().optional(),
-  city: z.string().meta({ example: 'Lagos' }),
-  state: z.string().meta({ example: 'Lagos' }),
-  country: z.string().meta({ example: 'NG' }),
-  postalCode: z.string().optional(),
-}).meta({ id: 'StoreAddress' })
+// The postal address is core's one schema (rules and examples), named once in the document.
+const address = addressSchema.meta({ id: 'Address' })
 
 /** A seller plan's policy, as written onto its stores (docs/plans.md). */
 export const planPolicy = strict({
@@ -33,7 +27,7 @@ export const storeDTO = strict({
   logoUrl: z.string().optional(),
   contactEmail: z.string(),
   contactPhone: z.string(),
-  address: storeAddress,
+  address,
   categories: z.array(z.string().meta({ example: 'women' })),
   status: z.enum(STORE_STATUSES),
   statusReason: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { AppError, ErrorKind } from '@kloset/core'
+import type { AppError, ErrorCode, ErrorKind } from '@kloset/core'
 
 /** The one table from error kinds to HTTP statuses. */
 export const statusOf: Record<ErrorKind, number> = {
@@ -37,7 +37,7 @@ export function idempotentJson(result: { status: number; body: unknown; replayed
 
 export const noContent = (): Response => new Response(null, { status: 204 })
 
-export function errorBody(code: string, message: string, requestId: string, details?: unknown) {
+export function errorBody(code: ErrorCode, message: string, requestId: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } }
 }
 

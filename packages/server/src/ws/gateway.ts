@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import {
   type Core,
   type Ctx,
+  type ErrorCode,
   isAppError,
   MessageBudget,
   makeCtx,
@@ -107,7 +108,7 @@ const STATUS_TEXT: Record<number, string> = {
 function refuse(
   socket: Duplex,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ) {
@@ -320,7 +321,7 @@ export function attachGateway(server: Server, core: Core, options: GatewayOption
   function replyError(
     client: Client,
     id: Command['id'] | undefined,
-    code: string,
+    code: ErrorCode,
     message: string,
     details?: unknown,
   ) {

@@ -1,0 +1,20 @@
+/** The error codes of products, variants, stock and reservations: see docs/api.md, "Error codes". */
+export const catalogErrorCodes = [
+  'insufficient_stock',
+  'invalid_options',
+  'last_variant',
+  'no_pending_revision',
+  'no_variants',
+  'options_in_use',
+  'options_taken',
+  'product_archived',
+  'product_limit_reached',
+  'reservation_not_active',
+  'restock_key_reused',
+  'sku_taken',
+  'stock_busy',
+  'too_many_images',
+  'under_review',
+  'variant_limit',
+  'variant_reserved',
+] as const

@@ -1,0 +1,22 @@
+/** The error codes of cart, checkout, idempotency keys, orders, tracking and refunds: see docs/api.md, "Error codes". */
+export const ordersErrorCodes = [
+  'already_paid',
+  'cart_busy',
+  'cart_empty',
+  'cart_full',
+  'cart_has_issues',
+  'checkout_cancelled',
+  'checkpoint_in_future',
+  'idempotency_in_progress',
+  'idempotency_key_required',
+  'idempotency_key_reused',
+  'invalid_idempotency_key',
+  'not_available',
+  'not_paid',
+  'order_not_shipped',
+  'order_on_hold',
+  'own_store',
+  'quantity_limit',
+  'refund_exceeds_paid',
+  'too_many_checkpoints',
+] as const
