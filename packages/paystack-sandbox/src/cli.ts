@@ -17,7 +17,7 @@ Usage: kloset-paystack-sandbox [flags]
   --refund-delay-ms <n|manual>    delay before refunds settle (default 2000)
   --webhook-retry-schedule <ms,ms,...>  waits between webhook retries (default ${DEFAULT_RETRY_SCHEDULE.join(',')})
   --merchant-name <name>       shown on the checkout page (default KlosetStore)
-  --fee-model <paystack|none>  fees taken from charges (default paystack)
+  --fee-model <paystack|none>  fees taken from charges and transfers (default paystack)
   --control                    serve /__sandbox/* even on a non-loopback host
   --json                       print the start-up line as JSON
   -h, --help                   show this help

@@ -7,7 +7,13 @@ export {
   transferOutcomeFor,
 } from './banks.data.js'
 export type { SettleDelay } from './jobs.scheduler.js'
-export { chargeFees, type FeeModel, formatAmount, MINIMUM_CHARGE } from './money.format.js'
+export {
+  chargeFees,
+  type FeeModel,
+  formatAmount,
+  MINIMUM_CHARGE,
+  transferFee,
+} from './money.format.js'
 export type * from './paystack.types.js'
 export { CURRENCIES } from './paystack.types.js'
 export * from './requests.schemas.js'

@@ -47,3 +47,14 @@ export function chargeFees(amount: number, currency: Currency, model: FeeModel):
   }
   return Math.round(amount * 0.029)
 }
+
+/**
+ * Paystack's fee on a transfer from the balance (its NGN pricing): ₦10 up to ₦5,000, ₦25 up to
+ * ₦50,000, ₦50 above. The sandbox pays recipients in NGN only, so other currencies cost nothing.
+ */
+export function transferFee(amount: number, currency: Currency, model: FeeModel): number {
+  if (model === 'none' || currency !== 'NGN') return 0
+  if (amount <= 500_000) return 1_000
+  if (amount <= 5_000_000) return 2_500
+  return 5_000
+}

@@ -296,7 +296,7 @@ export function transferDetailData(ctx: SandboxContext, transfer: TransferRecord
     ...transferData(transfer),
     recipient: recipientData(recipientOf(ctx, transfer)),
     session: { provider: null, id: null },
-    fee_charged: 0,
+    fee_charged: transfer.fee ?? 0,
     fees_breakdown: null,
     gateway_response: transfer.gatewayResponse,
   }

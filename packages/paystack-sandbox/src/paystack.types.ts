@@ -118,6 +118,8 @@ export interface TransferRecord {
   currency: Currency
   recipientId: number
   reason: string | null
+  /** Paystack's fee (`fee_charged`), taken with the amount; absent in older state files. */
+  fee?: number
   status: TransferStatus
   failures: string | null
   gatewayResponse: string | null

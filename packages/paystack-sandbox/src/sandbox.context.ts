@@ -28,7 +28,10 @@ export interface SandboxOptions {
   webhookTimeoutMs?: number
   /** Shown on the checkout page and in transfer events. */
   merchantName?: string
-  /** `paystack` (default) approximates Paystack's fees; `none` credits charges in full. */
+  /**
+   * `paystack` (default) approximates Paystack's fees on charges and charges its NGN transfer
+   * fee on transfers; `none` credits charges in full and makes transfers free.
+   */
   feeModel?: FeeModel
   /** Balances at start and after a reset, in subunits. */
   initialBalances?: Partial<Record<Currency, number>>

@@ -222,6 +222,8 @@ export const transferDetailDataSchema = transferDataSchema.extend({
   recipient: recipientDataSchema,
   failures: z.unknown(),
   transferred_at: isoDate.nullable(),
+  /** Paystack's fee on the transfer, in subunits (0 with the `none` fee model). */
+  fee_charged: z.number().int().nonnegative(),
 })
 export type TransferDetailData = z.infer<typeof transferDetailDataSchema>
 

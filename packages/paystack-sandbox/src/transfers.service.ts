@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { findBank, resolveAccountName, transferOutcomeFor } from './banks.data.js'
 import { prefixedCode, randomCode } from './ids.js'
+import { transferFee } from './money.format.js'
 import { invalid, notFound, PaystackError } from './paystack.errors.js'
 import { transferEventData } from './paystack.presenters.js'
 import type { Currency, RecipientRecord, TransferRecord, TransferStatus } from './paystack.types.js'
@@ -133,6 +134,7 @@ function assertNewReference(ctx: SandboxContext, reference: string): void {
   }
 }
 
+/** `amount` is what leaves the balance: the transfers' amounts and Paystack's fees on them. */
 function assertBalance(ctx: SandboxContext, currency: Currency, amount: number): void {
   if (ctx.store.state.balances[currency] < amount) {
     throw invalid('Your balance is not enough to fulfil this request', 'insufficient_balance')
@@ -154,6 +156,7 @@ function newTransfer(
     currency: recipient.currency,
     recipientId: recipient.id,
     reason: input.reason ?? null,
+    fee: feeOn(ctx, input.amount, recipient.currency),
     status,
     failures: null,
     gatewayResponse: null,
@@ -166,11 +169,17 @@ function newTransfer(
   return transfer
 }
 
+const feeOn = (ctx: SandboxContext, amount: number, currency: Currency) =>
+  transferFee(amount, currency, ctx.options.feeModel)
+
+/** What a transfer takes from the balance: its amount and Paystack's fee. */
+const costOf = (transfer: TransferRecord) => transfer.amount + (transfer.fee ?? 0)
+
 const jobKey = (transfer: TransferRecord) => `transfer:${transfer.transferCode}`
 
-/** Takes the money and queues settlement: the step after creation (or after the OTP). */
+/** Takes the money and the fee, and queues settlement: the step after creation (or the OTP). */
 function queue(ctx: SandboxContext, transfer: TransferRecord): void {
-  ctx.store.state.balances[transfer.currency] -= transfer.amount
+  ctx.store.state.balances[transfer.currency] -= costOf(transfer)
   transfer.status = 'pending'
   transfer.updatedAt = ctx.now().toISOString()
   scheduleTransfer(ctx, transfer)
@@ -197,7 +206,11 @@ export function createTransfer(ctx: SandboxContext, input: CreateTransferBody): 
     throw invalid(`Recipient ${recipient.recipientCode} is paid in ${recipient.currency}`)
   }
   assertNewReference(ctx, reference)
-  assertBalance(ctx, recipient.currency, input.amount)
+  assertBalance(
+    ctx,
+    recipient.currency,
+    input.amount + feeOn(ctx, input.amount, recipient.currency),
+  )
   if (ctx.store.state.otpEnabled) {
     return newTransfer(ctx, recipient, { ...input, reference }, 'otp')
   }
@@ -232,7 +245,8 @@ export function createBulkTransfer(ctx: SandboxContext, input: BulkTransferBody)
   const totals = new Map<Currency, number>()
   recipients.forEach((recipient, index) => {
     const amount = input.transfers[index]?.amount ?? 0
-    totals.set(recipient.currency, (totals.get(recipient.currency) ?? 0) + amount)
+    const cost = amount + feeOn(ctx, amount, recipient.currency)
+    totals.set(recipient.currency, (totals.get(recipient.currency) ?? 0) + cost)
   })
   for (const [currency, total] of totals) assertBalance(ctx, currency, total)
   return input.transfers.map((item, index) => {
@@ -248,14 +262,15 @@ export function finalizeTransfer(ctx: SandboxContext, transferCode: string, otp:
   if (!transfer) throw new PaystackError(400, 'Transfer code is invalid', null, null)
   if (transfer.status !== 'otp') throw invalid('Transfer is not currently awaiting OTP')
   if (otp !== ctx.options.transferOtp) throw invalid('Invalid OTP', 'invalid_otp')
-  assertBalance(ctx, transfer.currency, transfer.amount)
+  assertBalance(ctx, transfer.currency, costOf(transfer))
   queue(ctx, transfer)
   return transfer
 }
 
 /**
  * Moves a pending transfer to its final status: the recipient's designated outcome unless
- * `forced` says otherwise. Failed and reversed transfers give the money back to the balance.
+ * `forced` says otherwise. Failed and reversed transfers give the money and the fee back to the
+ * balance (the sandbox assumes Paystack keeps its fee only on a transfer that is paid).
  * @throws PaystackError 400 when the transfer is not pending.
  */
 export function settleTransfer(
@@ -281,7 +296,7 @@ export function settleTransfer(
   } else {
     transfer.failures = FAILURE_REASONS[target]
     transfer.gatewayResponse = FAILURE_REASONS[target]
-    ctx.store.state.balances[transfer.currency] += transfer.amount
+    ctx.store.state.balances[transfer.currency] += costOf(transfer)
   }
   ctx.events.emit(`transfer.${target}`, transferEventData(ctx, transfer))
   return transfer

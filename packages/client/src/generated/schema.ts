@@ -3411,7 +3411,7 @@ export interface components {
             /** @example 6750a1f2c3d4e5f6a7b8c9d0 */
             id: string;
             /** @enum {string} */
-            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment" | "subscription_fee" | "processing_fee";
+            kind: "sale" | "release" | "refund" | "payout_sent" | "payout_settled" | "payout_failed" | "payout_reversed" | "adjustment" | "subscription_fee" | "processing_fee" | "transfer_fee";
             /** @enum {string} */
             currency: "NGN" | "GHS" | "ZAR" | "KES" | "USD";
             /**

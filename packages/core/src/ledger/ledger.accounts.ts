@@ -26,7 +26,10 @@ export const PLATFORM_ACCOUNTS = {
   payoutsInTransit: 'platform:payouts_in_transit',
   /** Platform revenue: sellers' plan subscriptions paid through Paystack (docs/plans.md). */
   subscriptions: 'platform:subscriptions',
-  /** Paystack's fees on the charges it took for us, from the verify answer (debit-normal expense). */
+  /**
+   * Paystack's fees (debit-normal expense): on the charges it took for us, from the verify
+   * answer, and on the transfers it paid to sellers, from the transfer's `fee_charged`.
+   */
   processingFees: 'platform:processing_fees',
 } as const
 export type PlatformAccount = (typeof PLATFORM_ACCOUNTS)[keyof typeof PLATFORM_ACCOUNTS]

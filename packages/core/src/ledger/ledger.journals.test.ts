@@ -11,6 +11,7 @@ import {
   releaseJournal,
   saleJournal,
   sameJournal,
+  transferFeeJournal,
 } from './ledger.journals.js'
 import { checkJournal } from './ledger.rules.js'
 
@@ -205,6 +206,39 @@ describe('payout journals', () => {
     expect(errorCode(() => payoutReversalJournal({ payoutId: 'po1' }, undefined))).toBe(
       'payout_not_settled',
     )
+  })
+})
+
+describe('transferFeeJournal', () => {
+  const input = { reference: 'po1', storeId, amount: 2_500, currency: 'NGN' as const }
+
+  it('books the fee as a platform expense out of cash, once per transfer reference', () => {
+    const fee = transferFeeJournal(input)
+    expect(fee).toMatchObject({
+      idempotencyKey: 'transfer-fee:po1',
+      slotKey: 'transfer-fee:po1',
+      kind: 'transfer_fee',
+      currency: 'NGN',
+      refs: { payoutId: 'po1' },
+    })
+    expect(fee.entries).toEqual([
+      { account: PLATFORM_ACCOUNTS.processingFees, amount: 2_500 },
+      { account: cash, amount: -2_500 },
+    ])
+    expect(checkJournal(fee).ok).toBe(true)
+  })
+
+  it('moves no seller account: the seller keeps the full amount', () => {
+    const fee = transferFeeJournal(input)
+    expect(fee.entries.some((entry) => entry.account.startsWith('seller:'))).toBe(false)
+    expect(fee.refs.storeId).toBeUndefined()
+    expect(fee.memo).toContain(storeId)
+  })
+
+  it('judges a replay with another fee as a different journal', () => {
+    const fee = transferFeeJournal(input)
+    expect(sameJournal(fee)(transferFeeJournal(input))).toBe(true)
+    expect(sameJournal(fee)(transferFeeJournal({ ...input, amount: 5_000 }))).toBe(false)
   })
 })
 

@@ -11,6 +11,7 @@ import type {
   RecordRefundInput,
   RecordSaleInput,
   RecordSubscriptionFeeInput,
+  RecordTransferFeeInput,
   ReleaseToAvailableInput,
 } from './ledger.schemas.js'
 import type { JournalDTO, JournalKind, JournalRefs, LedgerEntry } from './ledger.types.js'
@@ -410,6 +411,12 @@ export function subscriptionFeeJournal(data: RecordSubscriptionFeeInput): Journa
   }
 }
 
+/** A fee Paystack kept from the balance: the platform's expense, out of platform cash. */
+const paystackFeeEntries = (amount: number): LedgerEntry[] => [
+  { account: PLATFORM_ACCOUNTS.processingFees, amount },
+  { account: cash, amount: -amount },
+]
+
 /**
  * Paystack's fee on a verified payment: a platform expense (`platform:processing_fees`) paid out
  * of platform cash, since Paystack keeps it from the balance. No seller account moves: the
@@ -422,11 +429,27 @@ export function processingFeeJournal(data: RecordProcessingFeeInput): JournalDra
     slotKey: key,
     kind: 'processing_fee',
     currency: data.currency,
-    entries: [
-      { account: PLATFORM_ACCOUNTS.processingFees, amount: data.amount },
-      { account: cash, amount: -data.amount },
-    ],
+    entries: paystackFeeEntries(data.amount),
     refs: { orderGroupId: data.orderGroupId },
     memo: `Paystack fee on ${data.reference}`,
+  }
+}
+
+/**
+ * Paystack's fee on a paid transfer to a seller: the same platform expense as a processing fee
+ * (`platform:processing_fees`, out of platform cash, since Paystack takes it from the balance
+ * besides the amount). The seller was paid the full amount, so no seller account moves and the
+ * refs name the payout only. Key `transfer-fee:<reference>`, so a transfer's fee is booked once.
+ */
+export function transferFeeJournal(data: RecordTransferFeeInput): JournalDraft {
+  const key = `transfer-fee:${data.reference}`
+  return {
+    idempotencyKey: key,
+    slotKey: key,
+    kind: 'transfer_fee',
+    currency: data.currency,
+    entries: paystackFeeEntries(data.amount),
+    refs: { payoutId: data.reference },
+    memo: `Paystack fee on transfer ${data.reference} to store ${data.storeId}`,
   }
 }

@@ -138,3 +138,14 @@ export const recordProcessingFeeInput = z.strictObject({
   currency,
 })
 export type RecordProcessingFeeInput = z.infer<typeof recordProcessingFeeInput>
+
+/** Paystack's fee on one paid transfer to a seller (the `fee_charged` of the transfer). */
+export const recordTransferFeeInput = z.strictObject({
+  /** The transfer's reference, which is the payout's (`payoutId` in the payout journals). */
+  reference: refId,
+  /** The store paid, named in the memo only: the fee is the platform's, not the seller's. */
+  storeId,
+  amount: positiveAmount,
+  currency,
+})
+export type RecordTransferFeeInput = z.infer<typeof recordTransferFeeInput>

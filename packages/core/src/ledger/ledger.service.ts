@@ -24,6 +24,7 @@ import {
   sameRefund,
   sameRelease,
   subscriptionFeeJournal,
+  transferFeeJournal,
 } from './ledger.journals.js'
 import type { JournalModel } from './ledger.model.js'
 import { JournalPoster } from './ledger.posting.js'
@@ -39,6 +40,7 @@ import {
   type RecordRefundInput,
   type RecordSaleInput,
   type RecordSubscriptionFeeInput,
+  type RecordTransferFeeInput,
   type ReleaseToAvailableInput,
   type RevenueSummaryQuery,
   recordPayoutSentInput,
@@ -46,6 +48,7 @@ import {
   recordRefundInput,
   recordSaleInput,
   recordSubscriptionFeeInput,
+  recordTransferFeeInput,
   releaseToAvailableInput,
   type StoreLedgerQuery,
 } from './ledger.schemas.js'
@@ -130,6 +133,18 @@ export class LedgerService {
   async recordProcessingFee(ctx: Ctx, input: RecordProcessingFeeInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
     const draft = processingFeeJournal(validateInput(recordProcessingFeeInput, input))
+    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+  }
+
+  /**
+   * Books Paystack's fee on a paid transfer to a seller as a platform expense, out of platform
+   * cash; the seller keeps the full amount. Key `transfer-fee:<reference>`.
+   * @throws ConflictError `idempotency_conflict` when the transfer's fee was booked with another
+   *   amount.
+   */
+  async recordTransferFee(ctx: Ctx, input: RecordTransferFeeInput): Promise<JournalDTO> {
+    requireAdminOrSystem(ctx)
+    const draft = transferFeeJournal(validateInput(recordTransferFeeInput, input))
     return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
   }
 

@@ -16,6 +16,7 @@ export const JOURNAL_KINDS = [
   'adjustment',
   'subscription_fee',
   'processing_fee',
+  'transfer_fee',
 ] as const
 export type JournalKind = (typeof JOURNAL_KINDS)[number]
 
@@ -85,8 +86,8 @@ export interface RevenueFigures {
   /** Transfers to sellers settled in the period. */
   payouts: number
   /**
-   * Paystack's fees on the payments verified in the period (booked per payment, not per store:
-   * 0 in a store's figures).
+   * Paystack's fees booked in the period: on the payments verified and on the transfers to
+   * sellers paid (booked per payment and per transfer, not per store: 0 in a store's figures).
    */
   fees: number
   /** What the platform kept: commission less Paystack's fees. */

@@ -2,6 +2,7 @@ import { movableTo, op } from '../db/query.js'
 import { PaystackRejectedError } from '../payments/paystack/paystack.errors.js'
 import type {
   InitiateTransferInput,
+  PaystackTransfer,
   PaystackTransferStatus,
 } from '../payments/paystack/paystack.types.js'
 import type { Ctx } from '../shared/ctx.js'
@@ -28,6 +29,13 @@ const FAILED_STATUSES: readonly PaystackTransferStatus[] = [
 ]
 
 const hasCode = (error: unknown, code: string) => isAppError(error) && error.code === code
+
+/**
+ * What Paystack said of a transfer: its status and code, and its fee when the answer carries
+ * one (verify does; initiate, finalize and bulk answers do not, and read as 0).
+ */
+export type TransferAnswer = Pick<PaystackTransfer, 'status' | 'transferCode'> &
+  Partial<Pick<PaystackTransfer, 'feeCharged'>>
 
 /**
  * Steps 2 and 3 of a payout, and everything after: books a payout in the ledger (`sending`),
@@ -115,10 +123,7 @@ export class PayoutTransfers {
           const entry = byReference.get(doc.reference)
           if (!entry) singles.push(doc)
           else {
-            items.set(
-              String(doc._id),
-              await this.applyTransferStatus(ctx, doc, entry.status, entry.transferCode),
-            )
+            items.set(String(doc._id), await this.applyTransferStatus(ctx, doc, entry))
           }
         }
       } catch (error) {
@@ -134,7 +139,7 @@ export class PayoutTransfers {
   private async transferOne(ctx: Ctx, doc: PayoutDoc): Promise<PayoutRunItem> {
     try {
       const transfer = await this.deps.paystack.initiateTransfer(transferInput(doc))
-      return this.applyTransferStatus(ctx, doc, transfer.status, transfer.transferCode)
+      return this.applyTransferStatus(ctx, doc, transfer)
     } catch (error) {
       if (hasCode(error, 'duplicate_reference')) return this.verifyAndApply(ctx, doc)
       if (error instanceof PaystackRejectedError)
@@ -160,19 +165,22 @@ export class PayoutTransfers {
       if (isAppError(error)) return this.unconfirmed(doc, error)
       throw error
     }
-    return this.applyTransferStatus(ctx, doc, transfer.status, transfer.transferCode)
+    return this.applyTransferStatus(ctx, doc, transfer)
   }
 
-  /** Moves the payout to match a transfer status Paystack reported. */
+  /**
+   * Moves the payout to match a transfer status Paystack reported; a paid transfer's fee is
+   * booked with its settlement.
+   */
   async applyTransferStatus(
     ctx: Ctx,
     doc: PayoutDoc,
-    status: PaystackTransferStatus,
-    transferCode: string,
+    answer: TransferAnswer,
   ): Promise<PayoutRunItem> {
+    const { status, transferCode } = answer
     if (status === 'success') {
       await this.markSent(ctx, doc, 'pending', status, transferCode)
-      return this.settle(ctx, doc)
+      return this.settle(ctx, doc, answer.feeCharged ?? 0)
     }
     if (FAILED_STATUSES.includes(status)) {
       return this.fail(ctx, doc, `Paystack reports the transfer ${status}`, status, transferCode)
@@ -217,14 +225,19 @@ export class PayoutTransfers {
     }
   }
 
-  /** Paystack says paid: in transit becomes paid in the ledger, and the seller is told. */
-  private async settle(ctx: Ctx, doc: PayoutDoc): Promise<PayoutRunItem> {
+  /**
+   * Paystack says paid: in transit becomes paid in the ledger, Paystack's fee on the transfer is
+   * booked (every answer that carries it may book it; the ledger keeps the first), and the
+   * seller is told.
+   */
+  private async settle(ctx: Ctx, doc: PayoutDoc, fee: number): Promise<PayoutRunItem> {
     try {
       await this.deps.ledger.recordPayoutSettled(ctx, { payoutId: doc.reference })
     } catch (error) {
       if (!hasCode(error, 'payout_already_resolved')) throw error
       return this.flag(doc, 'Paystack reports success for a transfer the ledger booked as failed')
     }
+    await this.bookFee(ctx, doc, fee)
     const updated = await this.deps.payouts.findOneAndUpdate(
       { _id: doc._id, reference: doc.reference, status: movableTo(payoutTransitions, 'paid') },
       { $set: { status: 'paid', paystackStatus: 'success', paidAt: ctx.now } },
@@ -240,6 +253,25 @@ export class PayoutTransfers {
       })
     }
     return payoutRunItemOf(updated ?? (await reloadPayout(this.deps.payouts, doc)))
+  }
+
+  /** A paid transfer's fee, as a platform expense; a second, different figure is flagged. */
+  private async bookFee(ctx: Ctx, doc: PayoutDoc, fee: number): Promise<void> {
+    if (fee <= 0) return
+    try {
+      await this.deps.ledger.recordTransferFee(ctx, {
+        reference: doc.reference,
+        storeId: doc.storeId,
+        amount: fee,
+        currency: doc.currency,
+      })
+    } catch (error) {
+      if (!hasCode(error, 'idempotency_conflict')) throw error
+      await this.flag(
+        doc,
+        `Paystack now reports a fee of ${fee} on this transfer, not the one booked`,
+      )
+    }
   }
 
   /** The transfer failed, was reversed, or was never made: the money goes back to available. */

@@ -57,6 +57,7 @@ export interface PayoutsDeps {
     | 'recordPayoutSettled'
     | 'recordPayoutFailed'
     | 'recordPayoutReversedAfterSettlement'
+    | 'recordTransferFee'
     | 'availableBalances'
     | 'listEntriesForStore'
     | 'journalByKey'
@@ -197,7 +198,7 @@ export class PayoutsService {
       otp,
     })
     await this.deps.audit.record(ctx, 'payout.finalized', { type: 'payout', id: String(doc._id) })
-    await this.transfers.applyTransferStatus(ctx, doc, transfer.status, transfer.transferCode)
+    await this.transfers.applyTransferStatus(ctx, doc, transfer)
     return { payout: toPayoutDetailDTO(await reloadPayout(this.deps.payouts, doc)) }
   }
 

@@ -244,3 +244,43 @@ describe('the secret key', () => {
     expect(JSON.stringify(client)).not.toContain(secretKey)
   })
 })
+
+describe("PaystackClient reading a transfer's fee_charged", () => {
+  const verifyAnswer = (extra: Record<string, unknown>) => ({
+    status: true,
+    message: 'Transfer retrieved',
+    data: {
+      id: 1,
+      transfer_code: 'TRF_abc',
+      reference: 'payout-fee-read-0001',
+      amount: 500_000,
+      currency: 'NGN',
+      status: 'success',
+      recipient: {
+        id: 2,
+        recipient_code: 'RCP_abc',
+        name: 'Seller',
+        currency: 'NGN',
+        active: true,
+        details: { account_number: null, account_name: null, bank_code: '058', bank_name: null },
+      },
+      ...extra,
+    },
+  })
+  const feeOf = async (extra: Record<string, unknown>) => {
+    const { url } = await answering(200, verifyAnswer(extra))
+    return (await clientFor(url).verifyTransfer('payout-fee-read-0001')).feeCharged
+  }
+
+  it('reads the fee in subunits, as a number or a string of digits', async () => {
+    expect(await feeOf({ fee_charged: 2_500 })).toBe(2_500)
+    expect(await feeOf({ fee_charged: '2500' })).toBe(2_500)
+  })
+
+  it('reads an absent, null or malformed fee as 0 and still reads the transfer', async () => {
+    expect(await feeOf({})).toBe(0)
+    expect(await feeOf({ fee_charged: null })).toBe(0)
+    expect(await feeOf({ fee_charged: -5 })).toBe(0)
+    expect(await feeOf({ fee_charged: '25.00' })).toBe(0)
+  })
+})

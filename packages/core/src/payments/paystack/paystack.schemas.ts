@@ -166,6 +166,22 @@ export const transferStatusSchema = z.enum([
   'received',
 ])
 
+/**
+ * Paystack's fee on a transfer (`fee_charged`: verify, fetch, list, newer `transfer.*` events).
+ * Read defensively: absent from initiate and finalize answers, and a string or junk must not
+ * make a transfer's outcome unreadable, so anything but a count of subunits reads as absent.
+ */
+const feeCharged = z
+  .union([
+    kobo,
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .transform(Number),
+  ])
+  .nullish()
+  .catch(null)
+
 /** `data` of `POST /transfer` and finalize: `recipient` is the numeric id there. */
 export const transferDataSchema = z.object({
   id: z.number().int(),
@@ -176,6 +192,7 @@ export const transferDataSchema = z.object({
   reason: nullableString.optional(),
   status: transferStatusSchema,
   createdAt: isoDate.optional(),
+  fee_charged: feeCharged,
 })
 
 /** `data` of `GET /transfer/verify/:reference`: the recipient is embedded. */

@@ -279,5 +279,6 @@ function toTransfer(data: z.infer<typeof transferDataSchema>): PaystackTransfer 
     status: data.status,
     reason: data.reason ?? null,
     createdAt: data.createdAt ?? null,
+    feeCharged: data.fee_charged ?? 0,
   }
 }

@@ -154,6 +154,11 @@ export interface PaystackTransfer {
   status: PaystackTransferStatus
   reason: string | null
   createdAt: string | null
+  /**
+   * Paystack's fee on the transfer, in minor units, taken from the balance besides the amount;
+   * 0 when the answer does not say (initiate and finalize answers, older events).
+   */
+  feeCharged: number
 }
 
 export interface PaystackTransferDetail extends PaystackTransfer {
