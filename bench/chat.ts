@@ -157,7 +157,12 @@ async function main(): Promise<void> {
   const server = await startServer(core, {
     port: 0,
     host: '127.0.0.1',
-    gateway: { messagesPerSecond: 10_000, messageBurst: 10_000 },
+    gateway: {
+      messagesPerSecond: 10_000,
+      messageBurst: 10_000,
+      userMessagesPerSecond: 10_000,
+      userMessageBurst: 10_000,
+    },
   })
   const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`
   say(

@@ -212,6 +212,9 @@ async function anInstance(engine: EngineHandle, config: Config, redisPrefix: str
       maxConnectionsPerUser: 2 * SOCKETS + 10,
       messagesPerSecond: 1_000,
       messageBurst: 1_000,
+      // Every socket is the one administrator's: 20,000 subscriptions from one user.
+      userMessagesPerSecond: 1_000_000,
+      userMessageBurst: 1_000_000,
     },
   })
   return {
@@ -244,6 +247,7 @@ async function main(): Promise<void> {
     // (each upgrade and message still counts, as in production) but so high that none refuses.
     RATE_LIMIT_WS: '1000000',
     RATE_LIMIT_WS_MESSAGES: '1000000',
+    RATE_LIMIT_WS_USER_MESSAGES: '1000000',
   })
   const engine = await startEngine(join(dataDir, 'engine'))
   const prefix = `kbench${randomBytes(4).toString('hex')}:`

@@ -21,6 +21,7 @@ const rateLimits = {
   read: 3,
   ws: 2,
   wsMessages: 5,
+  wsUserMessages: 0,
   wsMessageSeconds: 60,
 }
 const autoBlocks = {

@@ -4,7 +4,7 @@ import { loadConfig } from '../shared/config.js'
 const base = { DATA_DIR: '/tmp/kloset-abuse-config-test', JWT_SECRET: 'x'.repeat(40) }
 
 describe('rate-limit and proxy settings', () => {
-  it('defaults to 60 auth, 120 write, 600 read and 30 WebSocket upgrades a minute, and 40 messages per socket per 2 s, trusting loopback proxies', () => {
+  it('defaults to 60 auth, 120 write, 600 read and 30 WebSocket upgrades a minute, 40 messages per socket and 80 per user across its sockets per 2 s, trusting loopback proxies', () => {
     const config = loadConfig(base)
     expect(config.rateLimits).toEqual({
       windowSeconds: 60,
@@ -13,6 +13,7 @@ describe('rate-limit and proxy settings', () => {
       read: 600,
       ws: 30,
       wsMessages: 40,
+      wsUserMessages: 80,
       wsMessageSeconds: 2,
     })
     expect(config.trustProxy).toEqual(['loopback'])

@@ -18,6 +18,11 @@ export interface RouteLimitSettings {
    * time, so this is both the burst and, over the interval, the sustained rate. 0: off.
    */
   wsMessages: number
+  /**
+   * Messages all of one user's sockets on an instance may send together in `wsMessageSeconds`
+   * (a user's sockets would otherwise multiply `wsMessages`). 0: off.
+   */
+  wsUserMessages: number
   wsMessageSeconds: number
 }
 
@@ -28,6 +33,7 @@ export const defaultRouteLimits: RouteLimitSettings = {
   read: 600,
   ws: 30,
   wsMessages: 40,
+  wsUserMessages: 80,
   wsMessageSeconds: 2,
 }
 

@@ -68,9 +68,10 @@ export class RouteLimits {
 }
 
 /**
- * One socket's message budget (RATE_LIMIT_WS_MESSAGES per RATE_LIMIT_WS_MESSAGE_SECONDS): a token
- * bucket that starts full and refills evenly. Kept in the process that holds the socket, since a
- * socket lives on one instance; no Redis round trip per frame.
+ * A WebSocket message budget: one socket's (RATE_LIMIT_WS_MESSAGES per
+ * RATE_LIMIT_WS_MESSAGE_SECONDS) or all of one user's sockets on an instance together
+ * (RATE_LIMIT_WS_USER_MESSAGES). A token bucket that starts full and refills evenly, kept in the
+ * process that holds the sockets: no Redis round trip per frame.
  */
 export class MessageBudget {
   private tokens: number
@@ -94,5 +95,12 @@ export class MessageBudget {
     if (this.tokens < 1) return false
     this.tokens -= 1
     return true
+  }
+
+  /** True once the budget has refilled completely: forgetting it then forgives nothing. */
+  full(now = Date.now()): boolean {
+    const { wsMessages, wsMessageSeconds } = this.settings
+    const perMs = wsMessages / (wsMessageSeconds * 1000)
+    return this.tokens + (now - this.refilledAt) * perMs >= wsMessages
   }
 }

@@ -161,8 +161,16 @@ export class DurableEventBus implements EventBus, EventRelay {
       }
       if (row.status === 'pending') this.track(this.runSubscribers(row))
     }
-    // The exact stored values: `$pull` by condition is a no-op on the embedded engine.
     const _id = id as Types.ObjectId
+    // Usually the outbox holds exactly these entries: emptied and unmarked in one write (these
+    // writes follow the push, but the next request's writes queue behind them on the engine).
+    const exactly = { _id, outbox: entries } as unknown as mongo.Filter<mongo.Document>
+    const emptied = await source.collection.updateOne(exactly, {
+      $set: { outbox: [] },
+      $unset: { outboxState: 1 },
+    })
+    if (emptied.modifiedCount === 1) return
+    // The exact stored values: `$pull` by condition is a no-op on the embedded engine.
     const pull = { $pullAll: { outbox: entries } } as unknown as mongo.UpdateFilter<mongo.Document>
     await source.collection.updateOne({ _id }, pull)
     // Unmarked only once empty: an entry pushed meanwhile keeps the mark for the sweep.
@@ -375,11 +383,15 @@ export class DurableEventBus implements EventBus, EventRelay {
       (s) => !row.done.includes(s.subscriber),
     )
     const failures: unknown[] = []
+    // One subscriber: its mark rides in the `published` update below (one write fewer). With
+    // several, each is marked as it finishes, so a retry skips the ones that succeeded.
+    const markEach = todo.length > 1
     await Promise.all(
       todo.map(async ({ subscriber, handler }) => {
         try {
           await handler(event)
-          await this.log.updateOne({ _id: row._id }, { $addToSet: { done: subscriber } })
+          if (markEach)
+            await this.log.updateOne({ _id: row._id }, { $addToSet: { done: subscriber } })
         } catch (error) {
           failures.push(error)
           this.deps.logger.error(
@@ -392,7 +404,12 @@ export class DurableEventBus implements EventBus, EventRelay {
     if (failures.length === 0) {
       await this.log.updateOne(
         { _id: row._id },
-        { $set: { status: 'published', publishedAt: new Date() } },
+        {
+          $set: { status: 'published', publishedAt: new Date() },
+          ...(markEach || todo.length === 0
+            ? {}
+            : { $addToSet: { done: { $each: todo.map((s) => s.subscriber) } } }),
+        },
       )
       return
     }

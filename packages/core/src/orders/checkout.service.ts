@@ -212,7 +212,7 @@ export class CheckoutService {
     }
     const orders = await records.orders.find({ groupId, status: 'pending' }).lean()
     for (const order of orders) {
-      const cancelled = await records.move(ctx, order._id, 'pending', 'cancelled', {
+      const cancelled = await records.move(ctx, order, 'pending', 'cancelled', {
         reason,
         set: { cancelledAt: ctx.now, cancelReason: reason },
       })

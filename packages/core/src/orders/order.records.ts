@@ -70,17 +70,21 @@ export class OrderRecords {
   /**
    * Moves an order from `from` to `to` if it is still in `from`. Returns the updated order, or
    * null when another move got there first (the caller decides whether that is an error).
+   * Given the order as already read (its identity is all the event needs), no read is made:
+   * the compare-and-set on `from` is what decides.
    */
   async move(
     ctx: Ctx,
-    orderId: OrderDoc['_id'] | string,
+    orderOrId: OrderIdentity | OrderDoc['_id'] | string,
     from: OrderStatus,
     to: MoveTarget,
     options: { reason?: string; set?: Record<string, unknown> } & MoveExtras = {},
   ): Promise<OrderDoc | null> {
-    // The event's payload is the order's fixed identity (group, store, buyer), read first so
-    // that the event rides in the same update as the status change.
-    const order = await this.deps.orders.findById(orderId).lean()
+    // The event's payload is the order's fixed identity (group, store, buyer), known before the
+    // update so that the event rides in it. Reading it again cost a round trip before the push.
+    const order = isIdentity(orderOrId)
+      ? orderOrId
+      : await this.deps.orders.findById(orderOrId).lean()
     if (!order) return null
     const event = this.deps.events.outboxEntry(`order.${to}`, orderEventPayload(order))
     const events = [...(options.eventsBefore ?? []), event]
@@ -117,7 +121,7 @@ export class OrderRecords {
    * too. Returns null when the order is no longer shipped.
    */
   async track(
-    order: Pick<OrderDoc, '_id' | 'groupId' | 'storeId' | 'buyerId'>,
+    order: OrderIdentity,
     checkpoint: TrackingCheckpointDoc,
     event: OutboxEntry,
     set: Record<string, unknown> = {},
@@ -169,10 +173,14 @@ export class OrderRecords {
   }
 }
 
+/** What never changes about an order: what every `order.*` event carries. */
+export type OrderIdentity = Pick<OrderDoc, '_id' | 'groupId' | 'storeId' | 'buyerId'>
+
+const isIdentity = (value: unknown): value is OrderIdentity =>
+  typeof value === 'object' && value !== null && 'storeId' in value && 'groupId' in value
+
 /** The fixed identity every `order.*` event carries. */
-export function orderEventPayload(
-  order: Pick<OrderDoc, '_id' | 'groupId' | 'storeId' | 'buyerId'>,
-) {
+export function orderEventPayload(order: OrderIdentity) {
   return {
     orderId: String(order._id),
     orderGroupId: order.groupId,

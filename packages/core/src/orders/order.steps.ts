@@ -65,7 +65,7 @@ export class OrderSteps {
     options: { reason?: string; set?: Record<string, unknown> } & MoveExtras,
   ): Promise<OrderDoc> {
     assertOrderMove(actor, order.status, to)
-    const moved = await this.deps.records.move(ctx, order._id, order.status, to, options)
+    const moved = await this.deps.records.move(ctx, order, order.status, to, options)
     if (!moved) throw new ChangedMeanwhileError('order')
     return moved
   }

@@ -402,7 +402,7 @@ export class OrdersService {
     let completed = 0
     for (const order of due) {
       assertOrderMove(orderActorOf(ctx), 'delivered', 'completed')
-      const done = await this.deps.records.move(ctx, order._id, 'delivered', 'completed', {
+      const done = await this.deps.records.move(ctx, order, 'delivered', 'completed', {
         reason: 'return window passed',
         set: { completedAt: ctx.now },
       })

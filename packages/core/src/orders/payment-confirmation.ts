@@ -147,7 +147,7 @@ export class PaymentConfirmation {
       let current: OrderDoc = order
       if (order.status === 'pending') {
         assertOrderMove('system', 'pending', 'processing')
-        const moved = await records.move(system, order._id, 'pending', 'processing', {
+        const moved = await records.move(system, order, 'pending', 'processing', {
           reason: 'payment verified',
           set: { paidAt: ctx.now },
         })

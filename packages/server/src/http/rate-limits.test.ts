@@ -16,6 +16,7 @@ const limits = {
   read: 5,
   ws: 0,
   wsMessages: 0,
+  wsUserMessages: 0,
   wsMessageSeconds: 1,
 }
 

@@ -100,8 +100,8 @@ export class Channels<M extends Member> {
   }
 
   /**
-   * Numbers a publication, keeps it in the channel's history and serialises it once: the same
-   * bytes go to every subscriber.
+   * Numbers a publication, keeps it in the channel's history and serialises it once (`payload`):
+   * the same bytes go to every subscriber.
    */
   publish(channel: string, event: string, data: unknown, at: string) {
     const state = this.stateOf(channel)
@@ -118,7 +118,7 @@ export class Channels<M extends Member> {
     if (state.history.length > this.limits.historySize) state.history.shift()
     return {
       publication,
-      frame: Buffer.from(JSON.stringify(publication)),
+      payload: Buffer.from(JSON.stringify(publication)),
       subscribers: state.subscribers,
     }
   }

@@ -256,6 +256,19 @@ describe('notifications on the user channel', () => {
   })
 })
 
+describe('publications', () => {
+  it('delivers frames of every length class (7-bit, 16-bit and 64-bit lengths) intact', async () => {
+    const { session, user } = await aVerifiedUser(world, 'buyer')
+    const client = await signedIn(session.accessToken)
+    for (const size of [1, 200, 70_000]) {
+      const text = 'k'.repeat(size)
+      server.gateway.publish(`user:${user.id}`, 'test.sized', { text })
+      expect(await client.next()).toMatchObject({ event: 'test.sized', data: { text } })
+    }
+    client.socket.close()
+  })
+})
+
 describe('recovery on resubscribe', () => {
   it('replays exactly what was missed, in order, with no gaps or duplicates', async () => {
     const { session, user } = await aVerifiedUser(world, 'buyer')
@@ -417,6 +430,50 @@ describe('limits', () => {
     expect(sent).toBeGreaterThan(16) // more than 1 MiB was published before it was dropped
     raw.destroy()
     await gone
+  })
+})
+
+describe("a user's message rate across sockets", () => {
+  let limited: RunningServer
+  beforeAll(async () => {
+    // Two sockets of one user may send 30 messages together (each alone could send 40).
+    const gateway: GatewayOptions = { userMessageBurst: 30, userMessagesPerSecond: 15 }
+    limited = await startServer(world.core, { port: 0, host: '127.0.0.1', gateway })
+  })
+  afterAll(() => limited.close())
+
+  const pings = (client: Client, count: number) => {
+    for (let id = 0; id < count; id++) client.send({ type: 'ping', id })
+  }
+
+  it("closes with 1008 the socket that takes its user's sockets together over their rate", async () => {
+    const { session } = await aVerifiedUser(world, 'buyer')
+    const first = await signedIn(session.accessToken, limited)
+    const second = await signedIn(session.accessToken, limited)
+    pings(first, 20)
+    for (let id = 0; id < 20; id++) expect(await first.next()).toEqual({ type: 'pong', id })
+    pings(second, 20) // within its own rate (40), over what the user has left
+    expect(await second.closed).toBe(1008)
+    expect(first.socket.readyState).toBe(WebSocket.OPEN)
+    first.socket.close()
+  })
+
+  it("leaves another user's sockets alone while one user is over the rate", async () => {
+    const noisy = await aVerifiedUser(world, 'buyer')
+    const quiet = await aVerifiedUser(world, 'buyer')
+    const sockets = [
+      await signedIn(noisy.session.accessToken, limited),
+      await signedIn(noisy.session.accessToken, limited),
+    ]
+    const other = await signedIn(quiet.session.accessToken, limited)
+    for (const socket of sockets) pings(socket, 25)
+    // Frames of two connections interleave: whichever socket spends past the budget is closed.
+    expect(await Promise.race(sockets.map((socket) => socket.closed))).toBe(1008)
+    pings(other, 25)
+    for (let id = 0; id < 25; id++) expect(await other.next()).toEqual({ type: 'pong', id })
+    expect(other.socket.readyState).toBe(WebSocket.OPEN)
+    for (const socket of sockets) socket.socket.close()
+    other.socket.close()
   })
 })
 

@@ -25,6 +25,8 @@ export const abuseEnv = {
   RATE_LIMIT_WS: rateLimitCount(defaultRouteLimits.ws),
   /** Messages one socket may send per RATE_LIMIT_WS_MESSAGE_SECONDS (close 1008 beyond); 0: off. */
   RATE_LIMIT_WS_MESSAGES: rateLimitCount(defaultRouteLimits.wsMessages),
+  /** Messages all of one user's sockets on an instance may send together, same interval; 0: off. */
+  RATE_LIMIT_WS_USER_MESSAGES: rateLimitCount(defaultRouteLimits.wsUserMessages),
   RATE_LIMIT_WS_MESSAGE_SECONDS: z.preprocess(
     emptyToUndefined,
     z.coerce.number().int().min(1).max(3600).default(defaultRouteLimits.wsMessageSeconds),
@@ -113,6 +115,7 @@ export function abuseOf(env: Env): {
       read: env.RATE_LIMIT_READ,
       ws: env.RATE_LIMIT_WS,
       wsMessages: env.RATE_LIMIT_WS_MESSAGES,
+      wsUserMessages: env.RATE_LIMIT_WS_USER_MESSAGES,
       wsMessageSeconds: env.RATE_LIMIT_WS_MESSAGE_SECONDS,
     },
     trustProxy: env.TRUST_PROXY,
