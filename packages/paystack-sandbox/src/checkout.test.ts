@@ -7,18 +7,12 @@ import {
 import {
   dataOf,
   eventually,
-  type Harness,
+  harnessForSuite,
   SECRET,
   startHarness,
 } from './test-support/sandbox-client.js'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startHarness({ merchantName: 'Kloset Test Shop' })
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite({ merchantName: 'Kloset Test Shop' })
 
 async function initialize(extra: Record<string, unknown> = {}) {
   const response = await h.api.post('/transaction/initialize', {

@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import {
-  type Harness,
-  paidTransaction,
-  SECRET,
-  startHarness,
-} from './test-support/sandbox-client.js'
+import { describe, expect, it } from '@jest/globals'
+import { harnessForSuite, paidTransaction, SECRET } from './test-support/sandbox-client.js'
 
-let h: Harness
-beforeAll(async () => {
-  h = await startHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite()
 
 type Dispute = { id: number; status: string; resolution: string | null; refund_amount: number }
 const put = async (path: string, body: unknown) => {

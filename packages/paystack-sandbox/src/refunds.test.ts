@@ -8,18 +8,12 @@ import {
 import {
   dataOf,
   eventually,
-  type Harness,
+  harnessForSuite,
   paidTransaction,
   startHarness,
 } from './test-support/sandbox-client.js'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite()
 
 async function refundEvents() {
   await h.sandbox.idle()

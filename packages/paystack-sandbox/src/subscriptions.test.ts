@@ -5,20 +5,9 @@ import {
   subscriptionDataSchema,
   transactionInitializeDataSchema,
 } from './index.js'
-import {
-  dataOf,
-  type Harness,
-  paidTransaction,
-  startHarness,
-} from './test-support/sandbox-client.js'
+import { dataOf, harnessForSuite, paidTransaction } from './test-support/sandbox-client.js'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite()
 
 async function plan(amount = 500_000) {
   const response = await h.api.post('/plan', { name: 'Seller Pro', amount, interval: 'monthly' })

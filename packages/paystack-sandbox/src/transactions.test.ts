@@ -8,20 +8,13 @@ import {
 import {
   dataOf,
   eventually,
-  type Harness,
+  harnessForSuite,
   paidTransaction,
-  startHarness,
 } from './test-support/sandbox-client.js'
 
-let h: Harness
 let clock = new Date('2026-03-01T10:00:00.000Z')
-
-beforeAll(async () => {
-  h = await startHarness({ now: () => clock })
-})
-afterAll(() => h.close())
+const h = harnessForSuite({ now: () => clock })
 beforeEach(async () => {
-  await h.fresh()
   clock = new Date('2026-03-01T10:00:00.000Z')
 })
 

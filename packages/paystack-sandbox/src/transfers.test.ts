@@ -11,15 +11,15 @@ import {
   transferDataSchema,
   transferDetailDataSchema,
 } from './index.js'
-import { dataOf, eventually, type Harness, startHarness } from './test-support/sandbox-client.js'
+import {
+  dataOf,
+  eventually,
+  type Harness,
+  harnessForSuite,
+  startHarness,
+} from './test-support/sandbox-client.js'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite()
 
 async function recipient(
   accountNumber: string = DESIGNATED_ACCOUNTS.success,

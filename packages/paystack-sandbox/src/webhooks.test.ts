@@ -1,19 +1,7 @@
 import { transactionInitializeDataSchema, verifySignature } from './index.js'
-import {
-  dataOf,
-  eventually,
-  type Harness,
-  SECRET,
-  startHarness,
-} from './test-support/sandbox-client.js'
+import { dataOf, eventually, harnessForSuite, SECRET } from './test-support/sandbox-client.js'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startHarness({ webhookRetrySchedule: [5, 10, 20] })
-})
-afterAll(() => h.close())
-beforeEach(() => h.fresh())
+const h = harnessForSuite({ webhookRetrySchedule: [5, 10, 20] })
 
 async function paySomething(reference: string) {
   const init = await h.api.post('/transaction/initialize', {

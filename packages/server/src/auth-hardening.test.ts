@@ -1,27 +1,18 @@
 import { createHmac } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   A_PASSWORD,
   adminCliCtx,
   anEmail,
   aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
+  testWorldForSuite,
 } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
-import { type RunningServer, startServer } from './server.js'
 import { checkedFetch } from './test-support/checked-fetch.js'
+import { serverForSuite } from './test-support/suite.js'
 
-let world: TestWorld
-let server: RunningServer
-beforeAll(async () => {
-  world = await createTestWorld()
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
-})
-afterAll(async () => {
-  await server.close()
-  await world.close()
-})
+const world = testWorldForSuite()
+const server = serverForSuite(world)
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 

@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  anAdminToken,
   aProductIn,
   aSignedUpSeller,
   aVerifiedUser,
-  createTestWorld,
   eventually,
-  type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from './test-support/api-harness.js'
+import { testApiForSuite } from './test-support/suite.js'
 
 type Schema = {
   type?: string | string[]
@@ -28,20 +27,16 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: Schema }> }
 }
 
-let world: TestWorld
-let http: TestApi
 const tokens: Record<string, string> = {}
 let productId: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-  tokens.admin = (await aVerifiedUser(world, 'admin')).session.accessToken
+  tokens.admin = await anAdminToken(world)
   tokens.buyer = (await aVerifiedUser(world)).session.accessToken
   const seller = await aSignedUpSeller(world)
   tokens.seller = seller.token
   productId = (await aProductIn(world, seller.seller, 'approved')).product.id
 })
-afterAll(() => world.close())
 
 /** Every document of every collection, hashed: "nothing changed" is this staying the same. */
 async function databaseFingerprint(): Promise<Record<string, string>> {

@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { IP_BLOCK_REFRESH_MS } from '@kloset/core'
-import {
-  adminCliCtx,
-  anotherProcess,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
+import { adminCliCtx, anAdminToken, anotherProcess, aVerifiedUser } from '@kloset/core/testing'
 import { type RunningServer, startServer } from './server.js'
-import { createTestApi, type TestApi } from './test-support/api-harness.js'
 import { checkedFetch } from './test-support/checked-fetch.js'
+import { testApiForSuite } from './test-support/suite.js'
 import { connect } from './test-support/ws-client.js'
 
-let world: TestWorld
-let http: TestApi
 let admin: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-  admin = (await aVerifiedUser(world, 'admin')).session.accessToken
+  admin = await anAdminToken(world)
 })
-afterAll(() => world.close())
 
 const block = (body: unknown) =>
   http.call<{ block: { id: string; cidr: string } }>('POST', '/api/v1/admin/ip-blocks', {

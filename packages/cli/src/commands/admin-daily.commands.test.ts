@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { DoctorReport } from '@kloset/core'
-import {
-  aPaidOrder,
-  createPaystackWorld,
-  createTestWorld,
-  type PaystackWorld,
-} from '@kloset/core/testing'
-import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import { aPaidOrder, createTestWorld, paystackWorldForSuite } from '@kloset/core/testing'
+import { resultOf, runCommand } from '../test-support/run-command.js'
 import Doctor from './doctor.js'
 import OrdersList from './orders/list.js'
 import StoresList from './stores/list.js'
 
 /** The CLI as a daily tool: names instead of ids, chosen columns, sorting, CSV, `doctor`. */
-let pw: PaystackWorld
 let paid: Awaited<ReturnType<typeof aPaidOrder>>
+const { pw } = paystackWorldForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
   paid = await aPaidOrder(pw)
   await aPaidOrder(pw)
 })
-afterAll(() => pw.close())
-
-const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
 
 describe('lists', () => {
   it('print the chosen columns as CSV, sorted', async () => {

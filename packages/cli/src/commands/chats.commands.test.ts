@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { AdminConversationDTO, Page } from '@kloset/core'
 import {
   adminCliCtx,
   aSignedUpSeller,
   aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
+  testWorldForSuite,
   userCtx,
 } from '@kloset/core/testing'
-import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import { resultOf, runCommand } from '../test-support/run-command.js'
 import ChatsList from './chats/list.js'
 import ChatsResolve from './chats/resolve.js'
 import ChatsShow from './chats/show.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
-
-const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
+const world = testWorldForSuite()
 
 /** A conversation with one message; reported when asked. */
 async function aConversation(report: boolean) {

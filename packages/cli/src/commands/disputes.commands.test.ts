@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { DisputeDTO } from '@kloset/core'
-import {
-  adminCliCtx,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { runCommand } from '../test-support/run-command.js'
+import { adminCliCtx, aPaidOrder, paystackWorldForSuite } from '@kloset/core/testing'
+import { type Ok, runCommand } from '../test-support/run-command.js'
 import DisputesList from './disputes/list.js'
 import DisputesResolve from './disputes/resolve.js'
 import DisputesShow from './disputes/show.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
-type Ok<T> = { status: 'ok'; result: T }
 const now = <T extends { now: Date }>(ctx: T): T => ({ ...ctx, now: world.clock.now() })
 
 /** A delivered ₦10,000 order with an open case on it. */

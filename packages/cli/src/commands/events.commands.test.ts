@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
+import { describe, expect, it } from '@jest/globals'
+import { aPaidOrder, paystackWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import EventsTail from './events/tail.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 

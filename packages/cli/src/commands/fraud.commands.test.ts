@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { FraudCaseDTO, RiskEvaluationReport } from '@kloset/core'
 import {
   A_PASSWORD,
@@ -8,12 +8,10 @@ import {
   anonCtx,
   aShippingAddress,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
 import { progressLine } from '../progress.js'
-import { runCommand } from '../test-support/run-command.js'
+import { type Ok, runCommand } from '../test-support/run-command.js'
 import FraudClear from './fraud/clear.js'
 import FraudConfirm from './fraud/confirm.js'
 import FraudList from './fraud/list.js'
@@ -24,15 +22,8 @@ import FraudRulesList from './fraud/rules/list.js'
 import FraudRulesPublish from './fraud/rules/publish.js'
 import FraudShow from './fraud/show.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { world } = paystackWorldForSuite()
 
-type Ok<T> = { status: 'ok'; result: T }
 let address = 30
 
 /** A checkout whose seller signed in from the buyer's address: an open review case. */

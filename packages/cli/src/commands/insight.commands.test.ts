@@ -1,28 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Dashboard, RevenueReport } from '@kloset/core'
 import {
   adminCliCtx,
   aReleasedSale,
   aSellerWithStore,
-  createTestWorld,
-  type TestWorld,
+  testWorldForSuite,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import DashboardCommand from './dashboard.js'
 import RevenueReportCommand from './revenue/report.js'
 
-let world: TestWorld
 let from: string
 let to: string
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   const store = (await aSellerWithStore(world)).store
   await aReleasedSale(world, store.id, 1_250_000, { commissionRateBps: 500 })
   const now = world.clock.now().getTime()
   from = new Date(now - 86_400_000).toISOString()
   to = new Date(now + 86_400_000).toISOString()
 })
-afterAll(() => world.close())
 
 describe('kloset revenue report', () => {
   it('gives the ledger’s figures per bucket under --json', async () => {

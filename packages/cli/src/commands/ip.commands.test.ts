@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { adminCliCtx, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import IpBlock from './ip/block.js'
 import IpList from './ip/list.js'
 import IpUnblock from './ip/unblock.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('kloset ip', () => {
   it('blocks a range, lists it, and the running core refuses its addresses', async () => {

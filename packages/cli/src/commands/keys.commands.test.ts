@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { AccountNumberCipher, type SealedValue } from '@kloset/core'
 import {
   adminCliCtx,
@@ -7,26 +7,23 @@ import {
   aPaidOrder,
   aSellerWithPayoutAccount,
   aShippingAddress,
-  createPaystackWorld,
-  type PaystackWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import KeysRotate, { type KeysRotateResult } from './keys/rotate.js'
 
-let pw: PaystackWorld
 let orderId: string
 let groupId: string
 let storeId: string
 const accountNumber = anAccountNumber()
 const phone = aShippingAddress().phone
+const { pw } = paystackWorldForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
   const paid = await aPaidOrder(pw)
   orderId = paid.order.id
   groupId = paid.order.orderGroupId
   storeId = (await aSellerWithPayoutAccount(pw.world, accountNumber)).store.id
 })
-afterAll(() => pw.close())
 
 /** The stored address, read below the services (by fields that are plain strings). */
 const raw = async (collection: 'orders' | 'order_groups', _id: string) => {

@@ -2,17 +2,16 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { CaptureMailer } from '@kloset/core'
-import { createTestWorld, type TestWorld, testMongoUri } from '@kloset/core/testing'
+import { testMongoUri, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import MailList from './mail/list.js'
 import MailShow from './mail/show.js'
 
-let world: TestWorld
 let mailId: string
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   const capture = new CaptureMailer(
     join(world.config.dataDir, 'mail'),
     'KlosetStore <no-reply@kloset.local>',
@@ -26,7 +25,6 @@ beforeAll(async () => {
     })
   ).messageId
 })
-afterAll(() => world.close())
 
 describe('kloset mail', () => {
   it('lists captured mail newest first', async () => {

@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  adminCliCtx,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { runCommand } from '../test-support/run-command.js'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx, aPaidOrder, paystackWorldForSuite } from '@kloset/core/testing'
+import { type Ok, runCommand } from '../test-support/run-command.js'
 import OrdersExplain from './orders/explain.js'
 import OrdersList from './orders/list.js'
 import OrdersRefund from './orders/refund.js'
 import OrdersShow from './orders/show.js'
 import OrdersTrack from './orders/track.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
-
-type Ok<T> = { status: 'ok'; result: T }
+const { pw, world } = paystackWorldForSuite()
 
 describe('kloset orders list, show and explain', () => {
   it('lists a store’s orders by status as JSON', async () => {

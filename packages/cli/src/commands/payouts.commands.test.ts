@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { PayoutDetailDTO, PayoutRunResult, RevenueSummary } from '@kloset/core'
 import {
   adminCliCtx,
   aReleasedSale,
   aSellerWithPayoutAccount,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
-import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import { resultOf, runCommand } from '../test-support/run-command.js'
 import JobsList from './jobs/list.js'
 import JobsRun from './jobs/run.js'
 import PayoutsList from './payouts/list.js'
@@ -17,16 +15,8 @@ import PayoutsRun from './payouts/run.js'
 import PayoutsShow from './payouts/show.js'
 import RevenueSummaryCommand from './revenue/summary.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  pw.sandbox.topUp(10_000_000_000)
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite({ topUp: 10_000_000_000 })
 
-const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
 const admin = () => adminCliCtx(world.clock.now())
 
 /** Paystack transfers of any period and attempt for the store (references `po_<storeId>_...`). */

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { PlanDTO, SubscriptionDTO } from '@kloset/core'
-import {
-  aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
-  payOnCheckoutPage,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import { aStoreSelling, payOnCheckoutPage, paystackWorldForSuite } from '@kloset/core/testing'
+import { resultOf, runCommand } from '../test-support/run-command.js'
 import PlansArchive from './plans/archive.js'
 import PlansCreate from './plans/create.js'
 import PlansList from './plans/list.js'
@@ -15,15 +9,7 @@ import PlansUpdate from './plans/update.js'
 import SubscriptionsList from './subscriptions/list.js'
 import SubscriptionsShow from './subscriptions/show.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
-
-const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
+const { pw, world } = paystackWorldForSuite()
 
 describe('kloset plans', () => {
   it('creates a plan together with its Paystack plan', async () => {

@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx } from '@kloset/core'
-import { aProductIn, aSellerWithStore, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { aProductIn, aSellerWithStore, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import ProductsApprove from './products/approve.js'
 import ProductsList from './products/list.js'
 import ProductsReject from './products/reject.js'
 import ProductsShow from './products/show.js'
 
-let world: TestWorld
 let seller: Ctx
 let storeId: string
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   const made = await aSellerWithStore(world)
   seller = made.seller
   storeId = made.store.id
 })
-afterAll(() => world.close())
 
 type Result<T> = { status: 'ok'; result: T }
 

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { EvaluationReport, JobRun } from '@kloset/core'
-import { createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import RecommendationsEvaluate from './recommendations/evaluate.js'
 import RecommendationsRefresh from './recommendations/refresh.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('kloset recommendations', () => {
   it('evaluates a small synthetic history and prints the table', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page, ReconcileItemDTO, ReconcileReport } from '@kloset/core'
 import {
   adminCliCtx,
@@ -7,8 +7,7 @@ import {
   aReleasedSale,
   aSellerWithPayoutAccount,
   aStrayCharge,
-  createPaystackWorld,
-  type PaystackWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import ReconcileList from './reconcile/list.js'
@@ -16,13 +15,11 @@ import ReconcileResolve from './reconcile/resolve.js'
 import ReconcileShow from './reconcile/show.js'
 import Reconcile, { MISMATCH_EXIT_CODE } from './reconcile.js'
 
-let pw: PaystackWorld
 let today: string
+const { pw } = paystackWorldForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
   today = new Date().toISOString().slice(0, 10)
 })
-afterAll(() => pw.close())
 
 const reconcile = async () => {
   const run = await runCommand(pw.world, Reconcile, ['--date', today, '--json'])

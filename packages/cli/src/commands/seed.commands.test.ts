@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { DemoSeedResult } from '@kloset/core'
-import { anonCtx, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { anonCtx, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import SeedDemo from './seed/demo.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('kloset seed demo', () => {
   it('seeds an empty database and prints the admin credentials in the JSON envelope', async () => {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { VariantRecount } from '@kloset/core'
-import {
-  anInterruptedRestock,
-  aStoreSelling,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
+import { anInterruptedRestock, aStoreSelling, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import StockRecount from './stock/recount.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('kloset stock recount', () => {
   it('restores the units of a restock a crash left unconfirmed, once', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { newId, type Page, type StoreDTO } from '@kloset/core'
-import { adminCliCtx, createTestWorld, type TestWorld, userCtx } from '@kloset/core/testing'
-import { type CommandRun, runCommand } from '../test-support/run-command.js'
+import { adminCliCtx, testWorldForSuite, userCtx } from '@kloset/core/testing'
+import { resultOf, runCommand } from '../test-support/run-command.js'
 import StoresApprove from './stores/approve.js'
 import StoresClose from './stores/close.js'
 import StoresList from './stores/list.js'
@@ -10,13 +10,7 @@ import StoresReject from './stores/reject.js'
 import StoresShow from './stores/show.js'
 import StoresSuspend from './stores/suspend.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
-
-const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
+const world = testWorldForSuite()
 
 let counter = 0
 /** A pending store registered through the core by a seller. */

@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  A_PASSWORD,
-  anEmail,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
+import { describe, expect, it } from '@jest/globals'
+import { A_PASSWORD, anEmail, aVerifiedUser, testWorldForSuite } from '@kloset/core/testing'
 import { runCommand } from '../test-support/run-command.js'
 import AdminsCreate from './admins/create.js'
 import AuditList from './audit/list.js'
@@ -15,11 +9,7 @@ import UsersReinstate from './users/reinstate.js'
 import UsersShow from './users/show.js'
 import UsersSuspend from './users/suspend.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('kloset admins create', () => {
   it('creates a verified administrator from a password on stdin', async () => {

@@ -16,6 +16,12 @@ export interface CommandRun {
     | undefined
 }
 
+/** A `--json` envelope of a command that succeeded, its result typed as the test reads it. */
+export type Ok<T> = { status: 'ok'; result: T }
+
+/** The `result` of a run's `--json` envelope, typed as the test reads it. */
+export const resultOf = <T>(run: CommandRun): T => (run.json as unknown as { result: T }).result
+
 type CommandClass = { run(argv: string[], config: Config): Promise<unknown> }
 
 /**

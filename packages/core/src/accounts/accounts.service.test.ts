@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { hash } from '@node-rs/argon2'
 import {
   A_PASSWORD,
@@ -6,16 +6,11 @@ import {
   anEmail,
   anonCtx,
   aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
   userCtx,
 } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const tokenFrom = (link: string) => new URL(link).searchParams.get('token')!
 

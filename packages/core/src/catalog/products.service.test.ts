@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
 import type { EventName } from '../shared/events.js'
 import { newId } from '../shared/ids.js'
@@ -8,21 +8,20 @@ import {
   aSellerWithStore,
   aVariantInput,
 } from '../test-support/catalog-builders.js'
-import { adminCliCtx, createTestWorld, type TestWorld } from '../test-support/harness.js'
+import { adminCliCtx } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { productTransitions } from './product.transitions.js'
 import { PRODUCT_STATUSES, type ProductStatus } from './product.types.js'
 import type { ProductImage } from './product-images.port.js'
 
-let world: TestWorld
 let seller: Ctx
 let sellerEmail: string
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   const made = await aSellerWithStore(world)
   seller = made.seller
   sellerEmail = made.email
 })
-afterAll(() => world.close())
 
 const admin = () => adminCliCtx(world.clock.now())
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { RedisStore } from '../adapters/kv.js'
 import { createCore } from '../create-core.js'
 import { connectDatabase } from '../db/connection.js'
@@ -11,21 +11,17 @@ import {
   adminCliCtx,
   anonCtx,
   createTestWorld,
-  type TestWorld,
   testMongoUri,
   testRedisUrl,
 } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import type { CreateProductBody, CreateVariantBody } from './product.schemas.js'
 import type { ProductDTO, ProductStatus } from './product.types.js'
 import { catalogQuery } from './public-catalog.schemas.js'
 import { SELLABLE_STORES_MAX_AGE_MS } from './public-catalog.service.js'
 import type { CatalogProductDetailDTO, CatalogProductDTO } from './public-catalog.types.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 const anon = () => anonCtx(world.clock.now())

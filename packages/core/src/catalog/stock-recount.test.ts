@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { Types } from 'mongoose'
-import {
-  adminCliCtx,
-  anInterruptedRestock,
-  aStoreSelling,
-  createTestWorld,
-  type TestWorld,
-} from '../test-support/index.js'
+import { adminCliCtx, anInterruptedRestock, aStoreSelling } from '../test-support/index.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 const movements = () => world.core.connection.collection('stock_movements')

@@ -9,24 +9,16 @@ import {
   type TestWorld,
   userCtx,
 } from '../test-support/harness.js'
-import {
-  aBuyer,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { aBuyer, aPaidOrder } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
 const flagged: Delivered<'chat.message_flagged'>[] = []
+const { pw, world } = paystackWorldForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
   world.core.events.on('chat.message_flagged', (event) => {
     flagged.push(event)
   })
 })
-afterAll(() => pw.close())
 
 /** A buyer, a seller with a store, and the buyer's conversation with the store. */
 async function aConversation(w: TestWorld = world) {

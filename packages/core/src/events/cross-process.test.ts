@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { Types } from 'mongoose'
 import { catalogQuery } from '../catalog/public-catalog.schemas.js'
 import type { Core } from '../create-core.js'
@@ -15,20 +15,15 @@ import {
   adminCliCtx,
   anonCtx,
   anotherProcess,
-  createTestWorld,
   eventually,
   type OtherProcess,
-  type TestWorld,
 } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 
 // The world's core stands for a `kloset` command; a second core on the same database, with its
 // relay running, stands for the server. They share no cache: only the database (and Redis).
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const opened: OtherProcess[] = []
 afterAll(async () => {

@@ -1,23 +1,14 @@
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { createProductBody, createVariantBody } from '../catalog/product.schemas.js'
 import { validateInput } from '../shared/validate.js'
-import {
-  adminCliCtx,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-  userCtx,
-} from '../test-support/harness.js'
+import { adminCliCtx, aVerifiedUser, userCtx } from '../test-support/harness.js'
 import { aJpeg, aPng } from '../test-support/image-fixtures.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { mediaDirOf } from './image-stores.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const exists = (path: string) =>
   access(path).then(

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { type Ctx, systemCtx } from '../shared/ctx.js'
 import { newId } from '../shared/ids.js'
 import { shareOf } from '../shared/money.js'
-import { createTestWorld, type TestWorld } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { PLATFORM_ACCOUNTS, sellerAccount } from './ledger.accounts.js'
 import { createJournalModel, type JournalModel } from './ledger.model.js'
 import { checkJournal } from './ledger.rules.js'
@@ -16,15 +16,13 @@ import type { JournalDTO } from './ledger.types.js'
  * a model kept here in plain numbers, computed independently of the ledger's own code.
  */
 
-let world: TestWorld
 let ledger: LedgerService
 let journals: JournalModel
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   ledger = world.core.ledger
   journals = createJournalModel(world.core.connection)
 })
-afterAll(() => world.close())
 
 const system = (): Ctx => systemCtx('ledger-property', world.clock.now())
 

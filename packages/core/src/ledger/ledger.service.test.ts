@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { type Ctx, systemCtx } from '../shared/ctx.js'
 import { newId } from '../shared/ids.js'
 import type { Currency } from '../shared/money.js'
-import { adminCliCtx, createTestWorld, type TestWorld, userCtx } from '../test-support/harness.js'
+import { adminCliCtx, userCtx } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { PLATFORM_ACCOUNTS, sellerAccount } from './ledger.accounts.js'
 import { createJournalModel } from './ledger.model.js'
 import type { LedgerService } from './ledger.service.js'
 import type { JournalDTO } from './ledger.types.js'
 
-let world: TestWorld
 let ledger: LedgerService
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   ledger = world.core.ledger
 })
-afterAll(() => world.close())
 
 const { cash, paidOut, commission, refunds, payoutsInTransit } = PLATFORM_ACCOUNTS
 

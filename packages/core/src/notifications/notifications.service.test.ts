@@ -1,26 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Delivered } from '../shared/events.js'
 import { aSignedUpSeller } from '../test-support/catalog-builders.js'
-import {
-  adminCliCtx,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-  userCtx,
-} from '../test-support/harness.js'
+import { adminCliCtx, aVerifiedUser, userCtx } from '../test-support/harness.js'
 import {
   aPaidOrder,
   aVariantOf,
   createPaystackWorld,
   type PaystackWorld,
 } from '../test-support/order-builders.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { UNREAD_COUNT_CAP } from './notifications.service.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const settle = async () => {
   // A subscriber's own event (`notification.created`) starts handlers of its own.

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import {
-  aBuyer,
-  aStoreSelling,
-  aVariantOf,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx } from '../test-support/harness.js'
+import { aBuyer, aStoreSelling, aVariantOf } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { world } = paystackWorldForSuite()
 
 describe('the cart', () => {
   it('prices lines from the catalog, whatever the client believes', async () => {

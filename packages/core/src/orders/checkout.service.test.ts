@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { signPaystackPayload } from '../payments/paystack/paystack.signature.js'
-import { adminCliCtx, anonCtx, createTestWorld, type TestWorld } from '../test-support/harness.js'
+import { adminCliCtx, anonCtx, createTestWorld } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
   anIdempotencyKey,
   aShippingAddress,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 const stockOf = async (seller: Parameters<typeof world.core.products.get>[0], productId: string) =>

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { newId } from '../shared/ids.js'
-import { createTestWorld, type TestWorld, userCtx } from '../test-support/harness.js'
+import { userCtx } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { canonicalJson } from './idempotency.service.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 let n = 0
 const aKey = () => `idem-key-${n++}-${Date.now().toString(36)}`

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import {
-  aBuyer,
-  aCheckout,
-  aPaidOrder,
-  aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { adminCliCtx } from '../test-support/harness.js'
+import { aBuyer, aCheckout, aPaidOrder, aStoreSelling } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
 // The timers as loadConfig maps ORDER_RESERVATION_MINUTES=45, ORDER_AUTO_DELIVER_DAYS=3 and
 // ORDER_RETURN_WINDOW_DAYS=2; none of them is a default.
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld({
-    config: { orders: { reservationMinutes: 45, autoDeliverDays: 3, returnWindowDays: 2 } },
-  })
-  world = pw.world
+const { pw, world } = paystackWorldForSuite({
+  config: { orders: { reservationMinutes: 45, autoDeliverDays: 3, returnWindowDays: 2 } },
 })
-afterAll(() => pw.close())
 
 const DAY = 24 * 3600 * 1000
 const admin = () => adminCliCtx(world.clock.now())

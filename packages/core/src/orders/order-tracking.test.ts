@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
 import type { AnyDelivered } from '../shared/events.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import {
-  aBuyer,
-  aPaidOrder,
-  aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { adminCliCtx } from '../test-support/harness.js'
+import { aBuyer, aPaidOrder, aStoreSelling } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
 const heard: AnyDelivered[] = []
+const { pw, world } = paystackWorldForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
   world.core.events.onAny((event) => {
     heard.push(event)
   })
 })
-afterAll(() => pw.close())
 
 const ship = { carrier: 'GIG Logistics', trackingNumber: 'GIG-123456' }
 const admin = () => adminCliCtx(world.clock.now())

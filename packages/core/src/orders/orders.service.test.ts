@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import {
-  aBuyer,
-  aCheckout,
-  aPaidOrder,
-  aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { adminCliCtx } from '../test-support/harness.js'
+import { aBuyer, aCheckout, aPaidOrder, aStoreSelling } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const DAY = 24 * 3600 * 1000
 const admin = () => adminCliCtx(world.clock.now())

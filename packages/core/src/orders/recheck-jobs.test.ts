@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
   anIdempotencyKey,
   aPaidOrder,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 import { PAYMENT_RECHECK_AFTER_MINUTES } from './checkout.service.js'
 
 // Jobs that ask Paystack when its webhook never came. Refunds stay pending in this sandbox until
 // the test settles them.
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld({ refundDelayMs: 'manual' })
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite({ refundDelayMs: 'manual' })
 
 const admin = () => adminCliCtx(world.clock.now())
 const recheck = () => world.core.jobs.run(admin(), 'recheck-pending-refunds')

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { aSignedUpSeller } from '../test-support/catalog-builders.js'
-import { A_PASSWORD, adminCliCtx, type TestWorld, userCtx } from '../test-support/harness.js'
-import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
+import { A_PASSWORD, adminCliCtx, userCtx } from '../test-support/harness.js'
 import { anAccountNumber, aReleasedSale } from '../test-support/payout-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 import type { PayoutRunResult } from './payout.types.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  pw.sandbox.topUp(10_000_000_000)
-})
-afterAll(() => pw.close())
+const { world } = paystackWorldForSuite({ topUp: 10_000_000_000 })
 
 async function aSeller() {
   const made = await aSignedUpSeller(world)

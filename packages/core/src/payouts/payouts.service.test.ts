@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { DatabaseLocks } from '../jobs/lock.js'
 import { MailService } from '../mail/mail.service.js'
 import { aSignedUpSeller } from '../test-support/catalog-builders.js'
-import { A_PASSWORD, adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import { createPaystackWorld, type PaystackWorld } from '../test-support/order-builders.js'
+import { A_PASSWORD, adminCliCtx } from '../test-support/harness.js'
 import {
   anAccountNumber,
   aReleasedSale,
   aSellerWithPayoutAccount,
 } from '../test-support/payout-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 import { createPayoutModel } from './payout.model.js'
 import { nextPayoutRun, periodOf, transferReferenceOf } from './payout.period.js'
 import type { PayoutRunResult } from './payout.types.js'
 import { type PayoutsDeps, PayoutsService } from './payouts.service.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  pw.sandbox.topUp(100_000_000_000)
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite({ topUp: 100_000_000_000 })
 
 const admin = () => adminCliCtx(world.clock.now())
 const period = () => periodOf(world.clock.now())

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createTestWorld, type TestWorld } from '../test-support/harness.js'
+import { describe, expect, it } from '@jest/globals'
+import { testWorldForSuite } from '../test-support/suite.js'
 import { type ChannelPublication, onRealtimeEvents, parseChannel } from './channels.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 describe('which channels events are pushed on', () => {
   it('routes order, stock, payout, decision and payment-issue events to their channels', async () => {

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Ctx } from '../shared/ctx.js'
 import { newId } from '../shared/ids.js'
 import { assertTransition } from '../shared/transitions.js'
-import {
-  adminCliCtx,
-  anonCtx,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-  userCtx,
-} from '../test-support/harness.js'
+import { adminCliCtx, anonCtx, aVerifiedUser, userCtx } from '../test-support/harness.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 import type { RegisterStoreBody } from './store.schemas.js'
 import { storeTransitions } from './store.transitions.js'
 import { STORE_STATUSES, type StoreDTO, type StoreStatus } from './store.types.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 let counter = 0
 const uniqueName = (label = 'Ankara House') => `${label} ${Date.now().toString(36)}${counter++}`

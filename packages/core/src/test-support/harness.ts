@@ -175,6 +175,10 @@ export async function aVerifiedUser(world: TestWorld, role: Role = 'buyer', labe
   return { user: session.user, session, email }
 }
 
+/** A new administrator's access token, signed in through the real flow (`aVerifiedUser`). */
+export const anAdminToken = async (world: TestWorld): Promise<string> =>
+  (await aVerifiedUser(world, 'admin')).session.accessToken
+
 /** A second process on a world's database (another instance, or a CLI command's core). */
 export interface OtherProcess {
   core: Core

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { aProductIn, aSellerWithStore, aVariantInput } from '../test-support/catalog-builders.js'
-import { createTestWorld, type TestWorld } from '../test-support/harness.js'
 import { aBuyer, aStoreSelling } from '../test-support/order-builders.js'
+import { testWorldForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-beforeAll(async () => {
-  world = await createTestWorld()
-})
-afterAll(() => world.close())
+const world = testWorldForSuite()
 
 const settle = async () => {
   await world.core.events.drain()

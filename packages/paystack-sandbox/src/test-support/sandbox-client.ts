@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { z } from 'zod'
 import type { SandboxHandle, SandboxOptions } from '../index.js'
 import {
@@ -121,6 +122,36 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
       await sandbox.stop()
       await receiver.close()
     },
+  }
+}
+
+/**
+ * A harness started before the suite's tests (`startHarness(options)`), made fresh before each
+ * test and closed after them all; its parts are read through it once `beforeAll` has run.
+ */
+export function harnessForSuite(options: SandboxOptions = {}): Harness {
+  let made: Harness | undefined
+  const harness = (): Harness => {
+    if (!made) throw new Error('the suite’s harness is made in beforeAll: use it inside tests')
+    return made
+  }
+  beforeAll(async () => {
+    made = await startHarness(options)
+  })
+  afterAll(() => made?.close())
+  beforeEach(() => harness().fresh())
+  return {
+    get sandbox() {
+      return harness().sandbox
+    },
+    get receiver() {
+      return harness().receiver
+    },
+    get api() {
+      return harness().api
+    },
+    fresh: () => harness().fresh(),
+    close: () => harness().close(),
   }
 }
 

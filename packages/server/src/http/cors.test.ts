@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { testWorldForSuite } from '@kloset/core/testing'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
 
 const SHOP = 'https://shop.example.com'
-let world: TestWorld
 let http: TestApi
+const world = testWorldForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
   world.core.config.cors = { allowedOrigins: [SHOP] }
   http = createTestApi(world)
 })
-afterAll(() => world.close())
 
 describe('CORS', () => {
   it('answers an allowed origin’s preflight with the methods and headers it may use', async () => {

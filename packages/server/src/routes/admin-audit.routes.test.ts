@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { AuditEntryDTO, Page } from '@kloset/core'
-import { aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aVerifiedUser } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let adminToken = ''
 let adminId = ''
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   const admin = await aVerifiedUser(world, 'admin')
   adminToken = admin.session.accessToken
   adminId = admin.user.id
 })
-afterAll(() => world.close())
 
 describe('GET /api/v1/admin/audit', () => {
   it("lists an admin's actions newest first, filtered by actor and action, a page at a time", async () => {

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { FraudCaseDTO, FraudCaseEvidence, Page } from '@kloset/core'
 import {
   A_PASSWORD,
+  anAdminToken,
   anIdempotencyKey,
   anonCtx,
   aShippingAddress,
   aStoreSelling,
   aVerifiedUser,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-let adminToken: string
+const { world, http } = paystackApiForSuite()
+let adminToken = ''
 beforeAll(async () => {
-  ;({ pw, world, http, adminToken } = await aPaystackApi())
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 type ErrorBody = { error: { code: string; message: string } }
 let address = 20

@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Dashboard, RevenueReport } from '@kloset/core'
 import {
   adminCliCtx,
+  anAdminToken,
   aPaidOrder,
   aProductIn,
   aReleasedSale,
   aSellerWithStore,
   aVerifiedUser,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
 let admin: string
 let day: Date
 let paidStoreId: string
 let otherStoreId: string
 const DAY = 86_400_000
 
+const { pw, world, http } = paystackApiForSuite()
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
   const now = world.clock.now()
   day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
   // Day 0: a real checkout paid on the sandbox (5% commission). Day 1: a sale with a refund.
@@ -35,9 +28,8 @@ beforeAll(async () => {
   otherStoreId = (await aSellerWithStore(world)).store.id
   await aReleasedSale(world, otherStoreId, 700_000, { commissionRateBps: 1000, refund: 100_000 })
   // Signed in after the clock moved: access tokens live 15 minutes.
-  admin = (await aVerifiedUser(world, 'admin')).session.accessToken
+  admin = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 const iso = (offsetDays: number) => new Date(day.getTime() + offsetDays * DAY).toISOString()
 

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { adminCliCtx, aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { adminCliCtx, anAdminToken, aVerifiedUser } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let admin: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-  admin = (await aVerifiedUser(world, 'admin')).session.accessToken
+  admin = await anAdminToken(world)
 })
-afterAll(() => world.close())
 
 /** A mail that failed all its attempts, as the deliver-mail job leaves it. */
 async function aFailedMail(to: string) {

@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page, PaymentEventDTO } from '@kloset/core'
 import {
   adminCliCtx,
+  anAdminToken,
   aReleasedSale,
   aSellerWithPayoutAccount,
   aVerifiedUser,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-let adminToken: string
+const { pw, world, http } = paystackApiForSuite({ topUp: 10_000_000_000 })
+let adminToken = ''
 beforeAll(async () => {
-  ;({ pw, world, http, adminToken } = await aPaystackApi({ topUp: 10_000_000_000 }))
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 /** Pays a new store this week and waits for Paystack's webhook: the transfer's reference. */
 async function aSettledTransfer(): Promise<string> {

@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Ctx, Page, ProductDTO } from '@kloset/core'
-import {
-  aProductIn,
-  aSignedUpSeller,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { anAdminToken, aProductIn, aSignedUpSeller } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let adminToken: string
 let sellerToken: string
 let seller: Ctx
 let storeId: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-  adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
+  adminToken = await anAdminToken(world)
   const made = await aSignedUpSeller(world)
   sellerToken = made.token
   seller = made.seller
   storeId = made.store.id
 })
-afterAll(() => world.close())
 
 type ErrorBody = { error: { code: string } }
 

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { aVerifiedUser } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { testApiForSuite } from '../test-support/suite.js'
 
 /**
  * Every admin route, read from the route table itself, against every role: a new admin route
  * without a role check fails here without anyone writing a test for it.
  */
-let world: TestWorld
-let http: TestApi
 const tokens: Record<'buyer' | 'seller' | 'admin', string> = { buyer: '', seller: '', admin: '' }
 
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   for (const role of ['buyer', 'seller', 'admin'] as const) {
     tokens[role] = (await aVerifiedUser(world, role)).session.accessToken
   }
 })
-afterAll(() => world.close())
 
 const adminRoutes = allRoutes.filter((r) => r.path.startsWith('/api/v1/admin/'))
 const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, '0123456789abcdef01234567')

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { AuditEntryDTO, Page, StoreDTO } from '@kloset/core'
-import { adminCliCtx, aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
+import { adminCliCtx, aVerifiedUser } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 const tokens = { buyer: '', seller: '', admin: '' }
 let adminId = ''
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   for (const role of ['buyer', 'seller'] as const) {
     tokens[role] = (await aVerifiedUser(world, role)).session.accessToken
   }
@@ -18,7 +15,6 @@ beforeAll(async () => {
   tokens.admin = admin.session.accessToken
   adminId = admin.user.id
 })
-afterAll(() => world.close())
 
 type StoreBody = { store: StoreDTO }
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type {
   CatalogCategoryDTO,
   CatalogProductDetailDTO,
@@ -9,24 +9,18 @@ import type {
 } from '@kloset/core'
 import {
   adminCliCtx,
+  anAdminToken,
   aProductInput,
   aSellerWithStore,
   aVariantInput,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let adminToken: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-  adminToken = (await aVerifiedUser(world, 'admin')).session.accessToken
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => world.close())
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
 

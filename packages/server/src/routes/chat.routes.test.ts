@@ -1,27 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  aJpeg,
-  aSignedUpSeller,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { type RunningServer, startServer } from '../server.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { describe, expect, it } from '@jest/globals'
+import { aJpeg, aSignedUpSeller, aVerifiedUser } from '@kloset/core/testing'
+import { serverForSuite, testApiForSuite } from '../test-support/suite.js'
 import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 
-let world: TestWorld
-let api: TestApi
-let server: RunningServer
-beforeAll(async () => {
-  world = await createTestWorld()
-  api = createTestApi(world)
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
-})
-afterAll(async () => {
-  await server.close()
-  await world.close()
-})
+const { world, http: api } = testApiForSuite()
+const server = serverForSuite(world)
 
 /** A signed-in buyer, a signed-in seller, and the buyer's conversation with the store. */
 async function aConversation() {

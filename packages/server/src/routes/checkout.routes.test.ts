@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type CartDTO,
   type CheckoutResult,
@@ -11,32 +11,18 @@ import {
   anIdempotencyKey,
   aShippingAddress,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
-  type TestWorld,
 } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import { type RunningServer, startServer } from '../server.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { paystackApiForSuite, serverForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-let server: RunningServer
+const { pw, world, http } = paystackApiForSuite()
+const server = serverForSuite(world)
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
   // Webhooks go to the real HTTP server, through the real route.
   pw.sandbox.setWebhookUrl(
     `${server.url.replace('localhost', '127.0.0.1')}${PAYSTACK_WEBHOOK_PATH}`,
   )
-})
-afterAll(async () => {
-  await server.close()
-  await pw.close()
 })
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { DisputeDTO } from '@kloset/core'
-import { aBuyer, aJpeg, aPaidOrder, type PaystackWorld, type TestWorld } from '@kloset/core/testing'
+import { aBuyer, aJpeg, anAdminToken, aPaidOrder } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
+const { pw, world, http } = paystackApiForSuite()
 let adminToken = ''
 beforeAll(async () => {
-  ;({ pw, world, http, adminToken } = await aPaystackApi())
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 type DisputeBody = { dispute: DisputeDTO; error?: { code: string } }
 type ErrorBody = { error: { code: string } }

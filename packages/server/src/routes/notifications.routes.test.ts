@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { NotificationDTO, NotificationPreferences, Page } from '@kloset/core'
-import {
-  aSignedUpSeller,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aSignedUpSeller, aVerifiedUser } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
-beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-})
-afterAll(() => world.close())
+const { world, http } = testApiForSuite()
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } }
 const settle = async () => {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { OrderTrackingDTO } from '@kloset/core'
-import { aBuyer, aPaidOrder, type PaystackWorld, type TestWorld } from '@kloset/core/testing'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { aBuyer, anAdminToken, aPaidOrder } from '@kloset/core/testing'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
+const { pw, world, http } = paystackApiForSuite()
 let adminToken = ''
 beforeAll(async () => {
-  ;({ pw, world, http, adminToken } = await aPaystackApi())
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 type Tracking = { tracking: OrderTrackingDTO }
 type ErrorBody = { error: { code: string } }

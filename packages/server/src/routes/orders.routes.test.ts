@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { OrderDTO, OrderExplanation, SellerOrderDTO } from '@kloset/core'
 import {
   aBuyer,
+  anAdminToken,
   anIdempotencyKey,
   aPaidOrder,
   aStoreSelling,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
 import { allRoutes } from '../api.js'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
+const { pw, world, http } = paystackApiForSuite()
 let adminToken = ''
 beforeAll(async () => {
-  ;({ pw, world, http, adminToken } = await aPaystackApi())
+  adminToken = await anAdminToken(world)
 })
-afterAll(() => pw.close())
 
 type ErrorBody = { error: { code: string } }
 

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createProductBody, mediaDirOf, type ProductImage, validateInput } from '@kloset/core'
 import {
   aHugePng,
@@ -12,26 +12,20 @@ import {
   aTruncatedJpeg,
   aVerifiedUser,
   aWebp,
-  createTestWorld,
   FIXTURE_COPYRIGHT,
   hasExif,
   hasGpsExif,
-  type TestWorld,
   userCtx,
 } from '@kloset/core/testing'
 import { createHttpApp } from '../host/express.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
 import { checkedRequest } from '../test-support/checked-supertest.js'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let mediaDir: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   mediaDir = mediaDirOf(world.config)
 })
-afterAll(() => world.close())
 
 type ImagesBody = { images: ProductImage[] }
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Page, SellerBalanceDTO } from '@kloset/core'
 import {
   aReleasedSale,
   aSellerWithPayoutAccount,
   aSignedUpSeller,
   aVerifiedUser,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-beforeAll(async () => {
-  ;({ pw, world, http } = await aPaystackApi({ admin: false }))
-})
-afterAll(() => pw.close())
+const { world, http } = paystackApiForSuite()
 
 describe('GET /api/v1/seller/balance and /ledger', () => {
   it('gives the seller’s own balances and the next payout time', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Page, PayoutDetailDTO, PayoutDTO } from '@kloset/core'
 import {
   A_PASSWORD,
@@ -8,19 +8,10 @@ import {
   aSellerWithPayoutAccount,
   aSignedUpSeller,
   aVerifiedUser,
-  type PaystackWorld,
-  type TestWorld,
 } from '@kloset/core/testing'
-import type { TestApi } from '../test-support/api-harness.js'
-import { aPaystackApi } from '../test-support/paystack-api.js'
+import { paystackApiForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-beforeAll(async () => {
-  ;({ pw, world, http } = await aPaystackApi({ admin: false, topUp: 10_000_000_000 }))
-})
-afterAll(() => pw.close())
+const { world, http } = paystackApiForSuite({ topUp: 10_000_000_000 })
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
 

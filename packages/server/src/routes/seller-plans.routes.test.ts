@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   type InvoiceDTO,
   PAYSTACK_WEBHOOK_PATH,
@@ -15,29 +15,19 @@ import {
   aStoreSelling,
   aVariantOf,
   aVerifiedUser,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
-  type TestWorld,
 } from '@kloset/core/testing'
-import { type RunningServer, startServer } from '../server.js'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { paystackApiForSuite, serverForSuite } from '../test-support/suite.js'
 
 const DAY_MS = 24 * 3600_000
 const FREE_LIMIT = 2
 
-let pw: PaystackWorld
-let world: TestWorld
-let http: TestApi
-let server: RunningServer
+const { pw, world, http } = paystackApiForSuite()
+const server = serverForSuite(world)
 let pro: PlanDTO
 let basic: PlanDTO
 
 beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-  http = createTestApi(world)
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
   // Webhooks go to the real HTTP server, through the real route.
   pw.sandbox.setWebhookUrl(
     `${server.url.replace('localhost', '127.0.0.1')}${PAYSTACK_WEBHOOK_PATH}`,
@@ -59,10 +49,6 @@ beforeAll(async () => {
     commissionRateBps: 400,
     productLimit: 3,
   })
-})
-afterAll(async () => {
-  await server.close()
-  await pw.close()
 })
 
 type ErrorBody = { error: { code: string } }

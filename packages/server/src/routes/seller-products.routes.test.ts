@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { ProductDetailDTO, ProductDTO, VariantDTO } from '@kloset/core'
-import {
-  aSignedUpSeller,
-  aVerifiedUser,
-  createTestWorld,
-  type TestWorld,
-} from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aSignedUpSeller, aVerifiedUser } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let tokenA: string
 let tokenB: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   tokenA = (await aSignedUpSeller(world)).token
   tokenB = (await aSignedUpSeller(world)).token
 })
-afterAll(() => world.close())
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
 

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page, StockMovementDTO, VariantDTO } from '@kloset/core'
-import { aSignedUpSeller, createTestWorld, type TestWorld } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aSignedUpSeller } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let token: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   token = (await aSignedUpSeller(world)).token
 })
-afterAll(() => world.close())
 
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }
 

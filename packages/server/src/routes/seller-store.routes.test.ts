@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { PublicStoreDTO, StoreDTO } from '@kloset/core'
-import { adminCliCtx, aVerifiedUser, createTestWorld, type TestWorld } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { adminCliCtx, aVerifiedUser } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
 let buyerToken: string
+const { world, http } = testApiForSuite()
 beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
   buyerToken = (await aVerifiedUser(world, 'buyer')).session.accessToken
 })
-afterAll(() => world.close())
 
 type StoreBody = { store: StoreDTO }
 type ErrorBody = { error: { code: string; details?: Record<string, string> } }

@@ -10,6 +10,7 @@ import { adminCliCtx, createTestWorld, type TestWorld } from '@kloset/core/testi
 import { startSandbox } from '@kloset/paystack-sandbox'
 import { startServer } from '../server.js'
 import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { testApiForSuite } from '../test-support/suite.js'
 
 const PATH = '/api/v1/webhooks/paystack'
 const secretKey = `sk_test_${randomBytes(20).toString('hex')}`
@@ -25,13 +26,7 @@ const paystackSettings = (extra: Partial<PaystackSettings> = {}): Partial<Config
   },
 })
 
-let world: TestWorld
-let http: TestApi
-beforeAll(async () => {
-  world = await createTestWorld({ config: paystackSettings() })
-  http = createTestApi(world)
-})
-afterAll(() => world.close())
+const { world, http } = testApiForSuite({ config: paystackSettings() })
 
 let counter = 0
 const aReference = () => `ord-${Date.now().toString(36)}-${counter++}`

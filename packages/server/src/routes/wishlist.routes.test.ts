@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Page, WishlistItemDTO } from '@kloset/core'
-import { aBuyer, aStoreSelling, createTestWorld, type TestWorld } from '@kloset/core/testing'
-import { createTestApi, type TestApi } from '../test-support/api-harness.js'
+import { aBuyer, aStoreSelling } from '@kloset/core/testing'
+import { testApiForSuite } from '../test-support/suite.js'
 
-let world: TestWorld
-let http: TestApi
-beforeAll(async () => {
-  world = await createTestWorld()
-  http = createTestApi(world)
-})
-afterAll(() => world.close())
+const { world, http } = testApiForSuite()
 
 type Item = { item: WishlistItemDTO }
 

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   aBuyer,
   anIdempotencyKey,
   aShippingAddress,
   aStoreSelling,
   aVerifiedUser,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
-import { type RunningServer, startServer } from '../server.js'
+import { serverForSuite } from '../test-support/suite.js'
 import { connect, type Frame } from '../test-support/ws-client.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-let server: RunningServer
-beforeAll(async () => {
-  pw = await createPaystackWorld({ kv: 'redis' })
-  world = pw.world
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
-})
-afterAll(async () => {
-  await server.close()
-  await pw.close()
-})
+const { world } = paystackWorldForSuite({ kv: 'redis' })
+const server = serverForSuite(world)
 
 describe('fraud decisions on the admin channel', () => {
   it('pushes a checkout’s decision to a subscribed administrator', async () => {

@@ -7,34 +7,23 @@ import {
   aSellerWithStore,
   aSignedUpSeller,
   aVerifiedUser,
-  createPaystackWorld,
-  type PaystackWorld,
-  type TestWorld,
+  paystackWorldForSuite,
 } from '@kloset/core/testing'
 import { WebSocket } from 'ws'
 import { type RunningServer, startServer } from '../server.js'
 import { checkedFetch } from '../test-support/checked-fetch.js'
+import { serverForSuite } from '../test-support/suite.js'
 import { type Client, connect, type Frame } from '../test-support/ws-client.js'
 import type { GatewayOptions } from './gateway.js'
 
 const ALLOWED_ORIGIN = 'https://shop.example.com'
 
-let pw: PaystackWorld
-let world: TestWorld
-let server: RunningServer
-beforeAll(async () => {
-  // Redis behind core.kv: tickets are taken with the same atomic script every instance uses.
-  pw = await createPaystackWorld({
-    kv: 'redis',
-    config: { realtime: { allowedOrigins: [ALLOWED_ORIGIN] } },
-  })
-  world = pw.world
-  server = await startServer(world.core, { port: 0, host: '127.0.0.1' })
+// Redis behind core.kv: tickets are taken with the same atomic script every instance uses.
+const { pw, world } = paystackWorldForSuite({
+  kv: 'redis',
+  config: { realtime: { allowedOrigins: [ALLOWED_ORIGIN] } },
 })
-afterAll(async () => {
-  await server.close()
-  await pw.close()
-})
+const server = serverForSuite(world)
 
 const wsUrl = (on: RunningServer = server) => `${on.url.replace(/^http/, 'ws')}/ws`
 
