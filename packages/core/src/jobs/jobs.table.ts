@@ -144,9 +144,10 @@ export function jobsTable(s: JobServices, config: Config, logger: Logger): JobRo
     {
       name: 'advance-dispute-deadlines',
       schedule: '*/5 * * * *',
-      movesMoney: false,
+      // It finishes settlements a crash left half-done, and a refund decision refunds then.
+      movesMoney: true,
       summary:
-        'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h',
+        'Escalate disputes the seller left unanswered 3 days, close answered ones not escalated in 3 days, flag decisions overdue 48 h, finish settlements left half-done (refunds)',
       run: (ctx) => s.disputes.advanceDeadlines(ctx),
     },
     {
