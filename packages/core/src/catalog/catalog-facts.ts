@@ -1,6 +1,7 @@
 import { op } from '../db/query.js'
 import { isId } from '../shared/ids.js'
 import { isStoreSellable, type StoreDTO, type StoreLookup } from '../stores/store.types.js'
+import { catalogCardOf } from './catalog-card.js'
 import type { ProductDoc, ProductModel } from './product.model.js'
 import type { Availability, CatalogProductDTO } from './public-catalog.types.js'
 import type { VariantModel } from './variant.model.js'
@@ -191,24 +192,6 @@ function factsOf(row: FactRow, store: StoreDTO, now: Date): Omit<ProductFacts, '
     // A product hidden by the store's plan (docs/plans.md) is not on sale either.
     sellable: row.status === 'approved' && !row.hiddenByPlan && isStoreSellable(store, now),
     popularity: (row.popularity ?? 0) / POPULARITY_SCALE,
-    card: cardOf(row, store),
-  }
-}
-
-/** The product's card as the public catalog shows it. */
-function cardOf(row: FactRow, store: StoreDTO): CatalogProductDTO {
-  const cover = row.images?.[0]
-  return {
-    id: String(row._id),
-    title: row.title,
-    ...(row.brand ? { brand: row.brand } : {}),
-    category: row.category,
-    store: { id: store.id, slug: store.slug, name: store.name },
-    minPrice: row.minPrice ?? 0,
-    maxPrice: row.maxPrice ?? 0,
-    currency: 'NGN',
-    inStock: row.inStock,
-    ...(cover ? { image: { url: cover.url, width: cover.width, height: cover.height } } : {}),
-    publishedAt: (row.publishedAt ?? new Date(0)).toISOString(),
+    card: catalogCardOf(row, { id: store.id, slug: store.slug, name: store.name }),
   }
 }

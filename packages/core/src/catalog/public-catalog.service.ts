@@ -8,6 +8,7 @@ import { decodeCursor, toPage } from '../shared/paging.js'
 import { CATEGORIES } from '../stores/categories.js'
 import { isStoreSellable, type StoreLookup } from '../stores/store.types.js'
 import type { CatalogCache } from './catalog-cache.js'
+import { catalogCardOf, imageOf } from './catalog-card.js'
 import type { ProductDoc, ProductModel } from './product.model.js'
 import { normalizeText, wordsOf } from './product-summary.js'
 import type { CatalogQuery, CatalogSort, StoreCatalogQuery } from './public-catalog.schemas.js'
@@ -16,7 +17,6 @@ import type {
   Availability,
   CachedJson,
   CatalogCategoryDTO,
-  CatalogImage,
   CatalogProductDetailDTO,
   CatalogProductDTO,
   CatalogStoreRef,
@@ -87,12 +87,6 @@ const LIST_FIELDS = {
 } as const
 
 type ListedProduct = Pick<ProductDoc, '_id' | keyof typeof LIST_FIELDS>
-
-const imageOf = (image: { url: string; width: number; height: number }): CatalogImage => ({
-  url: image.url,
-  width: image.width,
-  height: image.height,
-})
 
 function availabilityOf(variant: VariantDoc): Availability {
   if (variant.stock <= 0) return 'out_of_stock'
@@ -347,20 +341,7 @@ export class PublicCatalogService {
   }
 
   private toListed(stores: SellableStores, row: ListedProduct): CatalogProductDTO {
-    const cover = row.images?.[0]
-    return {
-      id: String(row._id),
-      title: row.title,
-      ...(row.brand ? { brand: row.brand } : {}),
-      category: row.category,
-      store: stores.byId.get(String(row.storeId)) as CatalogStoreRef,
-      minPrice: row.minPrice ?? 0,
-      maxPrice: row.maxPrice ?? 0,
-      currency: 'NGN',
-      inStock: row.inStock,
-      ...(cover ? { image: imageOf(cover) } : {}),
-      publishedAt: (row.publishedAt ?? new Date(0)).toISOString(),
-    }
+    return catalogCardOf(row, stores.byId.get(String(row.storeId)) as CatalogStoreRef)
   }
 
   private async findProduct(
