@@ -32,10 +32,21 @@ const hasCode = (error: unknown, code: string) => isAppError(error) && error.cod
 
 /**
  * What Paystack said of a transfer: its status and code, and its fee when the answer carries
- * one (verify does; initiate, finalize and bulk answers do not, and read as 0).
+ * one (verify does; initiate, finalize and bulk answers do not: `feeless` drops their 0).
  */
 export type TransferAnswer = Pick<PaystackTransfer, 'status' | 'transferCode'> &
   Partial<Pick<PaystackTransfer, 'feeCharged'>>
+
+/**
+ * An initiate, bulk or finalize answer as what it is: a status without a fee (the client reads
+ * their missing `fee_charged` as 0, which would book no fee for a transfer paid at once).
+ */
+export const feeless = (
+  answer: Pick<PaystackTransfer, 'status' | 'transferCode'>,
+): TransferAnswer => ({
+  status: answer.status,
+  transferCode: answer.transferCode,
+})
 
 /**
  * Steps 2 and 3 of a payout, and everything after: books a payout in the ledger (`sending`),
@@ -123,7 +134,7 @@ export class PayoutTransfers {
           const entry = byReference.get(doc.reference)
           if (!entry) singles.push(doc)
           else {
-            items.set(String(doc._id), await this.applyTransferStatus(ctx, doc, entry))
+            items.set(String(doc._id), await this.applyTransferStatus(ctx, doc, feeless(entry)))
           }
         }
       } catch (error) {
@@ -139,7 +150,7 @@ export class PayoutTransfers {
   private async transferOne(ctx: Ctx, doc: PayoutDoc): Promise<PayoutRunItem> {
     try {
       const transfer = await this.deps.paystack.initiateTransfer(transferInput(doc))
-      return this.applyTransferStatus(ctx, doc, transfer)
+      return this.applyTransferStatus(ctx, doc, feeless(transfer))
     } catch (error) {
       if (hasCode(error, 'duplicate_reference')) return this.verifyAndApply(ctx, doc)
       if (error instanceof PaystackRejectedError)
@@ -180,7 +191,11 @@ export class PayoutTransfers {
     const { status, transferCode } = answer
     if (status === 'success') {
       await this.markSent(ctx, doc, 'pending', status, transferCode)
-      return this.settle(ctx, doc, answer.feeCharged ?? 0)
+      // Initiate, finalize and bulk answers carry no fee: verify does, so a transfer paid at once
+      // books its fee even if its webhook never comes (if verify fails, the payout stays pending
+      // and the next run's check of stale transfers settles it).
+      if (answer.feeCharged === undefined) return this.verifyAndApply(ctx, doc)
+      return this.settle(ctx, doc, answer.feeCharged)
     }
     if (FAILED_STATUSES.includes(status)) {
       return this.fail(ctx, doc, `Paystack reports the transfer ${status}`, status, transferCode)

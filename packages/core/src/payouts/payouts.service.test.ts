@@ -97,6 +97,33 @@ describe('payouts run', () => {
     await world.smtp.waitFor(email, /Payout of ₦3,000\.00 sent/)
   })
 
+  it('books the fee of a transfer Paystack answers paid at once, from verify, with no webhook', async () => {
+    const { store } = await aSellerWithPayoutAccount(world)
+    await aReleasedSale(world, store.id, 260_000)
+    const real = world.core.paystack
+    // Paid in the initiate answer, which carries no fee (read as 0); verify reports Paystack's.
+    const paidAtOnce = payoutsWith({
+      initiateTransfer: async (input) => ({
+        ...(await real.initiateTransfer(input)),
+        status: 'success' as const,
+        feeCharged: 0,
+      }),
+      verifyTransfer: async (reference) => ({
+        ...(await real.verifyTransfer(reference)),
+        status: 'success' as const,
+        feeCharged: 2_500,
+      }),
+    })
+    const run = await withoutWebhooks(() => paidAtOnce.runPeriod(admin()))
+    const item = itemFor(run, store.id)!
+    expect(item).toMatchObject({ outcome: 'paid' })
+    const fee = await world.core.ledger.journalByKey(admin(), `transfer-fee:${item.reference}`)
+    expect(fee).toMatchObject({ kind: 'transfer_fee', refs: { payoutId: item.reference } })
+    expect(fee!.entries).toEqual(
+      expect.arrayContaining([expect.objectContaining({ amount: 2_500 })]),
+    )
+  })
+
   it('returns a failed transfer to available and flags the payout failed', async () => {
     const { store } = await aSellerWithPayoutAccount(world, '1111111111')
     await aReleasedSale(world, store.id, 200_000)

@@ -33,7 +33,7 @@ import {
   runPayoutsInput,
   type SellerPayoutsQuery,
 } from './payout.schemas.js'
-import { PayoutTransfers } from './payout.transfers.js'
+import { feeless, PayoutTransfers } from './payout.transfers.js'
 import { RETRYABLE_STATUSES } from './payout.transitions.js'
 import type {
   PayoutDetailDTO,
@@ -198,7 +198,7 @@ export class PayoutsService {
       otp,
     })
     await this.deps.audit.record(ctx, 'payout.finalized', { type: 'payout', id: String(doc._id) })
-    await this.transfers.applyTransferStatus(ctx, doc, transfer)
+    await this.transfers.applyTransferStatus(ctx, doc, feeless(transfer))
     return { payout: toPayoutDetailDTO(await reloadPayout(this.deps.payouts, doc)) }
   }
 
