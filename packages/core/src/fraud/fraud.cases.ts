@@ -133,15 +133,6 @@ export class FraudCases {
     return pending.length
   }
 
-  /** A pending case of the order's decision, written now (a hold must never be skipped). */
-  private async repairFor(orderId: string): Promise<boolean> {
-    const decision = await this.deps.models.decisions
-      .findOne({ orderIds: orderId, casePending: true })
-      .lean()
-    if (decision) await ensureCaseOf(this.deps.models, decision)
-    return decision !== null
-  }
-
   /** One case with its evidence: the decision, the orders and their timelines, related accounts. */
   async show(ctx: Ctx, caseId: string): Promise<FraudCaseEvidence> {
     const found = await this.find(caseId)
@@ -350,23 +341,32 @@ export class FraudCases {
   }
 
   /** True while a case holds the order: open `hold` cases and confirmed ones stop shipping. */
-  async shippingHeld(orderId: string, repaired = false): Promise<boolean> {
-    const held = await this.deps.models.cases
-      .findOne({
-        orderIds: orderId,
-        $or: [{ status: 'open', outcome: 'hold' }, { status: 'confirmed' }],
-      })
-      .lean()
-    if (held) return true
-    return !repaired && (await this.repairFor(orderId)) ? this.shippingHeld(orderId, true) : false
+  shippingHeld(orderId: string): Promise<boolean> {
+    return this.heldBy(orderId, {
+      $or: [{ status: 'open', outcome: 'hold' }, { status: 'confirmed' }],
+    })
   }
 
   /** True while a case keeps the seller's share of the order from payout (open or confirmed). */
-  async payoutHeld(orderId: string, repaired = false): Promise<boolean> {
-    const held = await this.deps.models.cases
-      .findOne({ orderIds: orderId, status: op({ $in: ['open', 'confirmed'] as CaseStatus[] }) })
-      .lean()
+  payoutHeld(orderId: string): Promise<boolean> {
+    return this.heldBy(orderId, { status: op({ $in: ['open', 'confirmed'] as CaseStatus[] }) })
+  }
+
+  /**
+   * Whether a case of the order matches `holding`. A hold must never be skipped, so a decision
+   * whose case a crash kept from being written (`casePending`) has its case written now, then
+   * decides. The case and that decision are read together: one round trip before a ship, not two
+   * in a row (the ship's latency is its push's).
+   */
+  private async heldBy(orderId: string, holding: Record<string, unknown>): Promise<boolean> {
+    const ofOrder = { orderIds: orderId, ...holding }
+    const [held, pending] = await Promise.all([
+      this.deps.models.cases.findOne(ofOrder).lean(),
+      this.deps.models.decisions.findOne({ orderIds: orderId, casePending: true }).lean(),
+    ])
     if (held) return true
-    return !repaired && (await this.repairFor(orderId)) ? this.payoutHeld(orderId, true) : false
+    if (!pending) return false
+    await ensureCaseOf(this.deps.models, pending)
+    return (await this.deps.models.cases.findOne(ofOrder).lean()) !== null
   }
 }
