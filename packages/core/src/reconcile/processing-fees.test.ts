@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { PLATFORM_ACCOUNTS } from '../ledger/ledger.accounts.js'
-import {
-  adminCliCtx,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/index.js'
+import { adminCliCtx, aPaidOrder, paystackWorldForSuite } from '../test-support/index.js'
 
 // Paystack's fees are booked from the verify answer (docs/payments.md, "Paystack fees"); the
 // sandbox charges its approximation of Paystack's local pricing: 1.5% + ₦100, capped at ₦2,000.
-let pw: PaystackWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld({ feeModel: 'paystack' })
-})
-afterAll(() => pw.close())
+const { pw } = paystackWorldForSuite({ feeModel: 'paystack' })
 
 const admin = () => adminCliCtx(pw.world.clock.now())
 const day = () => pw.world.clock.now().toISOString().slice(0, 10)

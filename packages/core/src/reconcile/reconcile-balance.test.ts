@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  adminCliCtx,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx, aPaidOrder, paystackWorldForSuite } from '../test-support/index.js'
 
 // Paystack's balance against the ledger: platform cash less transfers in transit, per currency.
 // Fees on, so that the balance is the charges less what Paystack kept.
-let pw: PaystackWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld({ feeModel: 'paystack' })
-})
-afterAll(() => pw.close())
+const { pw } = paystackWorldForSuite({ feeModel: 'paystack' })
 
 const admin = () => adminCliCtx(pw.world.clock.now())
 const run = () =>

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { PLATFORM_ACCOUNTS } from '../ledger/ledger.accounts.js'
 import { periodOf, transferReferenceOf } from '../payouts/payout.period.js'
 import {
   adminCliCtx,
   aReleasedSale,
   aSellerWithPayoutAccount,
-  createPaystackWorld,
-  type PaystackWorld,
+  paystackWorldForSuite,
 } from '../test-support/index.js'
 
 // Paystack's fee on each transfer to a seller (docs/payments.md, "Paystack fees"): the sandbox
 // takes ₦10 / ₦25 / ₦50 from its balance with the amount; the ledger books the transfer's
 // `fee_charged` when the transfer is paid, so the nightly balance check still agrees.
-let pw: PaystackWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld({ feeModel: 'paystack' })
-})
-afterAll(() => pw.close())
+const { pw } = paystackWorldForSuite({ feeModel: 'paystack' })
 
 const admin = () => adminCliCtx(pw.world.clock.now())
 const day = () => pw.world.clock.now().toISOString().slice(0, 10)
