@@ -6,6 +6,7 @@ import {
   type OrderHistory,
   orderHistoryOf,
   type SameJournal,
+  sameJournal,
   toJournalDTO,
 } from './ledger.journals.js'
 import type { JournalDoc, JournalModel } from './ledger.model.js'
@@ -25,6 +26,15 @@ const isDuplicateKey = (error: unknown) => (error as { code?: number }).code ===
  */
 export class JournalPoster {
   constructor(private deps: { journals: JournalModel; clock: Clock }) {}
+
+  /**
+   * Posts a journal built from its input alone (no state to read): once under its own key, a
+   * replay with the same entries returns the journal booked first.
+   * @throws as `post`.
+   */
+  postDraft(ctx: Ctx, draft: JournalDraft): Promise<JournalDTO> {
+    return this.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+  }
 
   /**
    * Posts at most once per key. A journal already under the key is returned if `same` accepts

@@ -98,8 +98,7 @@ export class LedgerService {
    */
   async post(ctx: Ctx, input: PostJournalInput): Promise<JournalDTO> {
     requireRole(ctx, 'admin')
-    const draft = adjustmentJournal(validateInput(postJournalInput, input))
-    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+    return this.poster.postDraft(ctx, adjustmentJournal(validateInput(postJournalInput, input)))
   }
 
   /**
@@ -110,8 +109,7 @@ export class LedgerService {
    */
   async recordSale(ctx: Ctx, input: RecordSaleInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
-    const draft = saleJournal(validateInput(recordSaleInput, input))
-    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+    return this.poster.postDraft(ctx, saleJournal(validateInput(recordSaleInput, input)))
   }
 
   /**
@@ -121,8 +119,10 @@ export class LedgerService {
    */
   async recordSubscriptionFee(ctx: Ctx, input: RecordSubscriptionFeeInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
-    const draft = subscriptionFeeJournal(validateInput(recordSubscriptionFeeInput, input))
-    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+    return this.poster.postDraft(
+      ctx,
+      subscriptionFeeJournal(validateInput(recordSubscriptionFeeInput, input)),
+    )
   }
 
   /**
@@ -132,8 +132,10 @@ export class LedgerService {
    */
   async recordProcessingFee(ctx: Ctx, input: RecordProcessingFeeInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
-    const draft = processingFeeJournal(validateInput(recordProcessingFeeInput, input))
-    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+    return this.poster.postDraft(
+      ctx,
+      processingFeeJournal(validateInput(recordProcessingFeeInput, input)),
+    )
   }
 
   /**
@@ -144,8 +146,10 @@ export class LedgerService {
    */
   async recordTransferFee(ctx: Ctx, input: RecordTransferFeeInput): Promise<JournalDTO> {
     requireAdminOrSystem(ctx)
-    const draft = transferFeeJournal(validateInput(recordTransferFeeInput, input))
-    return this.poster.post(ctx, draft.idempotencyKey, sameJournal(draft), async () => draft)
+    return this.poster.postDraft(
+      ctx,
+      transferFeeJournal(validateInput(recordTransferFeeInput, input)),
+    )
   }
 
   /**
