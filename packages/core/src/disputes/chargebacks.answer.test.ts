@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { systemCtx } from '../shared/ctx.js'
-import { adminCliCtx, aVerifiedUser, type TestWorld, userCtx } from '../test-support/harness.js'
+import { adminCliCtx, aVerifiedUser, userCtx } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
   aPaidOrder,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 import { AUTO_ANSWER_MARGIN_MS } from './chargebacks.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 const raise = async (reference: string) => {

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
-import {
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { describe, expect, it } from '@jest/globals'
+import { adminCliCtx } from '../test-support/harness.js'
+import { aPaidOrder } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 const control = async (path: string, body: unknown = {}) => {

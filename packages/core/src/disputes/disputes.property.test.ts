@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { Ctx } from '../shared/ctx.js'
-import { A_PASSWORD, adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import { A_PASSWORD, adminCliCtx } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
   anIdempotencyKey,
   aStoreSelling,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
 import { anAccountNumber } from '../test-support/payout-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
 /*
  * Seeded random sequences of dispute, refund, completion and payout steps on one store's orders,
@@ -20,13 +19,7 @@ import { anAccountNumber } from '../test-support/payout-builders.js'
  * order has refunds beyond what was paid, and the books balance.
  */
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const DAY = 24 * 3600_000
 const ORDERS = 3

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { Types } from 'mongoose'
 import type { Ctx } from '../shared/ctx.js'
-import { A_PASSWORD, adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import { A_PASSWORD, adminCliCtx } from '../test-support/harness.js'
 import { aJpeg } from '../test-support/image-fixtures.js'
-import {
-  aBuyer,
-  aPaidOrder,
-  createPaystackWorld,
-  type PaystackWorld,
-} from '../test-support/order-builders.js'
+import { aBuyer, aPaidOrder } from '../test-support/order-builders.js'
 import { anAccountNumber } from '../test-support/payout-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const DAY = 24 * 3600 * 1000
 const admin = () => adminCliCtx(world.clock.now())

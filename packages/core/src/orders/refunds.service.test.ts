@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import type { VariantDTO } from '../catalog/product.types.js'
 import type { Ctx } from '../shared/ctx.js'
-import { adminCliCtx, type TestWorld } from '../test-support/harness.js'
+import { adminCliCtx } from '../test-support/harness.js'
 import {
   aBuyer,
   aCheckout,
@@ -9,18 +9,11 @@ import {
   aPaidOrder,
   aStoreSelling,
   aVariantOf,
-  createPaystackWorld,
-  type PaystackWorld,
   payOnCheckoutPage,
 } from '../test-support/order-builders.js'
+import { paystackWorldForSuite } from '../test-support/suite.js'
 
-let pw: PaystackWorld
-let world: TestWorld
-beforeAll(async () => {
-  pw = await createPaystackWorld()
-  world = pw.world
-})
-afterAll(() => pw.close())
+const { pw, world } = paystackWorldForSuite()
 
 const admin = () => adminCliCtx(world.clock.now())
 
